@@ -1,0 +1,111 @@
+"""Languages an offer is delivered in: ISO 639 codes and their names.
+
+Codes are ISO 639-1 where one exists, else ISO 639-3 (e.g. Kurmanji ``kmr``,
+Dari ``prs``). Names come from Babel's CLDR data: in German, in English and in
+the language itself ("Türkisch", "Turkish", "Türkçe" all resolve to ``tr``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+
+from geodata.taxonomy import fold
+
+#: Languages CLDR lacks or names too vaguely for our users: code -> (de, en, native).
+_EXTRA_NAMES: dict[str, tuple[str, str, str]] = {
+    "kmr": ("Kurdisch (Kurmandschi)", "Kurdish (Kurmanji)", "Kurmancî"),
+    "ckb": ("Kurdisch (Sorani)", "Kurdish (Sorani)", "کوردیی ناوەندی"),
+    "prs": ("Dari", "Dari", "دری"),
+}
+#: Further spellings seen in municipal lists.
+_ALIASES: dict[str, str] = {
+    "kurmandschi": "kmr",
+    "kurmanci": "kmr",
+    "kurmanji": "kmr",
+    "sorani": "ckb",
+    "farsi": "fa",
+    "gebaerdensprache": "gsg",
+    "deutsche gebaerdensprache": "gsg",
+    "dgs": "gsg",
+    "leichte sprache": "de",
+    "serbokroatisch": "sh",
+}
+
+
+@lru_cache(maxsize=1)
+def _index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    de, en = Locale("de").languages, Locale("en").languages
+    for code in set(de) | set(en):
+        if "_" in code or not (2 <= len(code) <= 3) or not code.isalpha():
+            continue
+        index.setdefault(code, code)
+        for name in (de.get(code), en.get(code)):
+            if name:
+                index.setdefault(fold(name), code)
+    for code, names in _EXTRA_NAMES.items():
+        index[code] = code
+        for name in names:
+            index[fold(name)] = code
+    for alias, code in _ALIASES.items():
+        index[alias] = code
+    return index
+
+
+@lru_cache(maxsize=512)
+def native_name(code: str) -> str:
+    """The language's name for itself ("Türkçe" for ``tr``), else its English name."""
+    if code in _EXTRA_NAMES:
+        return _EXTRA_NAMES[code][2]
+    try:
+        name = Locale.parse(code).get_display_name(code)
+    except (UnknownLocaleError, ValueError):
+        name = None
+    return name[:1].upper() + name[1:] if name else language_name(code, "en")
+
+
+def language_name(code: str, display: str = "de") -> str:
+    """Name of ``code`` in the interface language ``display`` (falls back to English, then the code)."""
+    if code in _EXTRA_NAMES:
+        return _EXTRA_NAMES[code][0 if display == "de" else 1]
+    try:
+        names = Locale.parse(display).languages
+    except (UnknownLocaleError, ValueError):
+        names = {}
+    return names.get(code) or Locale("en").languages.get(code) or code
+
+
+def resolve_language(text: str) -> str | None:
+    """The ISO code for a code or a language name in German, English or itself; None when unknown."""
+    key = fold(text)
+    if not key:
+        return None
+    found = _index().get(key)
+    if found is None:
+        found = _native_index().get(key)
+    return found
+
+
+@lru_cache(maxsize=1)
+def _native_index() -> dict[str, str]:
+    """Names of languages in themselves, built once when a name is not German or English."""
+    from babel.localedata import locale_identifiers
+
+    index: dict[str, str] = {}
+    for ident in locale_identifiers():
+        if "_" in ident:
+            continue
+        try:
+            name = Locale.parse(ident).get_display_name(ident)
+        except (UnknownLocaleError, ValueError):
+            continue
+        if name:
+            index.setdefault(fold(name), ident)
+    return index
+
+
+def is_language_code(code: str) -> bool:
+    """True for a code this module knows (ISO 639-1, or 639-3 where listed)."""
+    return _index().get(code) == code

@@ -1,0 +1,3 @@
+from stadtkarte.cli import main
+
+raise SystemExit(main())
