@@ -1,0 +1,1 @@
+"""The Stadtkarte Integration dashboard (Dash): see :func:`dashboard.app.create_app`."""

@@ -1,0 +1,56 @@
+"""Every component id of the dashboard, in one place.
+
+Ids in :data:`STABLE_HOOKS` are a public interface for integrators and tests
+(documented in the README) and must not change:
+
+* ``result-count``: the element showing the number of offers in the current view;
+* ``offer-list``: the list of offers; each entry carries ``data-offer-id``.
+
+The view store (:data:`VIEW_STORE`) is what the server's filter callback sends
+per interaction: ``{"count": int, "n": int, "mask": str}`` where ``mask`` is the
+base64 of a little-endian bitset of ``n`` bits (bit ``i`` = byte ``i >> 3``,
+bit ``i & 7``; set when offer ``i`` in file order is visible), see
+:func:`dashboard.filters.encode_mask`.
+"""
+
+from __future__ import annotations
+
+# stable hooks (public)
+RESULT_COUNT = "result-count"
+OFFER_LIST = "offer-list"
+
+# stores
+FILTER_STORE = (
+    "filter-store"  #: the filter selection {categories, languages, target_groups, districts, q, barrier_free}
+)
+LIST_STORE = "list-store"  #: list presentation {sort: "name"|"district", limit: int}
+VIEW_STORE = "view-store"  #: compact view state for the map (see module docstring)
+SELECTED_OFFER = "selected-offer"  #: id of the offer shown in the detail panel (str or None)
+QUERY_STORE = "query-store"  #: the current view's query string ("?lang=..."), mirrored into the URL
+UI_LANG = "ui-lang"  #: {"lang": code, "dir": "ltr"|"rtl"} of the interface
+
+# page structure
+MAP = "offer-map"
+MAP_SECTION = "map-section"
+LIST_SECTION = "list-section"
+FILTER_PANEL = "filter-panel"
+FILTER_TOGGLE = "filter-toggle"
+VIEW_TOGGLE = "view-toggle"
+SEARCH = "search"
+RESET = "reset-filters"
+DETAIL = "offer-detail"
+NOTICES = "notices"
+MORE = "more-offers"
+DOWNLOAD_GEOJSON = "download-geojson"
+DOWNLOAD_CSV = "download-csv"
+LANG_SWITCH = "lang-switch"
+URL_SYNC = "url-sync"  #: dummy output of the clientside callback that mirrors QUERY_STORE into the URL
+LANG_LINK_PREFIX = "lang-link-"  #: + interface language code
+MAIN = "main"
+
+STABLE_HOOKS: tuple[str, ...] = (RESULT_COUNT, OFFER_LIST)
+
+
+def lang_link(lang: str) -> str:
+    """Id of the interface-language link for ``lang``."""
+    return LANG_LINK_PREFIX + lang
