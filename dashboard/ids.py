@@ -54,3 +54,8 @@ STABLE_HOOKS: tuple[str, ...] = (RESULT_COUNT, OFFER_LIST)
 def lang_link(lang: str) -> str:
     """Id of the interface-language link for ``lang``."""
     return LANG_LINK_PREFIX + lang
+
+
+# map (dashboard/map_callbacks.py)
+MAP_POINTS = "map-points"  #: all map points, sent once per page load (dashboard.figures.points_payload)
+MAP_LEGEND = "map-legend"

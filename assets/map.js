@@ -1,0 +1,153 @@
+/*
+ * Clientside map update of the offer map (see dashboard/figures.py for the rules).
+ *
+ * The points (dashboard.figures.points_payload) reach the browser once, in a
+ * dcc.Store. A filter change sends only the view state {count, n, mask} where
+ * mask is the base64 of a little-endian bitset (bit i = byte i >> 3, bit i & 7).
+ * updateMap rebuilds the three marker traces (rim, middle ring, core) from both;
+ * it mirrors dashboard.figures.visible_markers / marker_traces.
+ */
+(function () {
+    "use strict";
+
+    var TRACE_RIM = "markers-rim";
+    var TRACE_MID = "markers-mid";
+    var TRACE_CORE = "markers-core";
+
+    function decodeMask(text, n) {
+        if (!text) {
+            return null;
+        }
+        var raw = window.atob(text);
+        var bytes = new Uint8Array(raw.length);
+        for (var i = 0; i < raw.length; i++) {
+            bytes[i] = raw.charCodeAt(i);
+        }
+        if (bytes.length * 8 < n) {
+            return null;
+        }
+        return bytes;
+    }
+
+    function isVisible(bytes, i) {
+        return bytes === null || ((bytes[i >> 3] >> (i & 7)) & 1) === 1;
+    }
+
+    function hoverText(points, visible, group) {
+        var labels = points.labels;
+        var limit = points.hoverNames;
+        var lines = [];
+        var approx = true;
+        for (var k = 0; k < visible.length; k++) {
+            if (k < limit) {
+                lines.push(points.names[visible[k]]);
+            }
+            if (!points.approximate[visible[k]]) {
+                approx = false;
+            }
+        }
+        if (visible.length > limit) {
+            lines.push(labels.more.replace("{n}", String(visible.length - limit)));
+        }
+        if (points.gdistrict[group]) {
+            lines.push("<i>" + points.gdistrict[group] + "</i>");
+        }
+        if (approx) {
+            lines.push(labels.approximate);
+        }
+        return {text: lines.join("<br>"), approximate: approx};
+    }
+
+    function buildMarkers(points, bytes) {
+        var rim = {lon: [], lat: [], color: [], size: [], opacity: []};
+        var mid = {lon: [], lat: [], color: [], size: [], opacity: []};
+        var core = {lon: [], lat: [], color: [], size: [], opacity: [], text: [], custom: []};
+        var nGroups = points.glon.length;
+        for (var g = 0; g < nGroups; g++) {
+            var visible = [];
+            var style = -1;
+            for (var j = points.starts[g]; j < points.starts[g + 1]; j++) {
+                var i = points.members[j];
+                if (isVisible(bytes, i)) {
+                    visible.push(i);
+                    var c = points.category[i];
+                    style = style === -1 || style === c ? c : points.mixed;
+                }
+            }
+            if (visible.length === 0) {
+                continue;
+            }
+            var hover = hoverText(points, visible, g);
+            var opacity = hover.approximate ? points.approximateOpacity : 1.0;
+            var layers = points.layers[style];
+            var lon = points.glon[g];
+            var lat = points.glat[g];
+            rim.lon.push(lon); rim.lat.push(lat);
+            rim.color.push(layers.rim[0]); rim.size.push(layers.rim[1]); rim.opacity.push(opacity);
+            if (layers.mid) {
+                mid.lon.push(lon); mid.lat.push(lat);
+                mid.color.push(layers.mid[0]); mid.size.push(layers.mid[1]); mid.opacity.push(opacity);
+            }
+            core.lon.push(lon); core.lat.push(lat);
+            core.color.push(layers.core[0]); core.size.push(layers.core[1]); core.opacity.push(opacity);
+            core.text.push(hover.text);
+            core.custom.push(visible[0]);
+        }
+        return {rim: rim, mid: mid, core: core};
+    }
+
+    function withMarkers(trace, arrays, hover) {
+        var out = Object.assign({}, trace, {
+            lon: arrays.lon,
+            lat: arrays.lat,
+            marker: Object.assign({}, trace.marker || {}, {
+                color: arrays.color,
+                size: arrays.size,
+                opacity: arrays.opacity
+            })
+        });
+        if (hover) {
+            out.hovertext = arrays.text;
+            out.customdata = arrays.custom;
+        }
+        return out;
+    }
+
+    function updateMap(view, points, figure) {
+        if (!points || !figure) {
+            return window.dash_clientside.no_update;
+        }
+        var bytes = view && view.mask ? decodeMask(view.mask, points.n) : null;
+        var markers = buildMarkers(points, bytes);
+        var data = (figure.data || []).map(function (trace) {
+            if (trace.name === TRACE_RIM) {
+                return withMarkers(trace, markers.rim, false);
+            }
+            if (trace.name === TRACE_MID) {
+                return withMarkers(trace, markers.mid, false);
+            }
+            if (trace.name === TRACE_CORE) {
+                return withMarkers(trace, markers.core, true);
+            }
+            return trace;
+        });
+        var revision = ((figure.layout && figure.layout.datarevision) || 0) + 1;
+        var layout = Object.assign({}, figure.layout, {datarevision: revision});
+        return Object.assign({}, figure, {data: data, layout: layout});
+    }
+
+    function selectOffer(clickData, points) {
+        var point = clickData && clickData.points && clickData.points[0];
+        if (!point || !points || point.customdata === undefined || point.customdata === null) {
+            return window.dash_clientside.no_update;
+        }
+        var id = points.ids[point.customdata];
+        return id === undefined ? window.dash_clientside.no_update : id;
+    }
+
+    window.dash_clientside = window.dash_clientside || {};
+    window.dash_clientside.stadtkarte = Object.assign(window.dash_clientside.stadtkarte || {}, {
+        updateMap: updateMap,
+        selectOffer: selectOffer
+    });
+})();
