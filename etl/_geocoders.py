@@ -60,6 +60,7 @@ INDEX_VERSION = "1"
 REGISTER_FIELDS: tuple[str, ...] = ("street", "house_number", "postal_code", "city", "x", "y")
 _OPTIONAL_FIELDS: tuple[str, ...] = ("house_number_suffix",)
 _CHUNK_ROWS = 500_000
+_MAX_RETRY_AFTER_S = 60.0
 _SAMPLE_BYTES = 1 << 20
 _GPKG_SUFFIXES = (".gpkg", ".gpkg.zip")
 _INDEX_SCHEMA = """
@@ -648,20 +649,22 @@ class OnlineProvider:
         )
         last, last_retry_after = "", None
         for attempt in range(self.settings.max_retries + 1):
+            if attempt and (last_retry_after or 0) > _MAX_RETRY_AFTER_S:
+                break  # the service asks for a long pause: give up on this row rather than stall the batch
             if attempt:
                 self.throttle.pause(self._backoff(attempt, last_retry_after))
             self.throttle.wait()
             self.requests += 1
             try:
                 return self.geocoder.geocode(request, timeout=self.settings.timeout_seconds, **options)
+            except geopy_exc.GeocoderRateLimited as exc:  # a subclass of GeocoderQuotaExceeded: check first
+                last, last_retry_after = "zu viele Anfragen (HTTP 429)", exc.retry_after
             except refusals as exc:
                 self._refused = f"Online-Geokodierer verweigert den Zugriff ({type(exc).__name__})"
                 logger.error("online geocoder refused access (%s); not asking it again in this run", exc)
                 raise ProviderError(self._refused) from exc
             except (geopy_exc.GeocoderQueryError, geopy_exc.GeocoderParseError) as exc:
                 raise ProviderError(f"Anfrage abgelehnt ({type(exc).__name__})") from exc
-            except geopy_exc.GeocoderRateLimited as exc:
-                last, last_retry_after = "zu viele Anfragen (HTTP 429)", exc.retry_after
             except geopy_exc.GeocoderTimedOut:
                 last, last_retry_after = "Zeitüberschreitung", None
             except (geopy_exc.GeocoderUnavailable, geopy_exc.GeocoderServiceError) as exc:
