@@ -58,7 +58,7 @@ RIM = "#1d1d1d"
 HOLE = "#ffffff"
 MIXED_COLOUR = "#4d4d4d"
 #: Diameter of a marker's core in px.
-BASE_SIZE = 13
+BASE_SIZE = 15
 APPROXIMATE_OPACITY = 0.45
 #: At most this many names in a marker's hover; the rest is "und n weitere".
 HOVER_NAMES = 8

@@ -94,7 +94,6 @@ def map_legend(dataset: Dataset, lang: str) -> html.Details:
 
 def map_components(dataset: Dataset, lang: str) -> list[Any]:
     """The map block of the page: graph (no markers yet), points store (sent once) and legend."""
-    _ = get_translator(lang)
     figure = offer_map(dataset, lang, include_markers=False, points=_points(dataset))
     return [
         dcc.Graph(
@@ -102,7 +101,6 @@ def map_components(dataset: Dataset, lang: str) -> list[Any]:
             figure=figure,
             config=GRAPH_CONFIG,
             className="map-graph",
-            **{"aria-label": _("Karte der Angebote; dieselben Angebote stehen in der Liste")},
         ),
         dcc.Store(id=ids.MAP_POINTS, data=_payload(dataset, lang)),
         map_legend(dataset, lang),

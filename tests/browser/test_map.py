@@ -1,0 +1,147 @@
+"""The offer map in headless Chromium: WebGL rendering, markers, clientside filter updates.
+
+Runs the map block (``dashboard.map_callbacks``) in a small harness app whose
+server callback sends only the view mask, exactly as the dashboard's filter
+callback does, so the map's contract is tested independently of the page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import dash
+import numpy as np
+import pytest
+from dash import Input, Output, dcc, html
+
+from dashboard import ids
+from dashboard.data import Dataset, load_dataset
+from dashboard.filters import FilterState, encode_mask, filter_mask
+from dashboard.map_callbacks import map_components, register_map_callbacks
+from tests.browser.conftest import REPO_ROOT, axe, describe_violations, serve_app, wait_for_dash
+
+ONLY_COUNSELLING = "only-counselling"
+SHOW_ALL = "show-all"
+
+#: Rendered MapLibre features of Plotly's marker traces / of our style's district fill layer.
+RENDERED_JS = """
+() => {
+  const gd = document.querySelector('#offer-map .js-plotly-plot');
+  const map = gd._fullLayout.map._subplot.map;
+  const core = gd._fullData.find((t) => t.name === 'markers-core');
+  const features = map.queryRenderedFeatures();
+  return {
+    markers: features.filter((f) => f.layer.id.includes(core.uid) && f.layer.type === 'circle').length,
+    districts: features.filter((f) => f.layer.id === 'district-fill').length,
+    coreLon: core.lon.length,
+    webgl2: map.painter && map.painter.context.gl instanceof WebGL2RenderingContext,
+  };
+}
+"""
+
+
+def harness_app(dataset: Dataset) -> dash.Dash:
+    """The map block plus two buttons whose server callback returns a view mask."""
+    app = dash.Dash(
+        __name__,
+        serve_locally=True,
+        assets_folder=str(REPO_ROOT / "assets"),
+        assets_ignore=r"^(?!map\.(js|css)$)",  # only the map's own assets
+        title="Karte",
+    )
+    app.layout = html.Main(
+        [
+            html.H1("Karte"),
+            html.Button("Nur Beratung", id=ONLY_COUNSELLING, type="button"),
+            html.Button("Alle", id=SHOW_ALL, type="button"),
+            dcc.Store(id=ids.VIEW_STORE),
+            dcc.Store(id=ids.SELECTED_OFFER),
+            html.Div(map_components(dataset, "de"), style={"height": "600px"}),
+        ],
+        lang="de",
+    )
+
+    @app.callback(
+        Output(ids.VIEW_STORE, "data"),
+        Input(ONLY_COUNSELLING, "n_clicks"),
+        Input(SHOW_ALL, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def _view(_a: Any, _b: Any) -> dict[str, Any]:
+        only = dash.ctx.triggered_id == ONLY_COUNSELLING
+        mask = filter_mask(dataset, FilterState(categories=("counselling",) if only else ()))
+        return {"count": int(mask.sum()), "n": len(mask), "mask": encode_mask(mask)}
+
+    app.index_string = app.index_string.replace("<html>", '<html lang="de">')
+    register_map_callbacks(app, dataset)
+    return app
+
+
+@pytest.fixture(scope="module")
+def dataset(browser_data_dir: Path) -> Dataset:
+    return load_dataset(browser_data_dir)
+
+
+@pytest.fixture
+def map_url(dataset: Dataset) -> Any:
+    with serve_app(harness_app(dataset)) as url:
+        yield url
+
+
+def wait_for_markers(page: Any, count: int) -> dict[str, Any]:
+    """Wait until MapLibre has drawn ``count`` markers; return what is rendered."""
+    page.wait_for_function(
+        f"() => {{ try {{ return ({RENDERED_JS})().markers === {count}; }} catch (e) {{ return false; }} }}",
+        timeout=20_000,
+    )
+    return page.evaluate(RENDERED_JS)
+
+
+def test_map_draws_markers_and_districts_with_webgl(page: Any, map_url: str, output_path: str) -> None:
+    page.goto(map_url)
+    wait_for_dash(page)
+    page.wait_for_selector("#offer-map canvas.maplibregl-canvas")
+    # 5 offers, two at one address -> 4 markers; 2 districts
+    rendered = wait_for_markers(page, 4)
+    assert rendered["webgl2"] is True
+    assert rendered["coreLon"] == 4
+    assert rendered["districts"] >= 2
+    Path(output_path).mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(Path(output_path) / "map.png"))
+
+
+def test_filter_change_sends_only_the_mask(page: Any, map_url: str, page_log: Any, dataset: Dataset) -> None:
+    page.goto(map_url)
+    wait_for_dash(page)
+    wait_for_markers(page, 4)
+    before = len(page_log.requests)
+    with page.expect_response(lambda r: "_dash-update-component" in r.url) as info:
+        page.click(f"#{ONLY_COUNSELLING}")
+    body = info.value.body()
+    expected = filter_mask(dataset, FilterState(categories=("counselling",)))
+    # the two counselling offers (o2 shares its address with o1's language café) -> 2 markers
+    rendered = wait_for_markers(page, 2)
+    assert rendered["coreLon"] == 2
+    assert encode_mask(expected).encode() in body
+    assert len(body) < 300, f"a filter change sent {len(body)} bytes"
+    assert b"lon" not in body and b"Migrationsberatung" not in body
+    new_requests = page_log.requests[before:]
+    assert new_requests and all("_dash-update-component" in u for u in new_requests), new_requests
+    hover = page.evaluate(
+        "() => document.querySelector('#offer-map .js-plotly-plot')._fullData"
+        ".find((t) => t.name === 'markers-core').hovertext"
+    )
+    shared = next(h for h in hover if "Migrationsberatung" in h)
+    assert "Sprachcafé" not in shared  # the hidden member is not listed
+    page.click(f"#{SHOW_ALL}")
+    wait_for_markers(page, 4)
+    assert np.count_nonzero(expected) == 2
+
+
+def test_map_block_passes_axe(page: Any, map_url: str) -> None:
+    page.goto(map_url)
+    wait_for_dash(page)
+    wait_for_markers(page, 4)
+    violations = axe(page)
+    assert not violations, describe_violations(violations)
