@@ -21,7 +21,7 @@ import pandas as pd
 
 from geodata.errors import DatasetError
 from geodata.io import DISTRICTS_FILE, OFFERS_FILE, read_districts, read_offers
-from geodata.schema import APPROXIMATE_PRECISIONS, OFFER_FIELD_NAMES
+from geodata.schema import APPROXIMATE_PRECISIONS, OFFER_FIELD_NAMES, OFFER_FIELDS
 from geodata.taxonomy import Taxonomy, fold, load_taxonomy
 
 logger = logging.getLogger(__name__)
@@ -130,6 +130,10 @@ def membership(lists: pd.Series | list[list[str]], ids: tuple[str, ...]) -> np.n
 def _frame(features: list[dict[str, Any]]) -> pd.DataFrame:
     records = [f["properties"] for f in features]
     frame = pd.DataFrame.from_records(records, columns=list(OFFER_FIELD_NAMES))
+    for f in OFFER_FIELDS:
+        if f.kind in ("str", "enum", "date"):  # missing text stays None (not NaN) for the components
+            column = frame[f.name].astype(object)
+            frame[f.name] = column.where(column.notna(), None)
     frame["lon"] = np.array([f["geometry"]["coordinates"][0] for f in features], dtype=float)
     frame["lat"] = np.array([f["geometry"]["coordinates"][1] for f in features], dtype=float)
     return frame
@@ -206,3 +210,14 @@ def load_dataset(data_dir: str | Path) -> Dataset:
     dataset = build_dataset(features, districts, city, taxonomy)
     logger.info("loaded %d offers and %d districts from %s", len(features), len(districts), data_dir)
     return dataset
+
+
+#: Key under which :func:`dashboard.app.create_app` keeps the dataset in the Flask config.
+DATASET_KEY = "STADTKARTE_DATASET"
+
+
+def current_dataset() -> Dataset:
+    """The dataset of the app serving the current request (set once by ``create_app``)."""
+    from flask import current_app
+
+    return current_app.config[DATASET_KEY]

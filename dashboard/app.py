@@ -1,0 +1,79 @@
+"""The Dash app frame: pages, local assets, the dataset loaded once, callbacks and API.
+
+``create_app(data_dir)`` is all a deployment needs (``app.server`` is the Flask/WSGI app).
+Pages in ``dashboard/pages/`` register themselves (Dash Pages), so new pages need no
+change here. Everything is served from this server: no CDN, fonts or remote scripts.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import dash
+from flask import has_request_context, request
+
+from dashboard.api import register_api
+from dashboard.callbacks import register_callbacks
+from dashboard.config import Settings
+from dashboard.data import DATASET_KEY, load_dataset
+from dashboard.filters import DEFAULT_LANG, UI_LANGUAGES
+from dashboard.i18n import text_direction
+from dashboard.map_callbacks import register_map_callbacks
+
+logger = logging.getLogger(__name__)
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+ASSETS_DIR = PACKAGE_DIR.parent / "assets"
+PAGES_DIR = PACKAGE_DIR / "pages"
+
+
+def request_lang() -> str:
+    """The interface language asked for by the current request's ``?lang=`` (German otherwise)."""
+    if not has_request_context():
+        return DEFAULT_LANG
+    lang = (request.args.get("lang") or "").strip().lower()
+    return lang if lang in UI_LANGUAGES else DEFAULT_LANG
+
+
+class StadtkarteDash(dash.Dash):
+    """Dash with ``<html lang=.. dir=..>`` set server-side from ``?lang=``."""
+
+    def interpolate_index(self, **kwargs: Any) -> str:
+        html = super().interpolate_index(**kwargs)
+        lang = request_lang()
+        return html.replace("<html>", f'<html lang="{lang}" dir="{text_direction(lang)}">', 1)
+
+
+def create_app(data_dir: Path | str, settings: Settings | None = None) -> dash.Dash:
+    """Build the dashboard for the build output folder ``data_dir``.
+
+    Parameters
+    ----------
+    data_dir : Path or str
+        Folder with ``offers.geojson``, ``districts.geojson`` and ``city.json``; loaded once, read-only.
+    settings : Settings, optional
+        Server settings; only ``debug`` matters here (the CLI uses host and port).
+    """
+    settings = settings or Settings(data_dir=Path(data_dir))
+    dataset = load_dataset(data_dir)
+    app = StadtkarteDash(
+        __name__,
+        use_pages=True,
+        pages_folder=str(PAGES_DIR),
+        assets_folder=str(ASSETS_DIR),
+        serve_locally=True,
+        external_scripts=[],
+        external_stylesheets=[],
+        suppress_callback_exceptions=True,
+        title="Stadtkarte Integration",
+        update_title=None,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    app.server.config[DATASET_KEY] = dataset
+    app.server.config["DEBUG"] = settings.debug
+    register_callbacks(app, dataset)
+    register_map_callbacks(app, dataset)
+    register_api(app.server, dataset)
+    return app

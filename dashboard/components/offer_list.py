@@ -1,0 +1,50 @@
+"""The list view: the accessible equivalent of the map (same offers, sortable, paged)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from dash import html
+
+from dashboard import ids
+from dashboard.data import Dataset
+from dashboard.i18n import Translator
+
+#: Entries rendered at first and added per "more" click (the count and API always cover all).
+PAGE_SIZE = 50
+
+
+def entry(dataset: Dataset, row: int, _: Translator, lang: str) -> html.Li:
+    """One list entry: a button that opens the offer's detail (``data-offer-id`` on both)."""
+    offer = dataset.offers.iloc[row]
+    district = dataset.district_names.get(offer["district_id"] or "", _("außerhalb der Stadtteile"))
+    category = dataset.taxonomy.categories.label(offer["category"], lang)
+    meta = [category, district]
+    if dataset.approximate[row]:
+        meta.append(_("Lage ungefähr"))
+    return html.Li(
+        html.Button(
+            [html.Span(offer["name"], className="entry-name"), html.Span(" · ".join(meta), className="entry-meta")],
+            type="button",
+            className="entry",
+            **{"data-offer-id": offer["id"], "aria-controls": ids.DETAIL},
+        ),
+        className="offer-entry",
+        **{"data-offer-id": offer["id"]},
+    )
+
+
+def entries(dataset: Dataset, rows: Sequence[int], _: Translator, lang: str) -> list[html.Li]:
+    """List items for ``rows`` (already sorted and cut to the page)."""
+    return [entry(dataset, int(r), _, lang) for r in rows]
+
+
+def empty_result(_: Translator) -> html.Li:
+    """What an empty result says, with a way out."""
+    return html.Li(
+        [
+            html.P(_("Keine Angebote passen zu diesen Filtern.")),
+            html.Button(_("Alle Filter zurücksetzen"), type="button", className="reset", **{"data-action": "reset"}),
+        ],
+        className="empty",
+    )
