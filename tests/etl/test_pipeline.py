@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from etl.config import CityConfig
+from etl.extract import read_table
+from etl.pipeline import build
+from geodata.io import read_districts, read_offers
+from tests.etl.conftest import DATA, write_csv
+from tests.etl.fakes import FakePostcodes
+
+MESSY = DATA / "etl_messy_cp1252.csv"
+CONFIG = CityConfig(name="Ludwigsburg", postcodes=("71634",), demo=True, contact={"email": "a@b.de"})
+
+
+def rejects_by_row(out) -> dict[int, str]:
+    text = (out / "rejects.csv").read_bytes().decode("utf-8-sig")
+    return {int(r["row"]): r["reason"] for r in csv.DictReader(io.StringIO(text), delimiter=";")}
+
+
+def test_messy_file_every_row_accounted_for(tmp_path):
+    report = build(MESSY, DATA / "etl_districts.geojson", CONFIG, tmp_path, providers=[FakePostcodes()], progress=False)
+    offers = read_offers(tmp_path / "offers.geojson")
+    rejects = rejects_by_row(tmp_path)
+    assert report.rows_in == report.rows_out + report.rows_rejected == 11
+    assert report.rows_out == len(offers) and report.rows_rejected == len(rejects)
+    # map offers back to input rows through their ids (every row of the fixture has a Nr.)
+    frame = read_table(MESSY).frame
+    row_of_id = {}
+    for rec in frame.to_dict("records"):
+        row_of_id.setdefault(rec["id"], rec["row"])
+    offer_rows = [row_of_id[f["properties"]["id"]] for f in offers]
+    assert offer_rows == sorted(offer_rows)  # stable order by input row
+    assert sorted(offer_rows + list(rejects)) == sorted(frame["row"])  # each row exactly once
+    assert set(report.empty_rows) == {4, 14}
+    assert rejects[5].startswith("Name fehlt") and "Beratnug" in rejects[6] and "doppelt" in rejects[8]
+    assert rejects[10].startswith("Adresse nicht gefunden") and "99999" in rejects[10]
+    assert "außerhalb von Ludwigsburg" in rejects[11]
+    by_id = {f["properties"]["id"]: f["properties"] for f in offers}
+    assert by_id["1"]["languages"] == ["tr", "ar", "de"] and by_id["1"]["target_groups"] == ["women", "families"]
+    assert by_id["1"]["url"] == "https://www.begegnung.de" and by_id["1"]["district_id"] == "west"
+    assert by_id["2"]["geocode_source"] == "postcode" and by_id["1"]["geocode_source"] == "input"
+    assert by_id["10"]["outside_districts"] is True and by_id["10"]["district_id"] is None
+    assert all(p["demo"] is True and p["source"] == MESSY.name for p in by_id.values())
+    assert len(read_districts(tmp_path / "districts.geojson")) == 2
+    data = json.loads((tmp_path / "build_report.json").read_text(encoding="utf-8"))
+    assert data["rows_in"] == data["rows_out"] + data["rows_rejected"]
+    assert data["by_geocode_source"]["input"] == 3 and data["by_geocode_source"]["postcode"] == 2
+    assert {"row", "field", "message"} <= set(data["warnings"][0])
+    assert data["inputs"][0]["sha256"] and set(data["timings_s"]) >= {"extract", "validate", "geocode", "enrich"}
+    city = json.loads((tmp_path / "city.json").read_text(encoding="utf-8"))
+    assert city["name"] == "Ludwigsburg" and city["demo"] is True and city["outline"]["type"] == "Polygon"
+    assert city["contact"] == {"email": "a@b.de", "phone": None, "url": None}
+
+
+def test_districts_as_geodataframe_and_all_rejected_still_writes(tmp_path, tiny_districts):
+    offers = write_csv(tmp_path / "o.csv", ["Name;Kategorie;PLZ", ";Beratung;71634", "X;Unsinn;71634"])
+    report = build(offers, tiny_districts, CONFIG, tmp_path / "out", providers=[FakePostcodes()], progress=False)
+    assert (report.rows_in, report.rows_out, report.rows_rejected) == (2, 0, 2)
+    assert read_offers(tmp_path / "out" / "offers.geojson") == []
+
+
+def test_unusable_input_raises_before_writing(tmp_path, tiny_districts):
+    from etl.errors import ColumnError
+
+    offers = write_csv(tmp_path / "o.csv", ["Titel;Kategorie;PLZ", "X;Beratung;71634"])
+    with pytest.raises(ColumnError, match="no name column"):
+        build(offers, tiny_districts, CONFIG, tmp_path / "out", providers=[FakePostcodes()])
+    assert not (tmp_path / "out").exists()
