@@ -103,3 +103,12 @@ def test_coordinates_rounded_to_seven_decimals():
     feature["geometry"]["coordinates"] = [9.123456789, 48.987654321]
     assert "[9.1234568,48.9876543]" in dumps_features([feature])
     assert text.count("\n") == 3  # header, one feature, footer
+
+
+def test_atomic_write_gives_usual_permissions(tmp_path):
+    from geodata.io import atomic_write_text
+
+    target = tmp_path / "x.txt"
+    atomic_write_text(target, "hallo")
+    assert target.read_text() == "hallo"
+    assert target.stat().st_mode & 0o044 == 0o044  # group and others may read, as with open()
