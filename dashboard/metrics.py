@@ -45,6 +45,8 @@ DIMENSIONS: tuple[str, ...] = ("category", "languages", "target_groups")
 #: Luo & Qi (2009) weights of the three equal sub-zones of the catchment.
 STEP_WEIGHTS: tuple[float, float, float] = (1.0, 0.68, 0.22)
 DECAYS: tuple[str, ...] = ("gaussian", "step", "none")
+#: Median distances beyond this many metres are reported as ``inf`` ("more than 10 km").
+MEDIAN_CAP_M = 10_000
 
 
 class MetricError(ValueError):
@@ -275,8 +277,8 @@ def coverage_from_distances(
     inside = cells.district >= 0
     d_idx, pop, dist = cells.district[inside], cells.population[inside], distances[inside]
     residents = np.bincount(d_idx, weights=pop, minlength=n_d)
-    median = weighted_median_by_group(dist, pop, d_idx, n_d)
-    city_median = weighted_median_by_group(dist, pop, np.zeros(len(dist), dtype=np.intp), 1)[0]
+    median = median_distance_by_group(dist, pop, d_idx, n_d)
+    city_median = median_distance_by_group(dist, pop, np.zeros(len(dist), dtype=np.int64), 1)[0]
     method = np.where(residents > 0, cells.method, METHOD_NONE)
     frames = []
     for r in thresholds:
@@ -301,21 +303,26 @@ def coverage_from_distances(
     return pd.concat(frames, ignore_index=True)
 
 
-def weighted_median_by_group(values: np.ndarray, weights: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
-    """Weighted median of ``values`` per group (the lower median); NaN for groups without weight."""
-    out = np.full(n_groups, np.nan)
-    keep = weights > 0
-    values, weights, group = values[keep], weights[keep], group[keep]
-    if not len(values):
-        return out
-    order = np.lexsort((values, group))
-    v, w, g = values[order], weights[order], group[order]
-    cum = np.cumsum(w)
-    totals = np.bincount(g, weights=w, minlength=n_groups)
-    before = np.concatenate([[0.0], np.cumsum(totals)[:-1]])
-    present = totals > 0
-    pos = np.searchsorted(cum, before[present] + totals[present] * 0.5 - 1e-9 * totals[present], side="left")
-    out[present] = v[np.minimum(pos, len(v) - 1)]
+def median_distance_by_group(
+    distances: np.ndarray, weights: np.ndarray, group: np.ndarray, n_groups: int, cap_m: int = MEDIAN_CAP_M
+) -> np.ndarray:
+    """Residents-weighted median distance per group, in whole metres (rounded up).
+
+    The lower weighted median: the smallest distance at which half of the group's residents
+    are reached. ``inf`` when that is beyond ``cap_m`` metres or there is no offer; NaN for a
+    group without residents. One histogram pass (no sort), so it stays fast on 500,000 cells.
+    """
+    width = cap_m + 2
+    finite = np.isfinite(distances)
+    bins = np.full(len(distances), cap_m + 1, dtype=np.int64)
+    bins[finite] = np.minimum(np.ceil(distances[finite]), cap_m + 1).astype(np.int64)
+    hist = np.bincount(group * width + bins, weights=weights, minlength=n_groups * width).reshape(n_groups, width)
+    cum = np.cumsum(hist, axis=1)
+    total = cum[:, -1]
+    pos = np.argmax(cum >= (total * 0.5 * (1 - 1e-12))[:, None], axis=1)
+    out = pos.astype(float)
+    out[pos == cap_m + 1] = np.inf
+    out[~(total > 0)] = np.nan
     return out
 
 
@@ -433,17 +440,25 @@ class E2sfcaWeights:
     catchment: Catchment
 
 
-def e2sfca_weights(cells: PopulationCells, offer_positions: np.ndarray, catchment: Catchment) -> E2sfcaWeights:
+def e2sfca_weights(
+    cells: PopulationCells, offer_positions: np.ndarray, catchment: Catchment, chunk: int = 5_000
+) -> E2sfcaWeights:
     """Precompute :class:`E2sfcaWeights` (once per catchment; does not depend on filters)."""
     n_o, n_d = len(offer_positions), len(cells.district_ids)
     demand = np.zeros(n_o)
-    acc = sparse.csr_matrix((n_o, n_d))
+    blocks = []
     inside = cells.district >= 0
-    for i, j, d in catchment_pairs(cells.xy, offer_positions, catchment.radius_m):
+    start = 0
+    for i, j, d in catchment_pairs(cells.xy, offer_positions, catchment.radius_m, chunk=chunk):
         pw = cells.population[i] * catchment.weight(d)
         demand += np.bincount(j, weights=pw, minlength=n_o)
+        rows = min(chunk, n_o - start)
         keep = inside[i]
-        acc = acc + sparse.csr_matrix((pw[keep], (j[keep], cells.district[i[keep]])), shape=(n_o, n_d))
+        key = (j[keep] - start) * n_d + cells.district[i[keep]]
+        dense = np.bincount(key, weights=pw[keep], minlength=rows * n_d).reshape(rows, n_d)
+        blocks.append(sparse.csr_matrix(dense))
+        start += rows
+    acc = sparse.vstack(blocks, format="csr") if blocks else sparse.csr_matrix((n_o, n_d))
     return E2sfcaWeights(demand, acc.tocsr(), catchment)
 
 
@@ -521,7 +536,9 @@ def e2sfca_by_district(
 ) -> pd.DataFrame:
     """Residents-weighted mean E2SFCA accessibility per district (see :func:`e2sfca_from_weights`)."""
     table = district_table(districts, cells)
-    return e2sfca_from_weights(e2sfca_weights(cells, offer_xy(offers), catchment), table, capacity, mask)
+    visible = _mask(mask, len(offers))
+    supply = None if capacity is None else np.asarray(capacity, dtype=float)[visible]
+    return e2sfca_from_weights(e2sfca_weights(cells, offer_xy(offers)[visible], catchment), table, supply)
 
 
 # ---------------------------------------------------------------- inequality
@@ -587,6 +604,11 @@ class CoverageModel:
     candidates, candidate_distances : numpy.ndarray
         ``(cells, k)`` indices of and distances to each cell's k nearest offers (unfiltered),
         so that the nearest *visible* offer is usually found without a new tree query.
+    offer_category : numpy.ndarray
+        int position of each offer's category in ``category_ids``.
+    category_distances : numpy.ndarray
+        ``(categories, cells)`` distance from each cell to the nearest offer of each category: a
+        filter that selects whole categories (the usual "offers of this kind") needs no query.
     """
 
     table: pd.DataFrame
@@ -595,6 +617,8 @@ class CoverageModel:
     offer_district: np.ndarray
     candidates: np.ndarray
     candidate_distances: np.ndarray
+    offer_category: np.ndarray
+    category_distances: np.ndarray
     _e2sfca: dict[Catchment, E2sfcaWeights] = field(default_factory=dict, repr=False)
 
     def distances(self, mask: np.ndarray | None, max_distance_m: float = np.inf) -> np.ndarray:
@@ -608,6 +632,11 @@ class CoverageModel:
         n = len(self.cells)
         if n == 0 or not visible.any():
             return np.full(n, np.inf)
+        shown = np.bincount(self.offer_category[visible], minlength=len(self.category_distances))
+        total = np.bincount(self.offer_category, minlength=len(self.category_distances))
+        if np.all((shown == 0) | (shown == total)):  # the filter selects whole categories
+            dist = self.category_distances[shown > 0].min(axis=0)
+            return np.where(dist <= max_distance_m, dist, np.inf)
         if self.candidates.shape[1] == 0:
             return nearest_distances(self.cells.xy, self.offer_positions[visible], max_distance_m)
         hit = visible[self.candidates]
@@ -645,14 +674,15 @@ def build_coverage_model(
     offers: pd.DataFrame,
     districts: gpd.GeoDataFrame | pd.DataFrame,
     cells: PopulationCells,
-    k: int = 16,
+    k: int = 8,
 ) -> CoverageModel:
     """Precompute a :class:`CoverageModel` (once, at app start).
 
     Parameters
     ----------
     k : int
-        Nearest offers remembered per cell (memory: cells x k x 12 bytes).
+        Nearest offers remembered per cell (memory: cells x k x 12 bytes; plus cells x categories
+        x 8 bytes for the per-category distances).
     """
     table = district_table(districts, cells)
     positions = offer_xy(offers)
@@ -663,4 +693,9 @@ def build_coverage_model(
         dist, idx = dist.reshape(len(cells), k), idx.reshape(len(cells), k)
     else:
         dist, idx = np.zeros((len(cells), 0)), np.zeros((len(cells), 0), dtype=np.intp)
-    return CoverageModel(table, cells, positions, district, idx.astype(np.int32), dist.astype(np.float32))
+    category_ids = observed_groups(offers["category"]) if len(offers) else ()
+    category = district_index(offers["category"], category_ids)
+    by_category = np.array(
+        [nearest_distances(cells.xy, positions[category == c]) for c in range(len(category_ids))]
+    ).reshape(len(category_ids), len(cells))
+    return CoverageModel(table, cells, positions, district, idx.astype(np.int32), dist, category, by_category)

@@ -347,11 +347,20 @@ def test_model_distances_fall_back_when_candidates_hidden():
 
     xy = rng.uniform(0, 5000, (300, 2))
     cells = PopulationCells(xy[:, 0], xy[:, 1], np.ones(300), np.zeros(300, np.int32), ("d",), METHOD_AREA, "t")
-    offers = pd.DataFrame({"x": rng.uniform(0, 5000, 200), "y": rng.uniform(0, 5000, 200), "district_id": "d"})
+    offers = pd.DataFrame(
+        {
+            "x": rng.uniform(0, 5000, 200),
+            "y": rng.uniform(0, 5000, 200),
+            "district_id": "d",
+            "category": rng.choice(["a", "b", "c"], 200),
+        }
+    )
     districts = pd.DataFrame({"id": ["d"], "name": ["D"], "population": [300]})
     model = m.build_coverage_model(offers, districts, cells, k=3)
-    for share in (0.9, 0.2, 0.02):
-        mask = rng.random(200) < share
+    category = offers["category"].to_numpy()
+    masks = [rng.random(200) < share for share in (0.9, 0.2, 0.02)]
+    masks += [category == "b", (category == "a") | (category == "c")]  # whole categories: precomputed path
+    for mask in masks:
         expected = m.nearest_distances(cells.xy, m.offer_xy(offers)[mask])
         np.testing.assert_allclose(model.distances(mask), expected)
         capped = np.where(expected <= 400, expected, np.inf)
