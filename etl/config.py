@@ -198,7 +198,7 @@ def _subtable(value: Any, allowed: frozenset[str], what: str, source: Path | Non
         raise ConfigError(
             f"{_where(source)}: unknown key {unknown[0]!r} in {what}; known keys: {', '.join(sorted(allowed))}"
         )
-    return {k: str(v) for k, v in value.items()}
+    return {k: str(v) for k, v in value.items() if str(v).strip()}
 
 
 def _resolve_paths(table: Mapping[str, Any], base: Path) -> dict[str, Any]:

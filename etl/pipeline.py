@@ -262,8 +262,8 @@ def build(
         )
     with timer.stage("enrich"):
         enriched = assign_districts(offers_frame(located), districts_gdf)
-        if cfg.demo:
-            enriched["demo"] = True
+        # An empty Demo cell takes the city's default ([city] demo); a filled one is kept.
+        enriched["demo"] = [bool(cfg.demo) if d is None else bool(d) for d in enriched["demo"]]
     with timer.stage("write"):
         rejects = pd.concat([validation.rejects, unresolved], ignore_index=True).sort_values("row", kind="stable")
         warnings = sorted(

@@ -81,7 +81,8 @@ class ValidationResult:
     ----------
     valid
         One row per kept offer: ``row``, the contract fields (lists as lists of
-        ids, ``accessibility`` as ``yes/no/unknown``, ``demo`` as bool),
+        ids, ``accessibility`` as ``yes/no/unknown``, ``demo`` as bool or None when
+        the cell is empty),
         ``district`` (the Stadtteil as given, for geocoding) and ``lat``/``lon``
         (floats in EPSG:4326, or None when the row must be geocoded).
     rejects
@@ -316,10 +317,10 @@ def _check_misc(row: _Row, rec: Mapping[str, str]) -> None:
     if rec["last_verified"] and verified is None:
         row.warn("last_verified", f"Datum '{rec['last_verified']}' ungültig (TT.MM.JJJJ) – weggelassen")
     row.props["last_verified"] = verified.isoformat() if verified else None
-    demo = parse_bool(rec["demo"]) if rec["demo"] else False
-    if demo is None:
-        row.warn("demo", f"Demo '{rec['demo']}' nicht verstanden (ja/nein) – als nein übernommen")
-    row.props["demo"] = bool(demo)
+    demo = parse_bool(rec["demo"]) if rec["demo"] else None
+    if rec["demo"] and demo is None:
+        row.warn("demo", f"Demo '{rec['demo']}' nicht verstanden (ja/nein) – Vorgabe der Stadt übernommen")
+    row.props["demo"] = demo  # None: the city config's default applies (etl.pipeline)
 
 
 def _has_address(props: Mapping[str, Any]) -> bool:

@@ -71,3 +71,24 @@ def test_unusable_input_raises_before_writing(tmp_path, tiny_districts):
     with pytest.raises(ColumnError, match="no name column"):
         build(offers, tiny_districts, CONFIG, tmp_path / "out", providers=[FakePostcodes()])
     assert not (tmp_path / "out").exists()
+
+
+def test_embedded_demo_with_real_offline_chain(tmp_path):
+    """No arguments: the Ludwigsburg demo, geocoded offline by postcode and district centroids only."""
+    from geodata.datasets import get_path
+
+    report = build(out_dir=tmp_path, progress=False)
+    frame = read_table(get_path("ludwigsburg/offers.csv")).frame
+    offers = read_offers(tmp_path / "offers.geojson")
+    rejects = rejects_by_row(tmp_path)
+    assert report.rows_in == len(frame) == report.rows_out + report.rows_rejected
+    assert report.by_geocode_source["online"] == 0 and report.by_geocode_source["gazetteer"] == 0
+    assert report.by_geocode_source["postcode"] + report.by_geocode_source["district"] > 0
+    # every rejected demo row is one of the deliberately faulty ones
+    faulty = set(frame.loc[frame["description"].str.contains("mit Absicht fehlerhaft"), "row"])
+    assert set(rejects) <= faulty and len(rejects) >= 4
+    # Demo=nein rows stay real, every other row is labelled demo ([city] demo = true)
+    real = set(frame.loc[frame["demo"] == "nein", "id"])
+    assert {f["properties"]["id"] for f in offers if not f["properties"]["demo"]} == real
+    city = json.loads((tmp_path / "city.json").read_text(encoding="utf-8"))
+    assert city["demo"] is True and city["contact"]["phone"] is None

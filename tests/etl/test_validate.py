@@ -169,6 +169,7 @@ def test_postcode_lost_leading_zero_and_dates_and_accessibility():
     assert rec["accessibility"] == "unknown" and rec["accessibility_details"] == "teilweise"
     assert rec["demo"] is True
     assert messages(result, "postal_code")
+    assert run({}).valid.iloc[0]["demo"] is None  # empty cell: the city's default applies later
 
 
 @pytest.mark.parametrize(
