@@ -283,16 +283,18 @@ def approximate_outline(points: np.ndarray, target_m2: np.ndarray, total_m2: flo
     return outline
 
 
-def _half_plane(p_i: np.ndarray, p_j: np.ndarray, w_i: float, w_j: float, mid: np.ndarray, reach: float) -> Polygon:
-    """The half-plane of points whose power distance to i is at most that to j, as a large polygon."""
-    a = 2.0 * (p_j - p_i)
-    b = p_j @ p_j - p_i @ p_i - w_j + w_i
-    norm = float(np.hypot(*a))
+def _half_planes(points: np.ndarray, weights: np.ndarray, i: int, mid: np.ndarray, reach: float) -> np.ndarray:
+    """For each j != i, the half-plane where the power distance to i is at most that to j, as large polygons."""
+    others = np.delete(np.arange(len(points)), i)
+    a = 2.0 * (points[others] - points[i])
+    b = np.einsum("ij,ij->i", points[others], points[others]) - points[i] @ points[i] - weights[others] + weights[i]
+    norm = np.hypot(a[:, 0], a[:, 1])[:, None]
     n = a / norm
-    t = np.array([-n[1], n[0]])
-    foot = mid + (b - a @ mid) / norm**2 * a
-    r = reach + float(np.hypot(*(foot - mid)))
-    return Polygon([foot + r * t, foot - r * t, foot - r * t - 2 * r * n, foot + r * t - 2 * r * n])
+    t = np.column_stack([-n[:, 1], n[:, 0]])
+    foot = mid + ((b - a @ mid) / norm[:, 0] ** 2)[:, None] * a
+    r = (reach + np.hypot(*(foot - mid).T))[:, None]
+    rings = np.stack([foot + r * t, foot - r * t, foot - r * t - 2 * r * n, foot + r * t - 2 * r * n], axis=1)
+    return shapely.polygons(rings)
 
 
 def power_cells(points: np.ndarray, weights: np.ndarray, boundary: BaseGeometry) -> np.ndarray:
@@ -302,15 +304,14 @@ def power_cells(points: np.ndarray, weights: np.ndarray, boundary: BaseGeometry)
     smallest. All-zero weights give the ordinary Voronoi diagram. Coordinates in
     metres (EPSG:25832); returns one geometry per point (possibly empty).
     """
+    points = np.asarray(points, dtype=float)
+    weights = np.asarray(weights, dtype=float)
     minx, miny, maxx, maxy = boundary.bounds
     mid = np.array([(minx + maxx) / 2, (miny + maxy) / 2])
     reach = 4.0 * float(np.hypot(maxx - minx, maxy - miny))
-    cells = []
-    for i in range(len(points)):
-        planes = [
-            _half_plane(points[i], points[j], weights[i], weights[j], mid, reach) for j in range(len(points)) if j != i
-        ]
-        cells.append(shapely.intersection_all([boundary, *planes]))
+    cells = [
+        shapely.intersection_all([boundary, *_half_planes(points, weights, i, mid, reach)]) for i in range(len(points))
+    ]
     return shapely.set_precision(np.array(cells, dtype=object), GRID_M)
 
 
