@@ -1,7 +1,7 @@
 """Bundled datasets: the default taxonomy and the embedded Ludwigsburg demo.
 
 ``get_path("ludwigsburg/offers.csv")`` returns the path of a bundled file; see
-``PROVENANCE.md`` beside this module for sources and licences.
+``ludwigsburg/PROVENANCE.md`` for sources and licences of the demo.
 """
 
 from __future__ import annotations
