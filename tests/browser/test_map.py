@@ -145,3 +145,21 @@ def test_map_block_passes_axe(page: Any, map_url: str) -> None:
     wait_for_markers(page, 4)
     violations = axe(page)
     assert not violations, describe_violations(violations)
+
+
+def test_dashboard_map_follows_the_page_filters(page: Any, app_url: str, output_path: str) -> None:
+    page.goto(app_url + "/?category=counselling")
+    wait_for_dash(page)
+    # counselling: o2 (at o1's address) and o3 -> 2 markers
+    wait_for_markers(page, 2)
+    updates: list[Any] = []
+    page.on("response", lambda r: updates.append(r) if "_dash-update-component" in r.url else None)
+    page.click("button[data-filter='categories'][data-value='counselling']")
+    wait_for_markers(page, 4)
+    page.wait_for_load_state("networkidle")
+    assert updates, "the filter change did not reach the server"
+    for response in updates:
+        body = response.body()
+        assert b"glon" not in body and b'"lon"' not in body, f"a filter change resent the points ({len(body)} bytes)"
+    Path(output_path).mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(Path(output_path) / "dashboard.png"))
