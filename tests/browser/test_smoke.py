@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 from typing import Any
 
 import dash
-import pytest
 from dash import html
 
 from tests.browser.conftest import PageLog, axe, describe_violations, serve_app, wait_for_dash
@@ -61,7 +59,6 @@ def test_axe_reports_serious_violations(page: Any) -> None:
     assert "image-alt" in {v["id"] for v in violations}, describe_violations(violations)
 
 
-@pytest.mark.skipif(importlib.util.find_spec("dashboard.app") is None, reason="dashboard.app not written yet")
 def test_dashboard_loads_offline(page: Any, app_url: str) -> None:
     page.goto(app_url + "/")
     wait_for_dash(page)
