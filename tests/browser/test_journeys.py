@@ -1,0 +1,166 @@
+"""User journeys through the dashboard in headless Chromium (issue 3).
+
+Every test runs under the ``page`` fixture of ``conftest.py``, which fails it on
+any console error, uncaught page error or request that leaves 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.browser.conftest import axe, describe_violations, wait_for_dash
+
+PAGES = [
+    "/",
+    "/?lang=ar&language=ar",
+    "/?lang=uk&category=counselling",
+    "/barrierefreiheit",
+    "/barrierefreiheit?lang=tr",
+]
+
+
+def open_page(page: Any, url: str) -> None:
+    page.goto(url)
+    wait_for_dash(page)
+    page.wait_for_selector("#result-count, .statement")
+
+
+def count(page: Any) -> int:
+    return int(page.inner_text("#result-count"))
+
+
+def wait_count(page: Any, expected: int) -> None:
+    page.wait_for_function(
+        "(n) => document.getElementById('result-count') && document.getElementById('result-count').textContent.trim() === String(n)",
+        arg=expected,
+        timeout=10_000,
+    )
+
+
+def listed_ids(page: Any) -> list[str]:
+    return page.eval_on_selector_all("#offer-list li[data-offer-id]", "els => els.map(e => e.dataset.offerId)")
+
+
+def toggle(page: Any, field: str, value: str) -> Any:
+    return page.locator(f"button[data-filter='{field}'][data-value='{value}']")
+
+
+def api_ids(base: str, query: str) -> list[str]:
+    with urllib.request.urlopen(f"{base}/api/offers.geojson{query}", timeout=10) as response:  # 127.0.0.1 only
+        return [f["properties"]["id"] for f in json.load(response)["features"]]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_loads_offline_and_passes_axe(page: Any, app_url: str, path: str) -> None:
+    open_page(page, app_url + path)
+    assert page.locator("header").count() >= 1 and page.locator("main").count() == 1
+    assert page.locator("footer").count() >= 1 and page.locator("h1").count() == 1
+    assert page.locator("a.skip-link").get_attribute("href") == "#main"
+    violations = axe(page)
+    assert violations == [], describe_violations(violations)
+
+
+def test_filter_by_language_and_target_group_agrees_with_list_and_api(page: Any, app_url: str) -> None:
+    open_page(page, app_url + "/")
+    total = count(page)
+    assert total == 5 and sorted(listed_ids(page)) == api_ids(app_url, "")
+    toggle(page, "languages", "ar").click()
+    wait_count(page, 1)
+    toggle(page, "target_groups", "women").click()
+    toggle(page, "target_groups", "families").click()  # OR within the target groups
+    page.wait_for_function("() => location.search.includes('families')")
+    query = urlsplit(page.url).query
+    assert "language=ar" in query and "target=women,families" in query
+    assert count(page) == 1
+    assert listed_ids(page) == api_ids(app_url, "?" + query) == ["o1"]
+    assert toggle(page, "languages", "ar").get_attribute("aria-pressed") == "true"
+    geojson_href = page.get_attribute("#download-geojson", "href")
+    assert geojson_href == "/api/offers.geojson?" + query
+
+
+def test_resident_finds_the_language_cafe_by_search(page: Any, app_url: str) -> None:
+    open_page(page, app_url + "/?lang=tr")
+    page.fill("#search", "Sprach")
+    wait_count(page, 1)
+    assert listed_ids(page) == ["o1"]
+    page.fill("#search", "nirgendwo")
+    wait_count(page, 0)
+    page.locator("#offer-list button[data-action='reset']").click()
+    wait_count(page, 5)
+    assert page.input_value("#search") == ""
+
+
+def test_open_a_detail_with_the_keyboard(page: Any, app_url: str) -> None:
+    open_page(page, app_url + "/?language=ar")
+    page.locator("button[data-sort='district']").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.dataset.offerId") == "o1"
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#detail-heading")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'detail-heading'")
+    detail = page.inner_text("#offer-detail")
+    assert "Sprachcafé Frauen" in detail and "Marktplatz 1" in detail and "Mi 15-17 Uhr" in detail
+    assert page.get_attribute("#offer-detail a[href^='tel:']", "href") == "tel:+497141000000"
+    hrefs = page.eval_on_selector_all("#offer-detail a", "els => els.map(a => a.getAttribute('href'))")
+    assert all(h.split(":")[0] in ("http", "https", "mailto", "tel") for h in hrefs)
+
+
+def test_url_round_trip(page: Any, app_url: str) -> None:
+    open_page(page, app_url + "/?category=counselling&language=uk,tr")
+    assert toggle(page, "categories", "counselling").get_attribute("aria-pressed") == "true"
+    assert toggle(page, "languages", "uk").get_attribute("aria-pressed") == "true"
+    assert toggle(page, "languages", "tr").get_attribute("aria-pressed") == "true"
+    assert count(page) == 2 and sorted(listed_ids(page)) == ["o2", "o3"]
+    toggle(page, "districts", "ossweil").click()
+    wait_count(page, 1)
+    page.wait_for_function("() => location.search.includes('district=ossweil')")
+    shared = page.url
+    open_page(page, shared)  # the colleague opens the shared link
+    assert count(page) == 1 and listed_ids(page) == ["o3"]
+    assert toggle(page, "districts", "ossweil").get_attribute("aria-pressed") == "true"
+
+
+def test_unknown_url_values_show_a_notice(page: Any, app_url: str) -> None:
+    open_page(page, app_url + "/?category=bogus&language=ar")
+    assert "bogus" in page.inner_text("#notices")
+    assert count(page) == 1
+
+
+def test_switch_to_arabic_keeps_the_view_and_turns_right_to_left(page: Any, app_url: str) -> None:
+    open_page(page, app_url + "/?language=ar")
+    assert page.evaluate("document.documentElement.dir") == "ltr"
+    page.click("#lang-link-ar")
+    page.wait_for_url("**lang=ar**")
+    wait_for_dash(page)
+    assert page.evaluate("document.documentElement.lang") == "ar"
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    assert count(page) == 1
+    assert "العربية" in page.inner_text("#lang-switch")
+    violations = axe(page)
+    assert violations == [], describe_violations(violations)
+
+
+def test_phone_width_filters_collapsible_and_map_list_switchable(page: Any, app_url: str, output_path: str) -> None:
+    page.set_viewport_size({"width": 375, "height": 800})
+    open_page(page, app_url + "/")
+    toggle_button = page.locator("#filter-toggle")
+    assert toggle_button.is_visible() and toggle_button.get_attribute("aria-expanded") == "false"
+    assert not page.locator("#filter-panel").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    toggle_button.click()
+    assert page.locator("#filter-panel").is_visible() and toggle_button.get_attribute("aria-expanded") == "true"
+    toggle(page, "languages", "ar").click()
+    wait_count(page, 1)
+    page.click("button[data-view='map']")
+    assert page.locator("#map-section").is_visible() and not page.locator("#list-section").is_visible()
+    page.click("button[data-view='list']")
+    assert page.locator("#list-section").is_visible() and not page.locator("#map-section").is_visible()
+    page.screenshot(path=str(Path(output_path) / "phone-375.png"), full_page=True)
+    violations = axe(page)
+    assert violations == [], describe_violations(violations)
