@@ -193,14 +193,14 @@ def text_mask(search_text: np.ndarray, q: str) -> np.ndarray | None:
 def filter_mask(dataset: Dataset, state: FilterState) -> np.ndarray:
     """Boolean array over the offers (file order): True where the offer matches ``state``.
 
-    Vectorised: one column selection per list filter, one ``np.strings.find`` per search word.
+    Vectorised: one column selection per list filter; the text search (the costly
+    part) runs last, only over the rows the other filters kept.
     """
     mask = np.ones(len(dataset), dtype=bool)
     parts = [
         _any_of(dataset.categories, dataset.category_ids, state.categories),
         _any_of(dataset.languages, dataset.language_ids, state.languages),
         _any_of(dataset.targets, dataset.target_ids, state.target_groups),
-        text_mask(dataset.search_text, state.q),
     ]
     if state.districts:
         wanted = [dataset.district_ids.index(d) for d in state.districts if d in dataset.district_ids]
@@ -210,6 +210,10 @@ def filter_mask(dataset: Dataset, state: FilterState) -> np.ndarray:
     for part in parts:
         if part is not None:
             mask &= part
+    if fold(state.q):
+        rows = np.flatnonzero(mask)
+        found = text_mask(dataset.search_text[rows], state.q)
+        mask[rows[~found]] = False
     return mask
 
 
