@@ -164,3 +164,37 @@ def test_phone_width_filters_collapsible_and_map_list_switchable(page: Any, app_
     page.screenshot(path=str(Path(output_path) / "phone-375.png"), full_page=True)
     violations = axe(page)
     assert violations == [], describe_violations(violations)
+
+
+def test_list_sorts_and_pages_with_more(page: Any, serve: Any, tmp_path: Path) -> None:
+    from geodata.io import write_districts, write_offers
+    from tests.dashboard.conftest import TINY_CITY, TINY_DISTRICTS, offer
+
+    offers = [
+        offer(
+            f"n{i:03d}",
+            f"Angebot {i:03d}",
+            "culture",
+            9.19 + (i % 2) * 0.025,
+            48.895,
+            district_id=("mitte", "ossweil")[i % 2],
+        )
+        for i in range(120)
+    ]
+    write_offers(tmp_path / "offers.geojson", offers)
+    write_districts(tmp_path / "districts.geojson", TINY_DISTRICTS)
+    (tmp_path / "city.json").write_text(json.dumps(TINY_CITY), encoding="utf-8")
+    open_page(page, serve(tmp_path) + "/")
+    assert count(page) == 120
+    assert listed_ids(page) == [f"n{i:03d}" for i in range(50)]
+    page.click("#more-offers")
+    page.wait_for_function("() => document.querySelectorAll('#offer-list li[data-offer-id]').length === 100")
+    page.click("#more-offers")
+    page.wait_for_function("() => document.querySelectorAll('#offer-list li[data-offer-id]').length === 120")
+    assert page.locator("#more-offers").is_hidden()
+    page.click("button[data-sort='district']")
+    page.wait_for_function("() => document.querySelector('#offer-list li[data-offer-id]').dataset.offerId === 'n000'")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#offer-list li[data-offer-id]')[1].dataset.offerId === 'n002'"
+    )
+    assert count(page) == 120
