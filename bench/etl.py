@@ -95,7 +95,7 @@ def _geocode_only(offers: Path, out: Path, register: Path, index_path: Path) -> 
     queries = [
         AddressQuery(s or None, h or None, p or None, o or None, d or None)
         for s, h, p, o, d in zip(
-            frame["Straße"], frame["Hausnr."], frame["PLZ"], frame["Ort"], frame["Stadtteil"], strict=True
+            *(frame[c].tolist() for c in ("Straße", "Hausnr.", "PLZ", "Ort", "Stadtteil")), strict=True
         )
     ]
     settings = GazetteerSettings(**_gazetteer_table(register, index_path))  # type: ignore[arg-type]

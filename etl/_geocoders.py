@@ -56,7 +56,7 @@ from geodata.taxonomy import fold
 logger = logging.getLogger(__name__)
 
 #: Bump when the index layout or the normalisation changes (forces a re-index).
-INDEX_VERSION = "1"
+INDEX_VERSION = "2"
 REGISTER_FIELDS: tuple[str, ...] = ("street", "house_number", "postal_code", "city", "x", "y")
 _OPTIONAL_FIELDS: tuple[str, ...] = ("house_number_suffix",)
 _CHUNK_ROWS = 500_000
@@ -69,8 +69,8 @@ CREATE TABLE addresses (street TEXT, number INTEGER, suffix TEXT, postcode TEXT,
 CREATE TABLE streets (street TEXT, postcode TEXT, city TEXT, lon REAL, lat REAL, n INTEGER);
 """
 _INDEX_INDEXES = """
-CREATE INDEX addresses_key ON addresses (street, number);
-CREATE INDEX streets_key ON streets (street);
+CREATE INDEX addresses_key ON addresses (street, number, postcode);
+CREATE INDEX streets_key ON streets (street, postcode);
 """
 
 
@@ -347,7 +347,14 @@ def build_gazetteer_index(settings: GazetteerSettings, index_path: Path, fingerp
             "INSERT INTO streets VALUES (?, ?, ?, ?, ?, ?)",
             centres[["street", "postcode", "city", "lon", "lat", "n"]].itertuples(index=False, name=None),
         )
-        meta = {"fingerprint": fingerprint, "source": str(path.resolve()), "crs": crs, "rows": str(rows_read)}
+        has_city = db.execute("SELECT EXISTS (SELECT 1 FROM streets WHERE city != '')").fetchone()[0]
+        meta = {
+            "fingerprint": fingerprint,
+            "source": str(path.resolve()),
+            "crs": crs,
+            "rows": str(rows_read),
+            "has_city": str(int(has_city)),
+        }
         db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
         db.executescript(_INDEX_INDEXES)
         db.commit()
@@ -398,23 +405,6 @@ def _remove_stale_indexes(index_dir: Path, keep: Path, source: Path) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def _pick_group(rows: list[tuple[Any, ...]], postcode: str, city: str) -> list[tuple[Any, ...]]:
-    """Candidates of one place: same postcode, else same city, else the only place there is.
-
-    ``rows`` end with ``(postcode, city)``. Returns ``[]`` when the query's
-    postcode and city match no candidate, or when the candidates lie in several
-    postcode areas and the query does not say which (e.g. the same street name
-    in two Ortsteile): better no answer than a wrong one.
-    """
-    if postcode and (chosen := [r for r in rows if r[-2] == postcode]):
-        return chosen
-    if city and (chosen := [r for r in rows if r[-1] == city]):
-        rows = chosen
-    elif postcode or (city and any(r[-1] for r in rows)):
-        return []
-    return rows if len({r[-2] for r in rows}) == 1 else []
-
-
 class GazetteerProvider:
     """Match queries against the prepared address register (precision ``address`` or ``street``).
 
@@ -432,7 +422,8 @@ class GazetteerProvider:
         self.index_path = Path(settings.index_path) if settings.index_path else default
         self.built_index: IndexSummary | None = None
         self._db: sqlite3.Connection | None = None
-        self._last_miss: tuple[str, str] | None = None
+        self._last_miss: str | None = None
+        self._has_city = False
 
     def ensure_index(self) -> Path:
         """Build the index unless an index of the unchanged register exists; return its path."""
@@ -446,6 +437,8 @@ class GazetteerProvider:
         if self._db is None:
             path = self.ensure_index()
             self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'has_city'").fetchone()
+            self._has_city = bool(row and row[0] == "1")
         return self._db
 
     def close(self) -> None:
@@ -454,6 +447,24 @@ class GazetteerProvider:
             self._db.close()
             self._db = None
 
+    def _candidates(self, sql: str, params: tuple[Any, ...], postcode: str, city: str) -> list[tuple[Any, ...]]:
+        """Rows of one place: same postcode, else same city, else the only place there is.
+
+        ``sql`` selects rows ending in ``(postcode, city)``. Returns ``[]`` when the
+        query's postcode and city match no row, or when the rows lie in several
+        postcode areas and the query does not say which (e.g. the same street name
+        in two Ortsteile): better no answer than a wrong one.
+        """
+        db = self._connection()
+        if postcode and (rows := db.execute(f"{sql} AND postcode = ?", (*params, postcode)).fetchall()):
+            return rows
+        if city and (rows := db.execute(f"{sql} AND city = ?", (*params, city)).fetchall()):
+            return rows if len({r[-2] for r in rows}) == 1 else []
+        if postcode or (city and self._has_city):
+            return []
+        rows = db.execute(sql, params).fetchall()
+        return rows if len({r[-2] for r in rows}) == 1 else []
+
     def locate(self, query: AddressQuery) -> Location | None:
         """Address point, else the street's centre; ``None`` when the street is unknown or ambiguous."""
         street = normalize_street(query.street)
@@ -461,42 +472,35 @@ class GazetteerProvider:
             return None
         number, suffix = split_house_number(query.house_number)
         postcode, city = normalize_postcode(query.postal_code), normalize_place(query.city)
-        db = self._connection()
         if number is not None:
-            rows = db.execute(
-                "SELECT suffix, lon, lat, postcode, city FROM addresses WHERE street = ? AND number = ? ORDER BY rowid",
-                (street, number),
-            ).fetchall()
-            if chosen := _pick_group(rows, postcode, city):
-                exact = [r for r in chosen if r[0] == suffix] or sorted(chosen, key=lambda r: r[0])
+            sql = "SELECT suffix, lon, lat, postcode, city FROM addresses WHERE street = ? AND number = ?"
+            if rows := self._candidates(sql, (street, number), postcode, city):
+                exact = [r for r in rows if r[0] == suffix] or sorted(rows, key=lambda r: r[0])
                 return Location(exact[0][1], exact[0][2], self.name, "address")
-        rows = db.execute(
-            "SELECT n, lon, lat, postcode, city FROM streets WHERE street = ?",
-            (street,),
-        ).fetchall()
-        if chosen := _pick_group(rows, postcode, city):
-            total = sum(r[0] for r in chosen)
-            lon = sum(r[0] * r[1] for r in chosen) / total
-            lat = sum(r[0] * r[2] for r in chosen) / total
+        sql = "SELECT n, lon, lat, postcode, city FROM streets WHERE street = ?"
+        if rows := self._candidates(sql, (street,), postcode, city):
+            total = sum(r[0] for r in rows)
+            lon = sum(r[0] * r[1] for r in rows) / total
+            lat = sum(r[0] * r[2] for r in rows) / total
             return Location(lon, lat, self.name, "street")
-        self._last_miss = (query.key(), self._miss_reason(query, rows))
+        self._last_miss = query.key()
         return None
 
-    @staticmethod
-    def _miss_reason(query: AddressQuery, rows: list[tuple[Any, ...]]) -> str:
+    def _miss_reason(self, query: AddressQuery) -> str:
         street = (query.street or "").strip()
-        if not rows:
+        rows = self._connection().execute(
+            "SELECT DISTINCT postcode FROM streets WHERE street = ? LIMIT 100", (normalize_street(query.street),)
+        )
+        places = len(rows.fetchall())
+        if not places:
             return f"Straße „{street}“ nicht im Adressregister"
-        places = len({r[-2] for r in rows})
         if places > 1 and not normalize_postcode(query.postal_code):
             return f"Straße „{street}“ gibt es in {places} PLZ-Bereichen – PLZ angeben"
         return f"Straße „{street}“ im Adressregister nicht unter dieser PLZ bzw. diesem Ort"
 
     def explain_miss(self, query: AddressQuery) -> str | None:
         """Why the last :meth:`locate` of ``query`` found nothing (German)."""
-        if self._last_miss and self._last_miss[0] == query.key():
-            return self._last_miss[1]
-        return None
+        return self._miss_reason(query) if self._last_miss == query.key() else None
 
 
 # --------------------------------------------------------------------------------------------

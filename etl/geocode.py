@@ -26,6 +26,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Protocol, runtime_checkable
@@ -70,6 +71,7 @@ class GazetteerError(ValueError):
 # --------------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1 << 16)
 def _squash(text: str | None) -> str:
     """Fold case, umlauts, ß and accents, then drop everything but letters and digits."""
     if not text:
@@ -77,6 +79,7 @@ def _squash(text: str | None) -> str:
     return _NON_WORD.sub("", fold(unicodedata.normalize("NFC", str(text))))
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize_street(text: str | None) -> str:
     """Matching key of a street name.
 
@@ -106,6 +109,7 @@ def normalize_street(text: str | None) -> str:
     return key
 
 
+@lru_cache(maxsize=1 << 16)
 def split_house_number(text: str | None) -> tuple[int | None, str]:
     """Split a house number into its number and suffix.
 
@@ -129,6 +133,7 @@ def normalize_house_number(text: str | None) -> str:
     return "" if number is None else f"{number}{suffix}"
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize_postcode(text: str | None) -> str:
     """Matching key of a German postcode.
 
