@@ -172,13 +172,15 @@ def _print_table(register_rows: int, index: dict[str, float], rows: list[tuple[s
         print(f"{'  rows/s cold':<44}{size / cold:>16,.0f}")
         print(f"{f'{what} {size:,} rows, warm (cached)':<44}{warm:>14.2f} s")
         print(f"{'  rows/s warm':<44}{size / warm:>16,.0f}")
-        print(f"{'  warm speed-up':<44}{speedup:>15.1f}x{'>= 5x':>22}")
+        print(f"{'  warm speed-up':<44}{speedup:>15.1f}x{'>= 5x' if what == 'build()' else '(info)':>22}")
         if size >= 100_000 and cold >= COLD_TARGET_S:
             missed.append(f"{what} cold {size}")
-        if speedup < WARM_SPEEDUP_TARGET:
+        if speedup < WARM_SPEEDUP_TARGET and what == "build()":  # the target is end-to-end
             missed.append(f"{what} warm speed-up {size}")
     print("-" * 82)
-    print("all targets met" if not missed else f"targets missed: {', '.join(missed)}")
+    if not any(what == "build()" for what, *_ in rows):
+        print("note: build() not timed (--mode geocode): end-to-end targets not checked")
+    print("all checked targets met" if not missed else f"targets missed: {', '.join(missed)}")
     return 1 if missed else 0
 
 
