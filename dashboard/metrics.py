@@ -21,8 +21,12 @@ vectorised operations.
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from collections.abc import Iterable, Sequence
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -312,8 +316,10 @@ def median_distance_by_group(
     are reached. ``inf`` when that is beyond ``cap_m`` metres or there is no offer; NaN for a
     group without residents. One histogram pass (no sort), so it stays fast on 500,000 cells.
     """
-    width = cap_m + 2
     finite = np.isfinite(distances)
+    if finite.any():  # bins beyond the largest finite distance would stay empty: leave them out
+        cap_m = min(cap_m, int(np.ceil(distances[finite].max())))
+    width = cap_m + 2
     bins = np.full(len(distances), cap_m + 1, dtype=np.int64)
     bins[finite] = np.minimum(np.ceil(distances[finite]), cap_m + 1).astype(np.int64)
     hist = np.bincount(group * width + bins, weights=weights, minlength=n_groups * width).reshape(n_groups, width)
@@ -332,6 +338,7 @@ def distance_coverage(
     cells: PopulationCells,
     thresholds: Sequence[float] = DEFAULT_THRESHOLDS_M,
     mask: np.ndarray | None = None,
+    max_distance_m: float = np.inf,
 ) -> pd.DataFrame:
     """Share of residents within each straight-line distance of at least one visible offer.
 
@@ -339,11 +346,12 @@ def distance_coverage(
     district_name, threshold_m, residents, residents_within, share, median_distance_m,
     method``. ``median_distance_m`` is the residents' median distance to their nearest
     visible offer (``inf`` when there is none). A cell at exactly the threshold counts as
-    within. Offers outside every district still serve residents nearby.
+    within. Offers outside every district still serve residents nearby. Distances beyond
+    ``max_distance_m`` count as no offer (``inf``; the dashboard caps at 3 km).
     """
     table = district_table(districts, cells)
     xy = offer_xy(offers)[_mask(mask, len(offers))]
-    return coverage_from_distances(cells, nearest_distances(cells.xy, xy), table, thresholds)
+    return coverage_from_distances(cells, nearest_distances(cells.xy, xy, max_distance_m), table, thresholds)
 
 
 def distance_curve(
@@ -356,9 +364,11 @@ def distance_curve(
     grid = np.arange(0.0, max_m + step_m / 2, step_m)
     pop = cells.population
     total = pop.sum()
-    order = np.argsort(distances, kind="stable")
-    cum = np.concatenate([[0.0], np.cumsum(pop[order])])
-    reached = cum[np.searchsorted(distances[order], grid, side="right")]
+    # one histogram pass (no sort): bin b holds the residents with (b-1) step < d <= b step
+    finite = np.isfinite(distances)
+    bins = np.full(len(distances), len(grid), dtype=np.int64)
+    bins[finite] = np.minimum(np.ceil(distances[finite] / step_m), len(grid)).astype(np.int64)
+    reached = np.cumsum(np.bincount(bins, weights=pop, minlength=len(grid) + 1))[: len(grid)]
     share = reached / total if total > 0 else np.full(len(grid), np.nan)
     return pd.DataFrame({"distance_m": grid, "share": share, "method": cells.method if total > 0 else METHOD_NONE})
 
@@ -587,10 +597,123 @@ def inequality(per_1000: pd.DataFrame) -> tuple[float, pd.DataFrame]:
 
 
 @dataclass(frozen=True, eq=False)
+class CellBlocks:
+    """Population cells grouped into square blocks (to bound nearest-offer searches).
+
+    Attributes
+    ----------
+    size_m : float
+        Side of a block in metres (EPSG:25832).
+    block : numpy.ndarray
+        int32 block number of each cell.
+    centre : numpy.ndarray
+        ``(blocks, 2)`` block centres (metres, EPSG:25832).
+    radius : numpy.ndarray
+        Per block, the largest distance from its centre to one of its cells (metres).
+    order : numpy.ndarray
+        Cell indices sorted by block (so that a block's cells are contiguous).
+    """
+
+    size_m: float
+    block: np.ndarray
+    centre: np.ndarray
+    radius: np.ndarray
+    order: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.radius)
+
+
+def cell_blocks(cell_xy: np.ndarray, size_m: float) -> CellBlocks:
+    """Group cells (``(n, 2)`` metres, EPSG:25832) into square blocks of side ``size_m``."""
+    key = np.floor(cell_xy / size_m).astype(np.int64)
+    key -= key.min(axis=0) if len(key) else 0
+    flat = key[:, 0] * (int(key[:, 1].max(initial=0)) + 1) + key[:, 1]
+    uniq, block = np.unique(flat, return_inverse=True)
+    block = block.astype(np.int32).ravel()
+    centre = np.zeros((len(uniq), 2))
+    counts = np.bincount(block, minlength=len(uniq))
+    for axis in (0, 1):
+        lo = np.full(len(uniq), np.inf)
+        hi = np.full(len(uniq), -np.inf)
+        np.minimum.at(lo, block, cell_xy[:, axis])
+        np.maximum.at(hi, block, cell_xy[:, axis])
+        centre[:, axis] = np.where(counts > 0, (lo + hi) / 2.0, 0.0)
+    radius = np.zeros(len(uniq))
+    np.maximum.at(radius, block, np.hypot(*(cell_xy - centre[block]).T))
+    return CellBlocks(float(size_m), block, centre, radius, np.argsort(block, kind="stable"))
+
+
+def nearest_by_blocks(
+    cell_xy: np.ndarray, todo: np.ndarray, blocks: CellBlocks, points: np.ndarray, max_distance_m: float, k: int = 8
+) -> np.ndarray:
+    """Exact nearest-point distance for the cells ``todo``, searching from block centres.
+
+    For a block with centre ``c`` and radius ``rho`` whose nearest point lies at ``d1`` from
+    ``c``, every cell's nearest point lies within ``d1 + 2 rho`` of ``c``. The ``k`` points
+    nearest to ``c`` are therefore a complete candidate set when the k-th is farther than
+    that; cells of other blocks are queried one by one. Distances beyond ``max_distance_m``
+    are ``inf``.
+
+    Parameters
+    ----------
+    cell_xy : numpy.ndarray
+        ``(n, 2)`` cell centres, metres (EPSG:25832).
+    todo : numpy.ndarray
+        Indices of the cells to compute.
+    blocks : CellBlocks
+        :func:`cell_blocks` of ``cell_xy``.
+    points : numpy.ndarray
+        ``(m, 2)`` visible offers, metres (EPSG:25832); ``m >= 1``.
+    """
+    tree = cKDTree(points)
+    kk = min(k, len(points))
+    flag = np.zeros(len(cell_xy), dtype=bool)
+    flag[todo] = True
+    cells = blocks.order[flag[blocks.order]]  # the todo cells, grouped by block
+    counts = np.bincount(blocks.block[cells], minlength=len(blocks))
+    needed = np.flatnonzero(counts)
+    counts = counts[needed]
+    rho = blocks.radius[needed]
+    bound = max_distance_m + 2.0 * float(rho.max(initial=0.0))
+    d, j = tree.query(blocks.centre[needed], k=kk, distance_upper_bound=bound)
+    d, j = d.reshape(len(needed), kk), j.reshape(len(needed), kk)
+    reach = d[:, 0] + 2.0 * rho  # every cell's nearest point lies within this of the centre
+    complete = (kk == len(points)) | (d[:, -1] > reach)
+    px, py = np.append(points[:, 0], np.inf), np.append(points[:, 1], np.inf)  # index m = none within bound
+    ok = np.repeat(complete, counts)
+    cx, cy = cell_xy[cells, 0], cell_xy[cells, 1]
+    best = np.full(len(cells), np.inf)
+    for col in range(kk):
+        # candidates farther than ``reach`` from the centre cannot be any cell's nearest: skip them
+        use = complete & (d[:, col] <= reach) if col else complete
+        if not use.any():
+            break
+        n_use = np.where(use, counts, 0)
+        rows = np.repeat(use, counts)
+        dx = cx[rows] - np.repeat(px[j[:, col]], n_use)
+        dy = cy[rows] - np.repeat(py[j[:, col]], n_use)
+        best[rows] = np.minimum(best[rows], dx * dx + dy * dy)
+    out = np.full(len(cell_xy), np.inf)
+    out[cells] = np.sqrt(best)
+    rest = cells[~ok]
+    if len(rest):
+        out[rest], _ = tree.query(cell_xy[rest], k=1, distance_upper_bound=max_distance_m)
+    out = out[todo]
+    return np.where(out <= max_distance_m, out, np.inf)
+
+
+def _mask_key(mask: np.ndarray) -> bytes:
+    return hashlib.blake2b(np.packbits(mask).tobytes(), digest_size=16).digest()
+
+
+@dataclass(frozen=True, eq=False)
 class CoverageModel:
     """Everything about the coverage analysis that does not depend on the filter.
 
-    Build once with :func:`build_coverage_model`; methods take the filter mask.
+    Build once with :func:`build_coverage_model` (cheap: positions and indices only); the
+    search structures are built on first use and kept, and results for recent masks are
+    kept in a small LRU cache (keyed by a hash of the mask bits and the parameters).
 
     Attributes
     ----------
@@ -601,67 +724,151 @@ class CoverageModel:
         ``(n, 2)`` offer positions, EPSG:25832.
     offer_district : numpy.ndarray
         int32 district position per offer (-1 outside).
-    candidates, candidate_distances : numpy.ndarray
-        ``(cells, k)`` indices of and distances to each cell's k nearest offers (unfiltered),
-        so that the nearest *visible* offer is usually found without a new tree query.
-    offer_category : numpy.ndarray
-        int position of each offer's category in ``category_ids``.
-    category_distances : numpy.ndarray
-        ``(categories, cells)`` distance from each cell to the nearest offer of each category: a
-        filter that selects whole categories (the usual "offers of this kind") needs no query.
+    groups : Mapping
+        Per dimension (e.g. ``"category"``), a bool matrix offers x groups. A filter that selects
+        whole groups of one dimension (the usual "offers of this kind / in this language") takes
+        the minimum of per-group distances, each computed once on first use (cells x 8 bytes).
+    k : int
+        Nearest offers remembered per cell for dense filters (memory: cells x k x 12 bytes).
+    max_distance_m : float
+        Distances beyond this many metres count as "no offer nearby" (``inf``); default 3 km.
+    cache_size : int
+        Filter states whose results are kept.
     """
 
     table: pd.DataFrame
     cells: PopulationCells
     offer_positions: np.ndarray
     offer_district: np.ndarray
-    candidates: np.ndarray
-    candidate_distances: np.ndarray
-    offer_category: np.ndarray
-    category_distances: np.ndarray
-    _e2sfca: dict[Catchment, E2sfcaWeights] = field(default_factory=dict, repr=False)
+    groups: Mapping[str, np.ndarray] = field(default_factory=dict)
+    k: int = 8
+    max_distance_m: float = 3000.0
+    cache_size: int = 16
+    _memo: dict[object, object] = field(default_factory=dict, repr=False)
+    _cache: OrderedDict[object, object] = field(default_factory=OrderedDict, repr=False)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
-    def distances(self, mask: np.ndarray | None, max_distance_m: float = np.inf) -> np.ndarray:
-        """Per cell, the distance to the nearest visible offer (metres; inf beyond ``max_distance_m``).
+    # -- lazily built search structures
 
-        Uses the precomputed k nearest offers; only cells whose k candidates are all hidden
-        (and could still have a visible offer within ``max_distance_m``) query a KD-tree of
-        the visible offers.
+    def _once(self, key: object, build: Callable[[], object]) -> object:
+        with self._lock:
+            if key not in self._memo:
+                self._memo[key] = build()
+            return self._memo[key]
+
+    def _cached(self, key: object, compute: Callable[[], object]) -> object:
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        value = compute()
+        with self._lock:
+            self._cache[key] = value
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return value
+
+    def knn(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(cells, k)`` indices of and distances to each cell's k nearest offers (unfiltered)."""
+
+        def build() -> tuple[np.ndarray, np.ndarray]:
+            n, k = len(self.cells), min(self.k, len(self.offer_positions))
+            if not (k and n):
+                return np.zeros((n, 0), dtype=np.int32), np.zeros((n, 0))
+            dist, idx = cKDTree(self.offer_positions).query(self.cells_xy, k=k, workers=-1)
+            return idx.reshape(n, k).astype(np.int32), dist.reshape(n, k)
+
+        return self._once("knn", build)  # type: ignore[return-value]
+
+    def blocks(self, size_m: float) -> CellBlocks:
+        """:func:`cell_blocks` of the population cells for ``size_m`` (built once per size)."""
+        return self._once(("blocks", size_m), lambda: cell_blocks(self.cells_xy, size_m))  # type: ignore[return-value]
+
+    def block_size(self, visible: int) -> float:
+        """Block side for ``visible`` offers: about half their mean spacing, from a fixed ladder."""
+        xy = self.cells.xy
+        area = float(np.prod(xy.max(axis=0) - xy.min(axis=0))) if len(xy) else 0.0
+        spacing = math.sqrt(max(area, 1.0) / max(visible, 1))
+        return min(BLOCK_SIZES_M, key=lambda s: abs(math.log(s / max(spacing / 2.0, 1.0))))
+
+    # -- per filter state
+
+    def distances(self, mask: np.ndarray | None, max_distance_m: float | None = None) -> np.ndarray:
+        """Per cell, the distance to the nearest visible offer (metres; inf beyond the cap).
+
+        Dense filters use the precomputed k nearest offers of each cell; cells whose k
+        candidates are all hidden (and sparse filters altogether) are searched from block
+        centres (:func:`nearest_by_blocks`). Exact; equals :func:`nearest_distances` capped.
         """
+        cap = self.max_distance_m if max_distance_m is None else float(max_distance_m)
         visible = _mask(mask, len(self.offer_positions))
-        n = len(self.cells)
-        if n == 0 or not visible.any():
-            return np.full(n, np.inf)
-        shown = np.bincount(self.offer_category[visible], minlength=len(self.category_distances))
-        total = np.bincount(self.offer_category, minlength=len(self.category_distances))
-        if np.all((shown == 0) | (shown == total)):  # the filter selects whole categories
-            dist = self.category_distances[shown > 0].min(axis=0)
-            return np.where(dist <= max_distance_m, dist, np.inf)
-        if self.candidates.shape[1] == 0:
-            return nearest_distances(self.cells.xy, self.offer_positions[visible], max_distance_m)
-        hit = visible[self.candidates]
-        found = hit.any(axis=1)
-        first = hit.argmax(axis=1)
-        dist = np.where(found, self.candidate_distances[np.arange(n), first], np.inf)
-        last = self.candidate_distances[:, -1]
-        todo = np.flatnonzero(~found & (last <= max_distance_m) & np.isfinite(last))
+        key = ("distances", _mask_key(visible), cap)
+        return self._cached(key, lambda: self._distances(visible, cap))  # type: ignore[return-value]
+
+    def group_distances(self, dimension: str, column: int) -> np.ndarray:
+        """Per cell, the exact distance to the nearest offer of one group (computed once, then kept)."""
+
+        def build() -> np.ndarray:
+            return nearest_distances(self.cells_xy, self.offer_positions[self.groups[dimension][:, column]])
+
+        return self._once(("group", dimension, column), build)  # type: ignore[return-value]
+
+    def whole_groups(self, visible: np.ndarray) -> tuple[str, np.ndarray] | None:
+        """``(dimension, columns)`` when ``visible`` is exactly the offers of some groups of one dimension."""
+        for dimension, member in self.groups.items():
+            columns = np.flatnonzero((member & visible[:, None]).any(axis=0))
+            if len(columns) and np.array_equal(member[:, columns].any(axis=1), visible):
+                return dimension, columns
+        return None
+
+    @property
+    def cells_xy(self) -> np.ndarray:
+        """``(cells, 2)`` cell centres (EPSG:25832), built once."""
+        return self._once("cells_xy", lambda: self.cells.xy)  # type: ignore[return-value]
+
+    def _distances(self, visible: np.ndarray, cap: float) -> np.ndarray:
+        n, m_visible = len(self.cells), int(visible.sum())
+        dist = np.full(n, np.inf)
+        if n == 0 or m_visible == 0:
+            return dist
+        if whole := self.whole_groups(visible):
+            dimension, columns = whole
+            dist = np.min([self.group_distances(dimension, c) for c in columns], axis=0)
+            return np.where(dist <= cap, dist, np.inf)
+        todo = np.arange(n)
+        share = m_visible / len(visible)
+        if share >= DENSE_SHARE and self.k:
+            idx, cand = self.knn()
+            hit = visible[idx]
+            found = hit.any(axis=1)
+            first = hit.argmax(axis=1)
+            dist = np.where(found, cand[np.arange(n), first], np.inf)
+            todo = np.flatnonzero(~found & (cand[:, -1] <= cap))
         if len(todo):
-            dist[todo] = nearest_distances(self.cells.xy[todo], self.offer_positions[visible], max_distance_m)
-        return np.where(dist <= max_distance_m, dist, np.inf)
+            blocks = self.blocks(self.block_size(m_visible))
+            dist[todo] = nearest_by_blocks(self.cells_xy, todo, blocks, self.offer_positions[visible], cap)
+        return np.where(dist <= cap, dist, np.inf)
 
     def e2sfca_weights(self, catchment: Catchment) -> E2sfcaWeights:
         """Precomputed E2SFCA weights for ``catchment`` (computed on first use, then kept)."""
-        if catchment not in self._e2sfca:
-            self._e2sfca[catchment] = e2sfca_weights(self.cells, self.offer_positions, catchment)
-        return self._e2sfca[catchment]
+        key = ("e2sfca", catchment)
+        return self._once(key, lambda: e2sfca_weights(self.cells, self.offer_positions, catchment))  # type: ignore[return-value]
 
     def per_1000(self, mask: np.ndarray | None) -> pd.DataFrame:
         """:func:`offers_per_1000` for the visible offers."""
         return per_1000_table(self.offer_district, _mask(mask, len(self.offer_district)), self.table)
 
     def coverage(self, mask: np.ndarray | None, thresholds: Sequence[float] = DEFAULT_THRESHOLDS_M) -> pd.DataFrame:
-        """:func:`distance_coverage` for the visible offers."""
-        return coverage_from_distances(self.cells, self.distances(mask), self.table, thresholds)
+        """:func:`distance_coverage` for the visible offers (distances capped at ``max_distance_m``)."""
+        visible = _mask(mask, len(self.offer_positions))
+        key = ("coverage", _mask_key(visible), tuple(thresholds))
+        compute = lambda: coverage_from_distances(self.cells, self.distances(visible), self.table, thresholds)  # noqa: E731
+        return self._cached(key, compute).copy()  # type: ignore[union-attr]
+
+    def curve(self, mask: np.ndarray | None, step_m: float = 100.0) -> pd.DataFrame:
+        """:func:`distance_curve` for the visible offers, up to ``max_distance_m``."""
+        max_m = self.max_distance_m if math.isfinite(self.max_distance_m) else 3000.0
+        return distance_curve(self.cells, self.distances(mask), step_m, max_m)
 
     def accessibility(
         self, mask: np.ndarray | None, catchment: Catchment = Catchment(), capacity: np.ndarray | None = None
@@ -670,32 +877,34 @@ class CoverageModel:
         return e2sfca_from_weights(self.e2sfca_weights(catchment), self.table, capacity, mask)
 
 
+#: Block sides tried for the nearest-offer search (metres).
+BLOCK_SIZES_M: tuple[float, ...] = (200.0, 400.0, 800.0, 1600.0, 3200.0, 6400.0)
+#: Share of visible offers from which the precomputed k nearest offers are tried first.
+DENSE_SHARE = 0.2
+
+
 def build_coverage_model(
     offers: pd.DataFrame,
     districts: gpd.GeoDataFrame | pd.DataFrame,
     cells: PopulationCells,
     k: int = 8,
+    max_distance_m: float = 3000.0,
+    dimensions: Sequence[str] = DIMENSIONS,
 ) -> CoverageModel:
-    """Precompute a :class:`CoverageModel` (once, at app start).
+    """A :class:`CoverageModel` (once, at app start; search structures follow on first use).
 
     Parameters
     ----------
     k : int
-        Nearest offers remembered per cell (memory: cells x k x 12 bytes; plus cells x categories
-        x 8 bytes for the per-category distances).
+        Nearest offers remembered per cell for dense filters.
+    max_distance_m : float
+        Distances beyond this many metres are ``inf`` ("no offer within 3 km"); ``inf`` for exact.
+    dimensions : sequence of str
+        Offer columns whose groups get precomputed distances (those present in ``offers``).
     """
     table = district_table(districts, cells)
-    positions = offer_xy(offers)
     district = district_index(offers["district_id"], table["district_id"].tolist())
-    k = min(k, len(positions))
-    if k and len(cells):
-        dist, idx = cKDTree(positions).query(cells.xy, k=k, workers=-1)
-        dist, idx = dist.reshape(len(cells), k), idx.reshape(len(cells), k)
-    else:
-        dist, idx = np.zeros((len(cells), 0)), np.zeros((len(cells), 0), dtype=np.intp)
-    category_ids = observed_groups(offers["category"]) if len(offers) else ()
-    category = district_index(offers["category"], category_ids)
-    by_category = np.array(
-        [nearest_distances(cells.xy, positions[category == c]) for c in range(len(category_ids))]
-    ).reshape(len(category_ids), len(cells))
-    return CoverageModel(table, cells, positions, district, idx.astype(np.int32), dist, category, by_category)
+    groups = {
+        d: membership(offers[d], observed_groups(offers[d])) for d in dimensions if d in offers.columns and len(offers)
+    }
+    return CoverageModel(table, cells, offer_xy(offers), district, groups=groups, k=k, max_distance_m=max_distance_m)
