@@ -156,17 +156,20 @@ def _geocode(
     cache_ctx = GeocodeCache.open(out / CACHE_DIR) if use_cache else nullcontext(None)
     with cache_ctx as cache:
         outcome = geocode_queries(queries, providers, cache, progress)
-    unresolved = []
-    for idx, location, error in zip(todo, outcome.locations, outcome.errors, strict=True):
-        if location is None:
-            unresolved.append({"row": int(table.at[idx, "row"]), "reason": error or "Adresse nicht gefunden"})
-            continue
-        table.loc[idx, ["lon", "lat", "geocode_source", "geocode_precision"]] = [
-            location.lon,
-            location.lat,
-            location.source,
-            location.precision,
-        ]
+    found = [loc is not None for loc in outcome.locations]
+    hits = todo[found]
+    locs = [loc for loc in outcome.locations if loc is not None]
+    # one vectorised assignment per column (row-wise .loc writes cost seconds per 10k rows)
+    table.loc[hits, "lon"] = [loc.lon for loc in locs]
+    table.loc[hits, "lat"] = [loc.lat for loc in locs]
+    table.loc[hits, "geocode_source"] = [loc.source for loc in locs]
+    table.loc[hits, "geocode_precision"] = [loc.precision for loc in locs]
+    rows = table.loc[todo, "row"].to_numpy()
+    unresolved = [
+        {"row": int(row), "reason": error or "Adresse nicht gefunden"}
+        for row, ok, error in zip(rows, found, outcome.errors, strict=True)
+        if not ok
+    ]
     located = table[table["lat"].notna()].copy()
     return (
         located,

@@ -12,6 +12,7 @@ import json
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +85,7 @@ class Taxonomy:
     categories: Vocabulary
     target_groups: Vocabulary
 
-    @property
+    @cached_property
     def subcategories(self) -> Vocabulary:
         return Vocabulary(tuple(s for c in self.categories.terms for s in c.subcategories))
 
