@@ -54,6 +54,12 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> None:
         help="output folder for offers.geojson, districts.geojson, rejects.csv, build_report.json, "
         "city.json and the geocode cache .cache/ (default: %(default)s)",
     )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="rebuild even when DIR already holds a build of the same inputs, settings and code "
+        "(otherwise such a re-run does nothing and says so)",
+    )
     verbosity = parser.add_mutually_exclusive_group()
     verbosity.add_argument(
         "-v",
@@ -83,7 +89,13 @@ def run_build(args: argparse.Namespace) -> int:
     from etl.pipeline import build
 
     try:
-        report = build(offers=args.offers, districts=args.districts, config=args.config, out_dir=args.out)
+        report = build(
+            offers=args.offers,
+            districts=args.districts,
+            config=args.config,
+            out_dir=args.out,
+            force=bool(getattr(args, "force", False)),
+        )
     except USAGE_ERRORS as exc:
         if verbose:
             logger.info("build failed", exc_info=True)
@@ -96,5 +108,11 @@ def run_build(args: argparse.Namespace) -> int:
         return 1
     if not quiet:
         rejects = f" -> {Path(args.out) / REJECTS_FILE}" if report.rows_rejected else ""
-        print(f"{report.rows_out} Angebote geschrieben, {report.rows_rejected} abgelehnt{rejects}")
+        if report.up_to_date:
+            print(
+                f"{args.out} ist aktuell (Eingaben unverändert): {report.rows_out} Angebote, "
+                f"{report.rows_rejected} abgelehnt{rejects} – mit --force neu bauen"
+            )
+        else:
+            print(f"{report.rows_out} Angebote geschrieben, {report.rows_rejected} abgelehnt{rejects}")
     return 0

@@ -14,6 +14,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from shapely.geometry.base import BaseGeometry
 from etl.config import CityConfig, load_config
 from etl.enrich import assign_districts, offers_frame, outside_warnings
 from etl.extract import read_table
+from etl.uptodate import build_fingerprint, previous_report
 from etl.validate import validate_rows
 from etl.write import BuildReport, city_settings, district_features, offer_features, rejects_csv, write_outputs
 from geodata.crs import METRIC_CRS, STORAGE_CRS
@@ -55,6 +57,10 @@ class _Timer:
 
     def __init__(self) -> None:
         self.timings: dict[str, float] = {}
+        self.started = time.perf_counter()
+
+    def elapsed(self) -> float:
+        return round(time.perf_counter() - self.started, 3)
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -97,6 +103,22 @@ def district_points(districts: gpd.GeoDataFrame) -> dict[str, tuple[float, float
         for key in (str(name), str(rec_id)):
             points.setdefault(key, (float(point.x), float(point.y)))
     return points
+
+
+def _fingerprint(offers: Path, districts: str | Path | gpd.GeoDataFrame | None, cfg: CityConfig) -> str:
+    """Fingerprint of this build's inputs; "" (never up to date) for districts given as a GeoDataFrame."""
+    if isinstance(districts, gpd.GeoDataFrame):
+        return ""
+    districts_path = Path(districts) if districts is not None else get_path(DEMO_DISTRICTS)
+    config_path = cfg.source if cfg.source is not None and cfg.source.is_file() else None
+    try:
+        return build_fingerprint(
+            files=(offers, districts_path, config_path, get_path("taxonomy.json")),
+            stat_only=(cfg.gazetteer_settings().path,),
+            settings=cfg,
+        )
+    except OSError:
+        return ""  # a missing input is reported by the stage that reads it
 
 
 def _load_districts(
@@ -214,6 +236,7 @@ def build(
     *,
     providers: Sequence[Any] | None = None,
     use_cache: bool = True,
+    force: bool = False,
 ) -> BuildReport:
     """Build the output folder from an offer list.
 
@@ -234,6 +257,10 @@ def build(
         Geocoding provider chain to use instead of the configured one (tests inject fakes here).
     use_cache
         Use the persistent geocode cache in ``out_dir/.cache``.
+    force
+        Rebuild even when ``out_dir`` already holds an unchanged build of the same inputs,
+        settings and code (see :mod:`etl.uptodate`; only checked with the configured
+        providers and the cache on).
 
     Returns
     -------
@@ -251,6 +278,10 @@ def build(
     with timer.stage("load"):
         cfg = config if isinstance(config, CityConfig) else load_config(config)
         offers_path = Path(offers) if offers is not None else get_path(DEMO_OFFERS)
+        fingerprint = _fingerprint(offers_path, districts, cfg) if providers is None and use_cache else ""
+        if fingerprint and not force and (previous := previous_report(out, fingerprint)) is not None:
+            logger.info("build: %s is up to date (inputs, settings and code unchanged)", out)
+            return replace(previous, up_to_date=True, timings_s={"up_to_date_check": timer.elapsed()})
     with timer.stage("extract"):
         extract = read_table(offers_path, cfg.columns)
     with timer.stage("districts"):
@@ -292,6 +323,7 @@ def build(
             city=cfg.name,
             empty_rows=extract.empty_rows,
             timings_s=dict(timer.timings),  # file writing itself is not timed
+            fingerprint=fingerprint,
             out_dir=str(out),
         )
         write_outputs(

@@ -63,6 +63,8 @@ class BuildReport:
     city: str = ""
     empty_rows: tuple[int, ...] = ()
     timings_s: Mapping[str, float] = field(default_factory=dict)
+    fingerprint: str = ""
+    up_to_date: bool = False
     out_dir: str = ""
 
     def __post_init__(self) -> None:
@@ -75,6 +77,7 @@ class BuildReport:
         """The report as written to ``build_report.json`` (without ``out_dir``)."""
         data = asdict(self)
         data.pop("out_dir")
+        data.pop("up_to_date")
         data["warnings"] = [dict(w) for w in self.warnings]
         data["inputs"] = [dict(i) for i in self.inputs]
         data["empty_rows"] = list(self.empty_rows)
@@ -194,7 +197,10 @@ def write_outputs(
     write_districts(out / DISTRICTS_FILE, districts)
     atomic_write_bytes(out / REJECTS_FILE, rejects)
     atomic_write_text(out / CITY_FILE, dumps_json(dict(city)))
-    atomic_write_text(out / REPORT_FILE, dumps_json(report.to_dict()))
+    from etl.uptodate import output_hashes
+
+    outputs = output_hashes(out, (OFFERS_FILE, DISTRICTS_FILE, REJECTS_FILE, CITY_FILE))
+    atomic_write_text(out / REPORT_FILE, dumps_json({**report.to_dict(), "outputs": outputs}))
     logger.info(
         "wrote %d offers, %d districts, %d rejects to %s", len(offers), len(districts), report.rows_rejected, out
     )

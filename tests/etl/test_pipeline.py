@@ -9,6 +9,7 @@ import pytest
 from etl.config import CityConfig
 from etl.extract import read_table
 from etl.pipeline import build
+from geodata.datasets import get_path
 from geodata.io import read_districts, read_offers
 from tests.etl.conftest import DATA, write_csv
 from tests.etl.fakes import FakePostcodes
@@ -92,3 +93,26 @@ def test_embedded_demo_with_real_offline_chain(tmp_path):
     assert {f["properties"]["id"] for f in offers if not f["properties"]["demo"]} == real
     city = json.loads((tmp_path / "city.json").read_text(encoding="utf-8"))
     assert city["demo"] is True and city["contact"]["phone"] is None
+
+
+def test_rerun_with_unchanged_inputs_is_up_to_date_and_force_rebuilds(tmp_path):
+    first = build(out_dir=tmp_path, progress=False)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+    again = build(out_dir=tmp_path, progress=False)
+    assert again.up_to_date and not first.up_to_date
+    assert (again.rows_in, again.rows_out, again.rows_rejected) == (first.rows_in, first.rows_out, first.rows_rejected)
+    assert again.warnings == first.warnings
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before
+    forced = build(out_dir=tmp_path, progress=False, force=True)
+    assert not forced.up_to_date and forced.rows_out == first.rows_out
+
+
+def test_changed_output_or_input_is_rebuilt(tmp_path):
+    build(out_dir=tmp_path, progress=False)
+    offers = tmp_path / "offers.geojson"
+    offers.write_text("tampered", encoding="utf-8")
+    assert not build(out_dir=tmp_path, progress=False).up_to_date
+    assert offers.read_text(encoding="utf-8").startswith('{"type":"FeatureCollection"')
+    changed = tmp_path / "input.csv"
+    changed.write_bytes(get_path("ludwigsburg/offers.csv").read_bytes().replace(b"Demo)", b"Demo!)", 1))
+    assert not build(offers=changed, out_dir=tmp_path, progress=False).up_to_date
