@@ -55,8 +55,12 @@ def choropleth(
     value: str,
     label: str,
     outline: Mapping[str, Any] | None = None,
+    focus: str | None = None,
 ) -> go.Figure:
-    """Districts shaded by ``table[value]`` on the offline base style (EPSG:4326 GeoJSON)."""
+    """Districts shaded by ``table[value]`` on the offline base style (EPSG:4326 GeoJSON).
+
+    The ``focus`` district gets a thick dark outline (and its name is marked in the tables).
+    """
     rows = district_rows(table)
     collection = {"type": "FeatureCollection", "features": [dict(f) for f in districts]}
     values = rows[value].to_numpy(float)
@@ -69,11 +73,14 @@ def choropleth(
         text=text,
         hovertemplate="%{text}<extra></extra>",
         colorscale=SCALE,
-        marker={"opacity": 0.75, "line": {"width": 1.5, "color": "#222"}},
-        colorbar={"title": {"text": label}},
+        marker={
+            "opacity": 0.75,
+            "line": {"width": [5.0 if d == focus else 1.5 for d in rows["district_id"]], "color": "#222"},
+        },
+        colorbar={"title": {"text": label, "side": "right"}, "thickness": 14},
         customdata=rows["district_id"],
     )
-    view = fit_view(bounds_of([f.get("geometry") for f in districts]))
+    view = fit_view(bounds_of([f.get("geometry") for f in districts]), width_px=360, height_px=400)
     fig = go.Figure(trace)
     fig.update_layout(
         map={
@@ -88,19 +95,26 @@ def choropleth(
     return fig
 
 
-def ranked_bars(table: pd.DataFrame, value: str, label: str, average_label: str) -> go.Figure:
-    """Districts ranked by ``value`` (horizontal bars with their value) against the city average line."""
+def ranked_bars(table: pd.DataFrame, value: str, label: str, average_label: str, focus: str | None = None) -> go.Figure:
+    """Districts ranked by ``value`` (horizontal bars with their value) against the city average line.
+
+    The ``focus`` district's bar is darker AND its name is marked with "▶" (not colour alone).
+    """
     rows = district_rows(table).sort_values(value, ascending=True, na_position="first")
     city = table.loc[table["district_id"] == CITY, value]
     values = rows[value].to_numpy(float)
+    is_focus = (rows["district_id"] == focus).to_numpy()
     fig = go.Figure(
         go.Bar(
             x=np.nan_to_num(values, nan=0.0, posinf=0.0),
-            y=rows["district_name"],
+            y=[f"▶ {n}" if f else n for n, f in zip(rows["district_name"], is_focus, strict=True)],
             orientation="h",
             text=[fmt(v) for v in values],
             textposition="outside",
-            marker={"color": "#2c5f8a", "line": {"color": "#102a40", "width": 1}},
+            marker={
+                "color": ["#0b2a45" if f else "#2c5f8a" for f in is_focus],
+                "line": {"color": "#102a40", "width": [3 if f else 1 for f in is_focus]},
+            },
             customdata=rows["district_id"],
             hovertemplate="%{y}: %{text}<extra></extra>",
         )
@@ -109,11 +123,20 @@ def ranked_bars(table: pd.DataFrame, value: str, label: str, average_label: str)
         avg = float(city.iloc[0])
         fig.add_vline(x=avg, line={"color": "#b00020", "width": 3, "dash": "dash"})
         fig.add_annotation(
-            x=avg, y=1.02, yref="paper", text=f"{average_label}: {fmt(avg)}", showarrow=False, font={"color": "#b00020"}
+            x=avg,
+            y=1.0,
+            yref="paper",
+            yanchor="bottom",
+            text=f"{average_label}: {fmt(avg)}",
+            showarrow=False,
+            font={"color": "#b00020"},
+            bgcolor="white",
         )
+    finite = [v for v in (*values, *city) if np.isfinite(v)]
+    fig.update_xaxes(range=[0, (max(finite) if finite else 0.0) * 1.2 or 1.0])  # room for the value labels
     fig.update_layout(
         xaxis_title=label,
-        margin={"l": 10, "r": 30, "t": 40, "b": 40},
+        margin={"l": 10, "r": 30, "t": 48, "b": 40},
         font=FONT,
         height=max(260, 32 * len(rows) + 100),
         plot_bgcolor="white",

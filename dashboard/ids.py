@@ -59,3 +59,26 @@ def lang_link(lang: str) -> str:
 # map (dashboard/map_callbacks.py)
 MAP_POINTS = "map-points"  #: all map points, sent once per page load (dashboard.figures.points_payload)
 MAP_LEGEND = "map-legend"
+
+# coverage page
+COV_METRIC = "cov-metric"  #: store: the metric shown ("per_1000", "within_500", "within_1000", "e2sfca")
+COV_FOCUS = "cov-focus"  #: store: id of the focused district (or None)
+COV_METRIC_PICKER = "cov-metric-picker"  #: fieldset of the metric toggles
+COV_CHOROPLETH = "cov-choropleth"
+COV_BARS = "cov-bars"
+COV_HEATMAP = "cov-heatmap"
+COV_CURVE = "cov-curve"
+COV_TABLES = "cov-tables"  #: figures as accessible tables (choropleth/bars table)
+COV_HEAT_TABLE = "cov-heat-table"
+COV_CURVE_TABLE = "cov-curve-table"
+COV_FOCUS_PANEL = "cov-focus-panel"  #: the focused district's summary; carries data-district
+COV_COMPARE = "cov-compare"  #: side-by-side comparison of two districts (compare=a,b)
+COV_CSV = "cov-csv"  #: link to /api/coverage.csv for the current view
+COV_NOTES = "cov-notes"  #: workshop notes textarea
+COV_NOTES_DOWNLOAD = "cov-notes-download"  #: button: notes + figures as Markdown
+COV_DOWNLOAD = "cov-download"  #: dcc.Download of the notes
+COV_ORDER = "cov-order"  #: element whose data-order lists the district ids in stepping order
+COV_SUMMARY = "cov-summary"  #: the sentence with the shown metric and the population method
+COV_PAGE = "cov-page"  #: store: fixed page parameters {"mode": "workshop"|"", "compare": [a, b]}
+COV_FOCUS_BODY = "cov-focus-body"  #: the focused district's figures inside COV_FOCUS_PANEL
+COV_PROFILE_LINK = "cov-profile-link"  #: link to the focused district's printable profile

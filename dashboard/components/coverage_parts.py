@@ -1,0 +1,295 @@
+"""HTML building blocks of the coverage page, the district profile and the workshop view.
+
+Every chart is paired with an accessible table holding the same numbers (``caption``,
+``th scope``), and the population method is stated next to every figure. District
+names in the tables are buttons (``data-district``) that focus the district everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlencode
+
+import numpy as np
+import pandas as pd
+from dash import dcc, html
+
+from dashboard import coverage_figures as cf
+from dashboard import ids
+from dashboard import metrics as m
+from dashboard.components.coverage_view import (
+    METRICS,
+    CoverageContext,
+    DistrictProfile,
+    method_label,
+    metric_label,
+    ranked,
+)
+from dashboard.filters import FilterState, to_query
+from dashboard.i18n import Translator
+from geodata.languages import native_name
+
+
+def page_query(
+    state: FilterState,
+    metric: str,
+    focus: str | None = None,
+    mode: str = "",
+    compare: Sequence[str] = (),
+) -> str:
+    """URL query of the coverage page: the shared filters plus ``metric``, ``district_focus``, mode, compare."""
+    base = to_query(state)
+    extra: list[tuple[str, str]] = []
+    if metric != "per_1000":
+        extra.append(("metric", metric))
+    if focus:
+        extra.append(("district_focus", focus))
+    if mode == "workshop":
+        extra.append(("mode", "workshop"))
+    if compare:
+        extra.append(("compare", ",".join(compare)))
+    if not extra:
+        return base
+    tail = urlencode(extra, safe=",")
+    return f"{base}&{tail}" if base else f"?{tail}"
+
+
+def method_note(method: str, _: Translator) -> html.P:
+    """'Einwohner: <method>' shown next to a figure."""
+    return html.P([_("Einwohner:"), " ", html.Strong(method_label(method, _))], className="method-note")
+
+
+def metric_picker(metric: str, _: Translator) -> html.Fieldset:
+    """Single choice of the shown metric: toggle buttons (``aria-pressed``) in a fieldset."""
+    return html.Fieldset(
+        [
+            html.Legend(_("Kennzahl")),
+            html.Div(
+                [
+                    html.Button(
+                        _(label),
+                        type="button",
+                        className="chip",
+                        **{"aria-pressed": "true" if key == metric else "false", "data-cov-metric": key},
+                    )
+                    for key, label, _unit in METRICS
+                ],
+                className="chips",
+            ),
+        ],
+        id=ids.COV_METRIC_PICKER,
+        className="filter cov-metric-picker",
+    )
+
+
+def fmt_value(value: float, digits: int = 1) -> str:
+    """A figure for tables ("–" when unknown)."""
+    return cf.fmt(float(value), digits) if value is not None and np.isfinite(value) else "–"
+
+
+def district_button(district_id: str, name: str, focus: str | None) -> html.Button:
+    """A district name that focuses the district everywhere when activated."""
+    is_focus = district_id == focus
+    return html.Button(
+        [html.Span("▶ ", **{"aria-hidden": "true"}) if is_focus else None, name],
+        type="button",
+        className="district-link" + (" is-focus" if is_focus else ""),
+        **{"data-district": district_id, "aria-pressed": "true" if is_focus else "false"},
+    )
+
+
+def metric_table_html(table: pd.DataFrame, metric: str, focus: str | None, method: str, _: Translator) -> html.Table:
+    """The ranked districts with value, offers and residents: the table of the choropleth and the bars."""
+    label = metric_label(metric, _)
+    rows = ranked(table)
+    city = table.loc[table["district_id"] == m.CITY]
+    body = [
+        html.Tr(
+            [
+                html.Td("–" if pd.isna(r.rank) else str(int(r.rank))),
+                html.Th(district_button(r.district_id, r.district_name, focus), scope="row"),
+                html.Td(fmt_value(r.value)),
+                html.Td(str(int(r.offers))),
+                html.Td(fmt_value(r.residents, 0)),
+            ],
+            className="is-focus" if r.district_id == focus else None,
+        )
+        for r in rows.itertuples(index=False)
+    ]
+    if len(city):
+        c = city.iloc[0]
+        body.append(
+            html.Tr(
+                [
+                    html.Td(""),
+                    html.Th(_("Stadtdurchschnitt"), scope="row"),
+                    html.Td(fmt_value(c["value"])),
+                    html.Td(str(int(c["offers"]))),
+                    html.Td(fmt_value(c["residents"], 0)),
+                ],
+                className="city-row",
+            )
+        )
+    return html.Table(
+        [
+            html.Caption(f"{label} – {_('Einwohner:')} {method_label(method, _)}"),
+            html.Thead(
+                html.Tr(
+                    [
+                        html.Th(_("Rang"), scope="col"),
+                        html.Th(_("Stadtteil"), scope="col"),
+                        html.Th(label, scope="col"),
+                        html.Th(_("Angebote"), scope="col"),
+                        html.Th(_("Einwohner"), scope="col"),
+                    ]
+                )
+            ),
+            html.Tbody(body),
+        ],
+        className="figures-table",
+    )
+
+
+def heat_table_html(counts: pd.DataFrame, ctx: CoverageContext, lang: str, _: Translator) -> html.Table:
+    """District x category counts; white spots show "–" and the words "kein Angebot" for screen readers."""
+    tax = ctx.dataset.taxonomy
+    groups = list(dict.fromkeys(counts["group"]))
+    pivot = counts.pivot_table(index="district_id", columns="group", values="offers", sort=False, aggfunc="sum")
+    names = ctx.dataset.district_names
+
+    def cell(n: int) -> html.Td:
+        if n:
+            return html.Td(str(n))
+        return html.Td(
+            [
+                html.Span(cf.WHITE_SPOT, **{"aria-hidden": "true"}),
+                html.Span(_("kein Angebot"), className="visually-hidden"),
+            ],
+            className="white-spot",
+        )
+
+    return html.Table(
+        [
+            html.Caption(_("Angebote je Stadtteil und Kategorie; – = kein Angebot (weißer Fleck)")),
+            html.Thead(
+                html.Tr(
+                    [html.Th(_("Stadtteil"), scope="col")]
+                    + [html.Th(tax.categories.label(g, lang), scope="col") for g in groups]
+                )
+            ),
+            html.Tbody(
+                [
+                    html.Tr([html.Th(names.get(d, d), scope="row")] + [cell(int(pivot.loc[d, g])) for g in groups])
+                    for d in pivot.index
+                ]
+            ),
+        ],
+        className="figures-table heat-table",
+    )
+
+
+def curve_table_html(curve: pd.DataFrame, method: str, _: Translator) -> html.Table:
+    """Share of residents within each distance (every 500 m shown)."""
+    rows = curve.loc[(curve["distance_m"] % 500 == 0)]
+    return html.Table(
+        [
+            html.Caption(
+                f"{_('Anteil der Einwohner mit einem Angebot in dieser Entfernung')} – {_('Einwohner:')} {method_label(method, _)}"
+            ),
+            html.Thead(
+                html.Tr(
+                    [html.Th(_("Entfernung (Luftlinie)"), scope="col"), html.Th(_("Anteil Einwohner"), scope="col")]
+                )
+            ),
+            html.Tbody(
+                [
+                    html.Tr([html.Th(f"{int(d)} m", scope="row"), html.Td(f"{fmt_value(s * 100)} %")])
+                    for d, s in zip(rows["distance_m"], rows["share"], strict=True)
+                ]
+            ),
+        ],
+        className="figures-table",
+    )
+
+
+def figure_block(
+    title: str, graph_id: str, figure: Any, filename: str, table: Any, method: str, _: Translator, table_id: str = ""
+) -> html.Section:
+    """A chart with its heading, the population method and the same data as a table."""
+    heading_id = f"{graph_id}-heading"
+    return html.Section(
+        [
+            html.H2(title, id=heading_id),
+            method_note(method, _),
+            dcc.Graph(
+                id=graph_id,
+                figure=figure,
+                config=cf.graph_config(filename),
+                className="cov-graph",
+            ),
+            html.Details(
+                [html.Summary(_("Daten als Tabelle")), html.Div(table, id=table_id) if table_id else html.Div(table)],
+                open=True,
+                className="figure-data",
+            ),
+        ],
+        className="cov-figure",
+        **{"aria-labelledby": heading_id},
+    )
+
+
+def count_list(items: Sequence[tuple[str, int]], label: Any, empty: str) -> html.Ul | html.P:
+    """A list 'label: n' (or a sentence when empty)."""
+    if not items:
+        return html.P(empty)
+    return html.Ul([html.Li([label(k), ": ", str(n)]) for k, n in items])
+
+
+def profile_block(
+    profile: DistrictProfile, ctx: CoverageContext, lang: str, _: Translator, level: int = 2
+) -> list[Any]:
+    """One district's figures (for the profile page, the focus panel and the comparison)."""
+    tax = ctx.dataset.taxonomy
+    heading = html.H2 if level == 2 else html.H3
+    sub = html.H3 if level == 2 else html.H4
+    rank = (
+        _("Rang {rank} von {n}", rank=profile.rank, n=profile.ranked_of) if profile.rank is not None else _("ohne Rang")
+    )
+    return [
+        heading(profile.name),
+        html.Dl(
+            [
+                html.Dt(_("Einwohner")),
+                html.Dd([fmt_value(profile.residents, 0), " (", method_label(profile.method, _), ")"]),
+                html.Dt(_("Angebote")),
+                html.Dd(str(profile.offers)),
+                html.Dt(_("Angebote je 1.000 Einwohner")),
+                html.Dd(
+                    [
+                        fmt_value(profile.per_1000),
+                        " (",
+                        _("Stadtdurchschnitt"),
+                        ": ",
+                        fmt_value(profile.city_per_1000),
+                        ")",
+                    ]
+                ),
+                html.Dt(_("Rang")),
+                html.Dd(rank),
+            ],
+            className="profile-facts",
+        ),
+        sub(_("Angebote nach Kategorie")),
+        count_list(
+            [(c, n) for c, n in profile.by_category if n], lambda c: tax.categories.label(c, lang), _("keine Angebote")
+        ),
+        sub(_("Weiße Flecken (Kategorien ohne Angebot)")),
+        html.Ul([html.Li(tax.categories.label(c, lang)) for c in profile.white_spots])
+        if profile.white_spots
+        else html.P(_("keine")),
+        sub(_("Sprachen der Angebote")),
+        count_list(profile.languages, lambda c: html.Span(native_name(c), lang=c, dir="auto"), _("keine Angaben")),
+        sub(_("Zielgruppen")),
+        count_list(profile.target_groups, lambda t: tax.target_groups.label(t, lang), _("keine Angaben")),
+    ]

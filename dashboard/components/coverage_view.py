@@ -1,0 +1,299 @@
+"""The coverage analysis as the pages show it: pure adapters from a filter state to tables.
+
+:class:`CoverageContext` holds what is loaded once (dataset, population cells,
+:class:`~dashboard.metrics.CoverageModel`); :func:`metric_table` computes ONE metric per
+district for a filter mask (the page computes only the metric being shown);
+:func:`csv_rows` gives every metric for the ``/api/coverage.csv`` export;
+:func:`district_profile` gathers one district's figures for the profile page and the
+workshop comparison. Everything here is pure apart from :func:`build_context`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dashboard import metrics as m
+from dashboard.data import Dataset
+from dashboard.i18n import Translator
+from dashboard.population import (
+    METHOD_AREA,
+    METHOD_GRID,
+    METHOD_NONE,
+    PopulationCells,
+    PopulationGridError,
+    districts_frame,
+    population_cells,
+)
+
+logger = logging.getLogger(__name__)
+
+#: Metric ids in the order of the selector, with their German label and unit (msgids).
+METRICS: tuple[tuple[str, str, str], ...] = (
+    ("per_1000", "Angebote je 1.000 Einwohner", "je 1.000"),
+    ("within_500", "Anteil Einwohner bis 500 m", "%"),
+    ("within_1000", "Anteil Einwohner bis 1.000 m", "%"),
+    ("e2sfca", "Erreichbarkeitsindex (E2SFCA)", "je 1.000"),
+)
+METRIC_IDS: tuple[str, ...] = tuple(k for k, _, _ in METRICS)
+DEFAULT_METRIC = "per_1000"
+#: Catchment of the E2SFCA index on the page (1 km, Gaussian decay).
+CATCHMENT = m.Catchment(1000.0, "gaussian")
+#: How each population method is named next to every figure (msgids).
+METHOD_LABELS: Mapping[str, str] = {
+    METHOD_GRID: "Zensus-Gitter",
+    METHOD_AREA: "Einwohner verteilt auf Stadtteilfläche (Näherung)",
+    METHOD_NONE: "keine Einwohnerzahl",
+}
+
+
+class CoverageSetupError(ValueError):
+    """The coverage analysis cannot be set up from the dataset's settings."""
+
+
+@dataclass(frozen=True, eq=False)
+class CoverageContext:
+    """Everything the coverage pages need that does not depend on the filter (built once)."""
+
+    dataset: Dataset
+    cells: PopulationCells
+    model: m.CoverageModel
+    offers: pd.DataFrame
+
+    @property
+    def method(self) -> str:
+        """Population method of the cells (``population_grid`` or ``district_area``)."""
+        return self.cells.method
+
+    @property
+    def district_ids(self) -> tuple[str, ...]:
+        return tuple(self.model.table["district_id"])
+
+
+def metric_label(metric: str, _: Translator) -> str:
+    """Translated label of ``metric``."""
+    return _(dict((k, label) for k, label, _u in METRICS)[metric])
+
+
+def method_label(method: str, _: Translator) -> str:
+    """Translated name of a population method (``a+b`` for mixed city rows)."""
+    return " + ".join(_(METHOD_LABELS.get(part, part)) for part in method.split("+"))
+
+
+def grid_path(city: Mapping[str, Any], data_dir: Path | None) -> Path | None:
+    """The population grid named in ``city.json`` (relative paths are relative to ``data_dir``)."""
+    raw = city.get("population_grid")
+    if not raw:
+        return None
+    path = Path(str(raw))
+    if not path.is_absolute() and data_dir is not None and (Path(data_dir) / path).exists():
+        path = Path(data_dir) / path
+    return path
+
+
+def build_context(dataset: Dataset, data_dir: Path | None = None) -> CoverageContext:
+    """Population cells and the precomputed model for ``dataset`` (once, at app start).
+
+    A configured but unusable population grid is logged and the district populations are
+    spread over their areas instead (the method shown on the page says which was used).
+    """
+    districts = districts_frame(list(dataset.districts))
+    offers = dataset.offers[["id", "district_id", "category", "languages", "target_groups", "lon", "lat"]]
+    path = grid_path(dataset.city, data_dir)
+    try:
+        cells = population_cells(districts, path)
+    except PopulationGridError as exc:
+        logger.warning("population grid not used (%s); spreading district populations instead", exc)
+        cells = population_cells(districts, None)
+    model = m.build_coverage_model(offers, districts, cells) if len(districts) else None
+    if model is None:
+        raise CoverageSetupError("the dataset has no districts: add districts.geojson to show coverage per district")
+    logger.info("coverage: %d population cells (%s)", len(cells), cells.method)
+    return CoverageContext(dataset, cells, model, offers)
+
+
+# ---------------------------------------------------------------- one metric per district
+
+
+def metric_table(ctx: CoverageContext, mask: np.ndarray, metric: str) -> pd.DataFrame:
+    """One metric for every district plus the city row (``district_id == metrics.CITY``).
+
+    Columns ``district_id, district_name, value, offers, residents, method``; ``value`` is
+    offers per 1,000 residents, a share in percent (``within_*``), or the E2SFCA index per
+    1,000 residents. Only this metric is computed.
+    """
+    per = ctx.model.per_1000(mask)
+    base = per[["district_id", "district_name", "offers", "residents", "method"]].copy()
+    if metric == "per_1000":
+        base["value"] = per["per_1000"].to_numpy(float)
+    elif metric in ("within_500", "within_1000"):
+        threshold = 500.0 if metric == "within_500" else 1000.0
+        cov = ctx.model.coverage(mask, (threshold,))
+        base["value"] = cov["share"].to_numpy(float) * 100.0
+        base["residents"] = cov["residents"].to_numpy(float)
+        base["method"] = cov["method"].to_numpy()
+        base["median_distance_m"] = cov["median_distance_m"].to_numpy(float)
+    elif metric == "e2sfca":
+        acc = ctx.model.accessibility(mask, CATCHMENT)
+        base["value"] = acc["access_per_1000"].to_numpy(float)
+    else:
+        raise m.MetricError(f"unknown metric {metric!r}; use one of {', '.join(METRIC_IDS)}")
+    base.loc[base["district_id"] == m.CITY, "district_name"] = ""
+    return base
+
+
+def ranked(table: pd.DataFrame) -> pd.DataFrame:
+    """District rows (no city row) best first, with ``rank`` (1 = highest value; NaN last)."""
+    rows = table.loc[table["district_id"] != m.CITY].copy()
+    rows = rows.sort_values(["value", "district_name"], ascending=[False, True], na_position="last", kind="stable")
+    rows["rank"] = np.arange(1, len(rows) + 1)
+    rows.loc[rows["value"].isna(), "rank"] = np.nan
+    return rows.reset_index(drop=True)
+
+
+def category_counts(ctx: CoverageContext, mask: np.ndarray) -> pd.DataFrame:
+    """Offers per district x category (every combination, zeros = white spots)."""
+    ds = ctx.dataset
+    matrix = m.count_matrix(ds.district_index, ds.categories, mask, len(ds.district_ids))
+    table = ctx.model.table
+    return m.tidy_counts(matrix, table, "category", ds.category_ids)
+
+
+def focus_order(table: pd.DataFrame) -> list[str]:
+    """District ids in the order the workshop steps through them (the ranking)."""
+    return ranked(table)["district_id"].tolist()
+
+
+def step_district(order: Sequence[str], current: str | None, step: int) -> str | None:
+    """The district ``step`` places after ``current`` in ``order`` (wrapping; first when none)."""
+    if not order:
+        return None
+    if current not in order:
+        return order[0] if step >= 0 else order[-1]
+    return order[(list(order).index(current) + step) % len(order)]
+
+
+# ---------------------------------------------------------------- district profile
+
+
+@dataclass(frozen=True)
+class DistrictProfile:
+    """One district's figures for the profile page and the workshop comparison."""
+
+    district_id: str
+    name: str
+    residents: float
+    method: str
+    offers: int
+    per_1000: float
+    rank: int | None
+    ranked_of: int
+    city_per_1000: float
+    by_category: tuple[tuple[str, int], ...]
+    languages: tuple[tuple[str, int], ...]
+    target_groups: tuple[tuple[str, int], ...]
+    white_spots: tuple[str, ...]
+
+
+def district_profile(ctx: CoverageContext, mask: np.ndarray, district_id: str) -> DistrictProfile:
+    """Counts by category / language / target group, white spots, residents and rank (offers per 1,000)."""
+    ds = ctx.dataset
+    k = ds.district_ids.index(district_id)
+    in_district = mask & (ds.district_index == k)
+    per = metric_table(ctx, mask, "per_1000")
+    row = per.loc[per["district_id"] == district_id].iloc[0]
+    city = per.loc[per["district_id"] == m.CITY].iloc[0]
+    order = ranked(per)
+    rank_row = order.loc[order["district_id"] == district_id].iloc[0]
+
+    def counts(matrix: np.ndarray, groups: Sequence[str]) -> tuple[tuple[str, int], ...]:
+        n = matrix[in_district].sum(axis=0)
+        return tuple((g, int(c)) for g, c in zip(groups, n, strict=True))
+
+    by_category = counts(ds.categories, ds.category_ids)
+    languages = tuple((g, c) for g, c in counts(ds.languages, ds.language_ids) if c)
+    targets = tuple((g, c) for g, c in counts(ds.targets, ds.target_ids) if c)
+    return DistrictProfile(
+        district_id=district_id,
+        name=ds.district_names[district_id],
+        residents=float(row["residents"]),
+        method=str(row["method"]),
+        offers=int(row["offers"]),
+        per_1000=float(row["value"]),
+        rank=None if pd.isna(rank_row["rank"]) else int(rank_row["rank"]),
+        ranked_of=int(order["rank"].notna().sum()),
+        city_per_1000=float(city["value"]),
+        by_category=by_category,
+        languages=languages,
+        target_groups=targets,
+        white_spots=tuple(c for c, n in by_category if n == 0),
+    )
+
+
+# ---------------------------------------------------------------- exports
+
+
+CSV_HEADER: tuple[str, ...] = (
+    "district_id",
+    "district_name",
+    "metric",
+    "value",
+    "unit",
+    "offers",
+    "residents",
+    "method",
+)
+
+
+def csv_rows(ctx: CoverageContext, mask: np.ndarray, metrics: Sequence[str] = METRIC_IDS) -> list[list[object]]:
+    """One row per district (and the city, ``_city``) x metric, values as computed by :func:`metric_table`."""
+    rows: list[list[object]] = []
+    units = {k: u for k, _l, u in METRICS}
+    for metric in metrics:
+        table = metric_table(ctx, mask, metric)
+        for rec in table.itertuples(index=False):
+            rows.append(
+                [
+                    rec.district_id,
+                    rec.district_name,
+                    metric,
+                    _number(rec.value),
+                    "percent" if units[metric] == "%" else "per_1000_residents",
+                    int(rec.offers),
+                    _number(rec.residents, 0),
+                    rec.method,
+                ]
+            )
+    return rows
+
+
+def _number(value: float, digits: int = 4) -> str:
+    if value is None or not np.isfinite(value):
+        return ""
+    return f"{value:.{digits}f}"
+
+
+def notes_markdown(
+    notes: str, title: str, filter_query: str, metric: str, table: pd.DataFrame, method: str, _: Translator
+) -> str:
+    """The workshop notes plus the current figures as a Markdown document."""
+    lines = [f"# {title}", "", f"{_('Filter')}: `{filter_query or '-'}`", ""]
+    lines += [f"## {_('Notizen')}", "", notes.strip() or "-", ""]
+    lines += [f"## {metric_label(metric, _)}", "", f"{_('Einwohner')}: {method_label(method, _)}", ""]
+    lines += [f"| {_('Rang')} | {_('Stadtteil')} | {metric_label(metric, _)} | {_('Angebote')} |", "|---|---|---|---|"]
+    for rec in ranked(table).itertuples(index=False):
+        rank = "-" if pd.isna(rec.rank) else str(int(rec.rank))
+        value = _number(rec.value, 1) or "-"
+        lines.append(f"| {rank} | {rec.district_name} | {value} | {int(rec.offers)} |")
+    city = table.loc[table["district_id"] == m.CITY]
+    if len(city):
+        lines.append(
+            f"| | {_('Stadtdurchschnitt')} | {_number(city['value'].iloc[0], 1) or '-'} | {int(city['offers'].iloc[0])} |"
+        )
+    return "\n".join(lines) + "\n"

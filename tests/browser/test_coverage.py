@@ -1,0 +1,133 @@
+"""Coverage page, district profile and workshop mode in a real (offline) Chromium.
+
+Dataset: ``tests.dashboard.test_coverage_page.write_coverage_dataset`` (Mitte 3,000 and
+Oßweil 1,000 residents; Mitte 3 offers, Oßweil 2), so the ranking by offers per 1,000
+residents is Oßweil (2.0) then Mitte (1.0).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import axe, create_dashboard, describe_violations, serve_app, wait_for_dash
+from tests.dashboard.test_coverage_page import write_coverage_dataset
+
+
+@pytest.fixture(scope="module")
+def cov_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serve_app(create_dashboard(write_coverage_dataset(tmp_path_factory.mktemp("cov-browser")))) as url:
+        yield url
+
+
+def shots(output_path: str) -> Path:
+    path = Path(output_path)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def focused(page: Any) -> str:
+    return page.get_attribute("#cov-focus-panel", "data-district") or ""
+
+
+def wait_focus(page: Any, district: str) -> None:
+    page.wait_for_function(
+        "(d) => document.getElementById('cov-focus-panel').getAttribute('data-district') === d", arg=district
+    )
+
+
+def test_coverage_page_offline_with_tables_and_axe(page: Any, cov_url: str, output_path: str) -> None:
+    page.goto(cov_url + "/coverage")
+    wait_for_dash(page)
+    page.wait_for_selector("#cov-choropleth .js-plotly-plot, #cov-choropleth.js-plotly-plot", state="attached")
+    rows = page.locator("#cov-tables tbody tr th[scope='row']").all_inner_texts()
+    assert rows == ["Oßweil", "Mitte", "Stadtdurchschnitt"]  # 2.0, 1.0 per 1,000; city 1.25
+    assert (
+        page.locator("#cov-tables caption").inner_text().endswith("Einwohner verteilt auf Stadtteilfläche (Näherung)")
+    )
+    assert page.locator(".method-note").count() >= 4  # next to every figure
+    # white spots are marked with a symbol and words, not colour alone
+    assert page.locator("#cov-heat-table td.white-spot").count() > 0
+    assert "kein Angebot" in page.locator("#cov-heat-table td.white-spot").first.inner_text()
+    violations = axe(page)
+    assert not violations, describe_violations(violations)
+    page.screenshot(path=str(shots(output_path) / "coverage-1280.png"), full_page=False)
+
+
+def test_metric_switch_and_click_to_focus(page: Any, cov_url: str) -> None:
+    page.goto(cov_url + "/coverage?category=counselling")
+    wait_for_dash(page)
+    page.click("button[data-cov-metric='within_1000']")
+    page.wait_for_function("() => document.getElementById('cov-summary').innerText.includes('1.000 m')")
+    page.wait_for_function("() => window.location.search.includes('metric=within_1000')")
+    assert "category=counselling" in page.url  # the shared filters stay in the URL
+    page.click("#cov-tables button[data-district='mitte']")
+    wait_focus(page, "mitte")
+    page.wait_for_function("() => window.location.search.includes('district_focus=mitte')")
+    assert "Mitte" in page.inner_text("#cov-focus-body")
+    # the focus is marked in the bar chart by a symbol too
+    labels = page.evaluate("() => document.getElementById('cov-bars').querySelector('.js-plotly-plot').data[0].y")
+    assert "▶ Mitte" in labels
+
+
+def test_district_profile_prints_cleanly(page: Any, cov_url: str, output_path: str) -> None:
+    page.goto(cov_url + "/profile?district=ossweil")
+    wait_for_dash(page)
+    text = page.inner_text("main")
+    assert "Oßweil" in text and "Rang 1 von 2" in text and "Українська" in text
+    violations = axe(page)
+    assert not violations, describe_violations(violations)
+    page.emulate_media(media="print")
+    assert not page.is_visible(".site-header") and not page.is_visible(".site-footer")
+    assert page.is_visible(".profile")
+    page.screenshot(path=str(shots(output_path) / "profile-print.png"), full_page=True)  # what the PDF shows
+    pdf = shots(output_path) / "profile.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    assert pdf.stat().st_size > 1000
+    if shutil.which("pdftoppm"):
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(pdf.with_suffix(""))], check=True
+        )
+
+
+def test_workshop_mode_steps_through_districts_with_the_keyboard(page: Any, cov_url: str, output_path: str) -> None:
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(cov_url + "/coverage?mode=workshop&compare=mitte,ossweil")
+    wait_for_dash(page)
+    assert page.evaluate("() => document.body.classList.contains('workshop')")
+    base_px = page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    assert base_px >= 24
+    assert not page.is_visible("#filter-panel")  # controls reduced to the essentials
+    assert page.locator(".compare-col").count() == 2
+    order = page.get_attribute("#cov-order", "data-order").split()
+    assert order == ["ossweil", "mitte"]
+    assert focused(page) == ""
+    page.keyboard.press("ArrowRight")
+    wait_focus(page, "ossweil")
+    page.keyboard.press("PageDown")
+    wait_focus(page, "mitte")
+    page.keyboard.press("ArrowLeft")
+    wait_focus(page, "ossweil")
+    assert "Oßweil" in page.inner_text("#cov-focus-body")
+    assert "mode=workshop" in page.url
+    page.screenshot(path=str(shots(output_path) / "workshop-1920.png"))
+    violations = axe(page)
+    assert not violations, describe_violations(violations)
+    # notes + figures download
+    page.fill("#cov-notes", "Oßweil: Sprachkurs fehlt")
+    with page.expect_download() as info:
+        page.click("#cov-notes-download")
+    body = Path(info.value.path()).read_text(encoding="utf-8")
+    assert "Oßweil: Sprachkurs fehlt" in body and "| 1 | Oßweil |" in body
+
+
+def test_workshop_mode_on_the_map_page(page: Any, cov_url: str) -> None:
+    page.goto(cov_url + "/?mode=workshop")
+    wait_for_dash(page)
+    assert page.evaluate("() => document.documentElement.classList.contains('workshop')")
+    assert page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)") >= 24
