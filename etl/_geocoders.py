@@ -571,10 +571,10 @@ def online_result(raw: Mapping[str, Any], provider: str) -> tuple[str | None, st
     if provider == "photon":
         props = raw.get("properties") or {}
         kind = props.get("type")
-        precision = (
+        photon_precision = (
             "address" if (kind == "house" or props.get("housenumber")) else "street" if kind == "street" else None
         )
-        return precision, normalize_postcode(props.get("postcode")), str(props.get("countrycode", "")).lower()
+        return photon_precision, normalize_postcode(props.get("postcode")), str(props.get("countrycode", "")).lower()
     address = raw.get("address") or {}
     if address.get("house_number"):
         precision: str | None = "address"

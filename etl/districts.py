@@ -133,15 +133,15 @@ def match_columns(headers: Sequence[str], columns: Mapping[str, Sequence[str]] |
     dict
         ``{field: header}`` for every field that has a matching header.
     """
-    by_key = {}
+    by_key: dict[str, str] = {}
     for header in headers:
         by_key.setdefault(fold(str(header)), str(header))
     found: dict[str, str] = {}
     for field, spellings in _merge_columns(columns).items():
         for spelling in spellings:
-            header = by_key.get(fold(spelling))
-            if header is not None and header not in found.values():
-                found[field] = header
+            match = by_key.get(fold(spelling))
+            if match is not None and match not in found.values():
+                found[field] = match
                 break
     return found
 
@@ -294,7 +294,7 @@ def _half_planes(points: np.ndarray, weights: np.ndarray, i: int, mid: np.ndarra
     foot = mid + ((b - a @ mid) / norm[:, 0] ** 2)[:, None] * a
     r = (reach + np.hypot(*(foot - mid).T))[:, None]
     rings = np.stack([foot + r * t, foot - r * t, foot - r * t - 2 * r * n, foot + r * t - 2 * r * n], axis=1)
-    return shapely.polygons(rings)
+    return np.asarray(shapely.polygons(rings))
 
 
 def power_cells(points: np.ndarray, weights: np.ndarray, boundary: BaseGeometry) -> np.ndarray:
@@ -351,7 +351,7 @@ def fit_cells(
         return CellFit(cells, outline, target, 0, float(abs(outline.area - target[0]) / target[0]))
     if not weighted:
         voronoi = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(points), extend_to=outline))
-        centres = shapely.points(points)
+        centres = np.asarray(shapely.points(points))
         ordered = [next(c for c in voronoi if c.contains(p)) for p in centres]
         cells = shapely.set_precision(shapely.intersection(np.array(ordered, dtype=object), outline), GRID_M)
         err = float(np.max(np.abs(shapely.area(cells) - target) / target))

@@ -174,9 +174,9 @@ def match_headers(headers: Sequence[str], columns: Mapping[str, Sequence[str]]) 
     field wins, a later one is reported in ``messages`` and ignored.
     """
     lookup: dict[str, str] = {}
-    for name, spellings in columns.items():
+    for field_name, spellings in columns.items():
         for spelling in spellings:
-            lookup.setdefault(header_key(spelling), name)
+            lookup.setdefault(header_key(spelling), field_name)
     found: dict[str, int] = {}
     messages: list[str] = []
     for pos, header in enumerate(headers):

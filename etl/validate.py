@@ -442,7 +442,7 @@ def validate_rows(
     city_name
         Used in messages ("liegen außerhalb von Ludwigsburg").
     """
-    records = frame.to_dict("records")
+    records: list[dict[str, Any]] = frame.to_dict("records")  # type: ignore[assignment]
     rows = [check_row(int(rec["row"]), rec, taxonomy, city_area, city_name) for rec in records]
     _assign_ids(rows, [rec["id"] for rec in records])
     warnings = tuple({"row": r.number, "field": f, "message": m} for r in rows for f, m in r.warnings)

@@ -72,10 +72,10 @@ def language_name(code: str, display: str = "de") -> str:
     if code in _EXTRA_NAMES:
         return _EXTRA_NAMES[code][0 if display == "de" else 1]
     try:
-        names = Locale.parse(display).languages
+        name = Locale.parse(display).languages.get(code)
     except (UnknownLocaleError, ValueError):
-        names = {}
-    return names.get(code) or Locale("en").languages.get(code) or code
+        name = None
+    return name or Locale("en").languages.get(code) or code
 
 
 def resolve_language(text: str) -> str | None:

@@ -93,7 +93,15 @@ DISTRICT_FIELDS: tuple[Field, ...] = (
 OFFER_FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in OFFER_FIELDS)
 DISTRICT_FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in DISTRICT_FIELDS)
 
-_DEFAULTS = {"str": None, "list": [], "date": None, "bool": False, "int": None, "float": None, "enum": None}
+_DEFAULTS: dict[str, Any] = {
+    "str": None,
+    "list": [],
+    "date": None,
+    "bool": False,
+    "int": None,
+    "float": None,
+    "enum": None,
+}
 
 
 def is_valid_id(value: object) -> bool:
@@ -197,7 +205,7 @@ def _validate(features: Iterable[Mapping[str, Any]], kind: str) -> None:
             found.append(geom)
         if props.get("id") in seen:
             found.append("duplicate id")
-        seen.add(props.get("id"))
+        seen.add(str(props.get("id")))
         errors.extend(f"{label}: {p}" for p in found)
     if errors:
         more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""

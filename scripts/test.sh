@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's test command: install the project with its test extras and the
-# browser-test helpers from the npm registry, lint, then run every test.
+# browser-test helpers from the npm registry, lint and type-check, then run every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
@@ -8,4 +8,5 @@ python3 -m venv .venv
 .venv/bin/python -m pip install -q -e ".[test]"
 npm ci --silent --no-audit --no-fund
 .venv/bin/ruff check .
+.venv/bin/mypy
 exec .venv/bin/python -m pytest "$@"
