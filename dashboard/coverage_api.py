@@ -86,8 +86,12 @@ def current_context() -> CoverageContext:
     return current_app.config[COVERAGE_KEY]
 
 
-def render(ctx: CoverageContext, state: FilterState, params: PageParams) -> dict[str, Any]:
-    """Everything the page shows for one filter state and page parameters (pure)."""
+def render(ctx: CoverageContext, state: FilterState, params: PageParams, with_map: bool = True) -> dict[str, Any]:
+    """Everything the page shows for one filter state and page parameters (pure).
+
+    ``with_map=False`` leaves out the choropleth figure (callbacks patch its values only) and
+    the white-spot heatmap (its own callback, :func:`render_heat`, runs on filter changes only).
+    """
     _ = translator(state.lang)
     mask = filter_mask(ctx.dataset, state)
     table = metric_table(ctx, mask, params.metric)
@@ -95,25 +99,24 @@ def render(ctx: CoverageContext, state: FilterState, params: PageParams) -> dict
     focus = params.focus if params.focus in order else None
     label = metric_label(params.metric, _)
     method = ctx.method
-    counts = category_counts(ctx, mask)
+    heat = render_heat(ctx, state, mask) if with_map else None
     lang = state.lang
     name = metric_label(params.metric, translator("de")).split(" (")[0].lower().replace(" ", "-").replace(".", "")
     figures = {
         "choropleth": cf.choropleth(
             ctx.dataset.districts, table, "value", label, ctx.dataset.city.get("outline"), focus=focus
-        ),
+        )
+        if with_map
+        else None,
         "bars": cf.ranked_bars(table, "value", label, _("Stadtdurchschnitt"), focus=focus),
-        "heatmap": cf.heatmap(
-            counts,
-            lambda c: ctx.dataset.taxonomy.categories.label(c, lang),
-            _("– = kein Angebot (weißer Fleck)"),
-        ),
+        "heatmap": heat[0] if heat else None,
     }
     if params.mode == "workshop":  # readable from the back of the room
-        for key, fig in figures.items():
-            fig.update_layout(font={"size": 20})
-            if key == "choropleth":
-                fig.update_layout(height=560)
+        for fig in figures.values():
+            if isinstance(fig, dict):
+                fig["layout"]["font"] = {**fig["layout"].get("font", {}), "size": 20}
+            elif fig is not None:
+                fig.update_layout(font={"size": 20}, height=560)
     focus_children: list[Any] = (
         [dash.html.Div(parts.profile_block(district_profile(ctx, mask, focus), ctx, lang, _, level=3))]
         if focus
@@ -153,7 +156,7 @@ def render(ctx: CoverageContext, state: FilterState, params: PageParams) -> dict
             _("{n} Angebote in der Auswahl", n=int(mask.sum())),
         ],
         "metric_table": parts.metric_table_html(table, params.metric, focus, method, _),
-        "heat_table": parts.heat_table_html(counts, ctx, lang, _),
+        "heat_table": heat[1] if heat else None,
         "focus_panel": focus_children,
         "compare": compare_children,
         "query": query,
@@ -166,6 +169,17 @@ def profile_href(state: FilterState, district_id: str | None) -> str:
     """Link to the printable profile of ``district_id`` with the current filters."""
     query = to_query(state)
     return f"/profile{query}{'&' if query else '?'}district={district_id or ''}"
+
+
+def render_heat(ctx: CoverageContext, state: FilterState, mask: np.ndarray | None = None) -> tuple[Any, Any]:
+    """The district x category heatmap (white spots marked "–") and its table (pure)."""
+    _ = translator(state.lang)
+    mask = filter_mask(ctx.dataset, state) if mask is None else mask
+    counts = category_counts(ctx, mask)
+    figure = cf.heatmap(
+        counts, lambda c: ctx.dataset.taxonomy.categories.label(c, state.lang), _("– = kein Angebot (weißer Fleck)")
+    )
+    return figure, parts.heat_table_html(counts, ctx, state.lang, _)
 
 
 def render_curve(ctx: CoverageContext, state: FilterState) -> tuple[Any, Any]:
@@ -208,9 +222,7 @@ def _params(ctx: CoverageContext, metric: Any, focus: Any, page: Any) -> PagePar
 PAGE_OUTPUTS = [
     Output(ids.COV_CHOROPLETH, "figure"),
     Output(ids.COV_BARS, "figure"),
-    Output(ids.COV_HEATMAP, "figure"),
     Output(ids.COV_TABLES, "children"),
-    Output(ids.COV_HEAT_TABLE, "children"),
     Output(ids.COV_FOCUS_BODY, "children"),
     Output(ids.COV_FOCUS_PANEL, "data-district"),
     Output(ids.COV_ORDER, "data-order"),
@@ -230,7 +242,7 @@ def update_page(
     """Values of :data:`PAGE_OUTPUTS` (the thin callback's work)."""
     state = _state(ctx, filter_data, q, ui)
     params = _params(ctx, metric, focus, page)
-    out = render(ctx, state, params)
+    out = render(ctx, state, params, with_map=False)
     links = [
         "/coverage"
         + parts.page_query(
@@ -240,11 +252,9 @@ def update_page(
     ]
     figs = out["figures"]
     return [
-        figs["choropleth"],
+        choropleth_patch(out["table"], metric_label(params.metric, translator(state.lang)), out["focus"]),
         figs["bars"],
-        figs["heatmap"],
         out["metric_table"],
-        out["heat_table"],
         out["focus_panel"],
         out["focus"] or "",
         " ".join(out["order"]),
@@ -261,6 +271,18 @@ def update_page(
         ],
         *links,
     ]
+
+
+def choropleth_patch(table: Any, label: str, focus: str | None) -> dash.Patch:
+    """Only the choropleth's values, labels and focus outline: the geometry stays in the browser."""
+    patch = dash.Patch()
+    for key, value in cf.choropleth_values(table, "value", label, focus).items():
+        target = patch["data"][0]
+        *path, last = key.split("_")
+        for part in path:
+            target = target[part]
+        target[last] = value
+    return patch
 
 
 def focus_from_click(click: Any) -> str | None:
@@ -297,6 +319,17 @@ def register_coverage(app: dash.Dash, dataset: Dataset, data_dir: Path | str | N
     )
     def _on_coverage(filter_data: Any, q: Any, metric: Any, focus: Any, page: Any, ui: Any) -> list[Any]:
         return update_page(ctx, filter_data, q, metric, focus, page, ui)
+
+    @app.callback(
+        Output(ids.COV_HEATMAP, "figure"),
+        Output(ids.COV_HEAT_TABLE, "children"),
+        Input(ids.FILTER_STORE, "data"),
+        Input(ids.SEARCH, "value"),
+        State(ids.UI_LANG, "data"),
+        prevent_initial_call=True,
+    )
+    def _on_heat(filter_data: Any, q: Any, ui: Any) -> tuple[Any, Any]:
+        return render_heat(ctx, _state(ctx, filter_data, q, ui))
 
     @app.callback(
         Output(ids.COV_CURVE, "figure"),

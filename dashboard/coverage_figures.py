@@ -61,24 +61,15 @@ def choropleth(
 
     The ``focus`` district gets a thick dark outline (and its name is marked in the tables).
     """
-    rows = district_rows(table)
     collection = {"type": "FeatureCollection", "features": [dict(f) for f in districts]}
-    values = rows[value].to_numpy(float)
-    text = [f"{n}: {fmt(v)}" for n, v in zip(rows["district_name"], values, strict=True)]
     trace = go.Choroplethmap(
         geojson=collection,
         featureidkey="properties.id",
-        locations=rows["district_id"],
-        z=np.where(np.isfinite(values), values, np.nan),
-        text=text,
         hovertemplate="%{text}<extra></extra>",
         colorscale=SCALE,
-        marker={
-            "opacity": 0.75,
-            "line": {"width": [5.0 if d == focus else 1.5 for d in rows["district_id"]], "color": "#222"},
-        },
-        colorbar={"title": {"text": label, "side": "right"}, "thickness": 14},
-        customdata=rows["district_id"],
+        marker={"opacity": 0.75, "line": {"color": "#222"}},
+        colorbar={"title": {"side": "right"}, "thickness": 14},
+        **choropleth_values(table, value, label, focus),
     )
     view = fit_view(bounds_of([f.get("geometry") for f in districts]), width_px=360, height_px=400)
     fig = go.Figure(trace)
@@ -95,112 +86,143 @@ def choropleth(
     return fig
 
 
-def ranked_bars(table: pd.DataFrame, value: str, label: str, average_label: str, focus: str | None = None) -> go.Figure:
+def choropleth_values(table: pd.DataFrame, value: str, label: str, focus: str | None = None) -> dict[str, Any]:
+    """The parts of :func:`choropleth`'s trace that change with the filter (for a ``dash.Patch``).
+
+    Keys are trace properties in Plotly's "magic underscore" form (``marker_line_width``).
+    """
+    rows = district_rows(table)
+    values = rows[value].to_numpy(float)
+    return {
+        "locations": rows["district_id"].tolist(),
+        "z": [v if np.isfinite(v) else None for v in values],
+        "text": [f"{n}: {fmt(v)}" for n, v in zip(rows["district_name"], values, strict=True)],
+        "customdata": rows["district_id"].tolist(),
+        "marker_line_width": [5.0 if d == focus else 1.5 for d in rows["district_id"]],
+        "colorbar_title_text": label,
+    }
+
+
+def ranked_bars(
+    table: pd.DataFrame, value: str, label: str, average_label: str, focus: str | None = None
+) -> dict[str, Any]:
     """Districts ranked by ``value`` (horizontal bars with their value) against the city average line.
 
     The ``focus`` district's bar is darker AND its name is marked with "▶" (not colour alone).
+    Returns a plain Plotly figure dict (rebuilt per filter change; skips Plotly's slow validation).
     """
     rows = district_rows(table).sort_values(value, ascending=True, na_position="first")
-    city = table.loc[table["district_id"] == CITY, value]
+    city = table.loc[table["district_id"] == CITY, value].to_numpy(float)
     values = rows[value].to_numpy(float)
     is_focus = (rows["district_id"] == focus).to_numpy()
-    fig = go.Figure(
-        go.Bar(
-            x=np.nan_to_num(values, nan=0.0, posinf=0.0),
-            y=[f"▶ {n}" if f else n for n, f in zip(rows["district_name"], is_focus, strict=True)],
-            orientation="h",
-            text=[fmt(v) for v in values],
-            textposition="outside",
-            marker={
-                "color": ["#0b2a45" if f else "#2c5f8a" for f in is_focus],
-                "line": {"color": "#102a40", "width": [3 if f else 1 for f in is_focus]},
-            },
-            customdata=rows["district_id"],
-            hovertemplate="%{y}: %{text}<extra></extra>",
+    bar = {
+        "type": "bar",
+        "orientation": "h",
+        "x": np.nan_to_num(values, nan=0.0, posinf=0.0).tolist(),
+        "y": [f"▶ {n}" if f else n for n, f in zip(rows["district_name"], is_focus, strict=True)],
+        "text": [fmt(v) for v in values],
+        "textposition": "outside",
+        "marker": {
+            "color": ["#0b2a45" if f else "#2c5f8a" for f in is_focus],
+            "line": {"color": "#102a40", "width": [3 if f else 1 for f in is_focus]},
+        },
+        "customdata": rows["district_id"].tolist(),
+        "hovertemplate": "%{y}: %{text}<extra></extra>",
+    }
+    finite = [float(v) for v in (*values, *city) if np.isfinite(v)]
+    layout: dict[str, Any] = {
+        "xaxis": {"title": {"text": label}, "range": [0, (max(finite) if finite else 0.0) * 1.2 or 1.0], "gridcolor": "#ddd"},
+        "yaxis": {"automargin": True},
+        "margin": {"l": 10, "r": 30, "t": 48, "b": 40},
+        "font": dict(FONT),
+        "height": max(260, 32 * len(rows) + 100),
+        "plot_bgcolor": "white",
+        "shapes": [],
+        "annotations": [],
+    }
+    if len(city) and np.isfinite(city[0]):
+        avg = float(city[0])
+        layout["shapes"].append(
+            {"type": "line", "x0": avg, "x1": avg, "xref": "x", "y0": 0, "y1": 1, "yref": "paper",
+             "line": {"color": "#b00020", "width": 3, "dash": "dash"}}
         )
-    )
-    if len(city) and np.isfinite(city.iloc[0]):
-        avg = float(city.iloc[0])
-        fig.add_vline(x=avg, line={"color": "#b00020", "width": 3, "dash": "dash"})
-        fig.add_annotation(
-            x=avg,
-            y=1.0,
-            yref="paper",
-            yanchor="bottom",
-            text=f"{average_label}: {fmt(avg)}",
-            showarrow=False,
-            font={"color": "#b00020"},
-            bgcolor="white",
+        layout["annotations"].append(
+            {"x": avg, "y": 1.0, "xref": "x", "yref": "paper", "yanchor": "bottom", "showarrow": False,
+             "text": f"{average_label}: {fmt(avg)}", "font": {"color": "#b00020"}, "bgcolor": "white"}
         )
-    finite = [v for v in (*values, *city) if np.isfinite(v)]
-    fig.update_xaxes(range=[0, (max(finite) if finite else 0.0) * 1.2 or 1.0])  # room for the value labels
-    fig.update_layout(
-        xaxis_title=label,
-        margin={"l": 10, "r": 30, "t": 48, "b": 40},
-        font=FONT,
-        height=max(260, 32 * len(rows) + 100),
-        plot_bgcolor="white",
-    )
-    fig.update_xaxes(gridcolor="#ddd")
-    return fig
+    return {"data": [bar], "layout": layout}
 
 
-def heatmap(counts: pd.DataFrame, group_label: Callable[[str], str], spots_label: str) -> go.Figure:
-    """District x group counts; every cell shows its number and white spots show "–"."""
+def count_grid(counts: pd.DataFrame) -> tuple[list[str], list[str], np.ndarray]:
+    """District names, groups and the districts x groups matrix of an ``offers_by_district`` table."""
+    names = list(dict.fromkeys(counts["district_name"]))
+    groups = list(dict.fromkeys(counts["group"]))
+    values = counts["offers"].to_numpy()
+    if len(values) == len(names) * len(groups):  # tidy_counts order: district-major
+        return names, groups, values.reshape(len(names), len(groups)).astype(float)
     pivot = counts.pivot_table(index="district_name", columns="group", values="offers", sort=False, aggfunc="sum")
-    z = pivot.to_numpy(float)
+    return list(pivot.index), list(pivot.columns), pivot.to_numpy(float)
+
+
+def heatmap(counts: pd.DataFrame, group_label: Callable[[str], str], spots_label: str) -> dict[str, Any]:
+    """District x group counts; every cell shows its number and white spots show "–" (figure dict)."""
+    names, groups, z = count_grid(counts)
     text = np.where(z == 0, WHITE_SPOT, z.astype(int).astype(str))
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=[group_label(g) for g in pivot.columns],
-            y=list(pivot.index),
-            text=text,
-            texttemplate="%{text}",
-            textfont={"size": 15},
-            colorscale=[[0, "#ffffff"], [0.0001, "#dbe9f6"], [1, "#08306b"]],
-            colorbar={"title": {"text": "n"}},
-            hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
-            xgap=2,
-            ygap=2,
-        )
-    )
-    fig.update_layout(
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        font=FONT,
-        height=max(260, 34 * len(pivot.index) + 160),
-        xaxis={"side": "top", "tickangle": -30},
-        title={"text": spots_label, "font": {"size": 13}, "x": 0, "y": 0.01, "yanchor": "bottom"},
-    )
-    return fig
+    trace = {
+        "type": "heatmap",
+        "z": z.tolist(),
+        "x": [group_label(g) for g in groups],
+        "y": names,
+        "text": text.tolist(),
+        "texttemplate": "%{text}",
+        "textfont": {"size": 15},
+        "colorscale": [[0, "#ffffff"], [0.0001, "#dbe9f6"], [1, "#08306b"]],
+        "colorbar": {"title": {"text": "n"}},
+        "hovertemplate": "%{y} · %{x}: %{text}<extra></extra>",
+        "xgap": 2,
+        "ygap": 2,
+    }
+    layout = {
+        "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
+        "font": dict(FONT),
+        "height": max(260, 34 * len(names) + 160),
+        "xaxis": {"side": "top", "tickangle": -30},
+        "yaxis": {"automargin": True, "autorange": "reversed"},
+        "title": {"text": spots_label, "font": {"size": 13}, "x": 0, "y": 0.01, "yanchor": "bottom"},
+    }
+    return {"data": [trace], "layout": layout}
 
 
-def distance_curve_figure(curve: pd.DataFrame, x_label: str, y_label: str, thresholds: Sequence[float]) -> go.Figure:
-    """City-wide share of residents within a distance of an offer, with the thresholds marked."""
-    fig = go.Figure(
-        go.Scatter(
-            x=curve["distance_m"],
-            y=curve["share"] * 100,
-            mode="lines+markers",
-            line={"color": "#2c5f8a", "width": 3},
-            marker={"symbol": "circle", "size": 6},
-            hovertemplate="%{x:.0f} m: %{y:.1f} %<extra></extra>",
-        )
-    )
+def distance_curve_figure(
+    curve: pd.DataFrame, x_label: str, y_label: str, thresholds: Sequence[float]
+) -> dict[str, Any]:
+    """City-wide share of residents within a distance of an offer, with the thresholds marked (figure dict)."""
+    share = curve["share"].to_numpy(float) * 100
+    trace = {
+        "type": "scatter",
+        "x": curve["distance_m"].tolist(),
+        "y": [v if np.isfinite(v) else None for v in share],
+        "mode": "lines+markers",
+        "line": {"color": "#2c5f8a", "width": 3},
+        "marker": {"symbol": "circle", "size": 6},
+        "hovertemplate": "%{x:.0f} m: %{y:.1f} %<extra></extra>",
+    }
+    shapes, annotations = [], []
     for t in thresholds:
-        share = curve.loc[curve["distance_m"] == t, "share"]
-        fig.add_vline(x=t, line={"color": "#555", "dash": "dot"})
-        if len(share) and np.isfinite(share.iloc[0]):
-            fig.add_annotation(x=t, y=float(share.iloc[0]) * 100, text=f"{t:.0f} m: {share.iloc[0] * 100:.0f} %")
-    fig.update_layout(
-        xaxis_title=x_label,
-        yaxis_title=y_label,
-        yaxis={"range": [0, 105]},
-        margin={"l": 10, "r": 10, "t": 20, "b": 40},
-        font=FONT,
-        height=340,
-        plot_bgcolor="white",
-    )
-    fig.update_xaxes(gridcolor="#ddd")
-    fig.update_yaxes(gridcolor="#ddd")
-    return fig
+        at = curve.loc[curve["distance_m"] == t, "share"].to_numpy(float)
+        shapes.append(
+            {"type": "line", "x0": t, "x1": t, "y0": 0, "y1": 1, "yref": "paper", "line": {"color": "#555", "dash": "dot"}}
+        )
+        if len(at) and np.isfinite(at[0]):
+            annotations.append({"x": t, "y": float(at[0]) * 100, "text": f"{t:.0f} m: {at[0] * 100:.0f} %"})
+    layout = {
+        "xaxis": {"title": {"text": x_label}, "gridcolor": "#ddd"},
+        "yaxis": {"title": {"text": y_label}, "range": [0, 105], "gridcolor": "#ddd"},
+        "margin": {"l": 10, "r": 10, "t": 20, "b": 40},
+        "font": dict(FONT),
+        "height": 340,
+        "plot_bgcolor": "white",
+        "shapes": shapes,
+        "annotations": annotations,
+    }
+    return {"data": [trace], "layout": layout}

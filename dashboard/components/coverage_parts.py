@@ -152,22 +152,14 @@ def metric_table_html(table: pd.DataFrame, metric: str, focus: str | None, metho
 
 
 def heat_table_html(counts: pd.DataFrame, ctx: CoverageContext, lang: str, _: Translator) -> html.Table:
-    """District x category counts; white spots show "–" and the words "kein Angebot" for screen readers."""
+    """District x category counts; white spots show "–", explained in the caption ("– = kein Angebot")."""
     tax = ctx.dataset.taxonomy
-    groups = list(dict.fromkeys(counts["group"]))
-    pivot = counts.pivot_table(index="district_id", columns="group", values="offers", sort=False, aggfunc="sum")
-    names = ctx.dataset.district_names
+    _names, groups, matrix = cf.count_grid(counts)
+    district_names = list(dict.fromkeys(counts["district_name"]))
 
     def cell(n: int) -> html.Td:
-        if n:
-            return html.Td(str(n))
-        return html.Td(
-            [
-                html.Span(cf.WHITE_SPOT, **{"aria-hidden": "true"}),
-                html.Span(_("kein Angebot"), className="visually-hidden"),
-            ],
-            className="white-spot",
-        )
+        # one component per cell (100 districts x 12 categories stay fast); the caption says "– = kein Angebot"
+        return html.Td(str(n)) if n else html.Td(cf.WHITE_SPOT, className="white-spot")
 
     return html.Table(
         [
@@ -180,8 +172,8 @@ def heat_table_html(counts: pd.DataFrame, ctx: CoverageContext, lang: str, _: Tr
             ),
             html.Tbody(
                 [
-                    html.Tr([html.Th(names.get(d, d), scope="row")] + [cell(int(pivot.loc[d, g])) for g in groups])
-                    for d in pivot.index
+                    html.Tr([html.Th(name, scope="row")] + [cell(int(n)) for n in row])
+                    for name, row in zip(district_names, matrix, strict=True)
                 ]
             ),
         ],

@@ -150,11 +150,13 @@ def metric_table(ctx: CoverageContext, mask: np.ndarray, metric: str) -> pd.Data
 
 def ranked(table: pd.DataFrame) -> pd.DataFrame:
     """District rows (no city row) best first, with ``rank`` (1 = highest value; NaN last)."""
-    rows = table.loc[table["district_id"] != m.CITY].copy()
-    rows = rows.sort_values(["value", "district_name"], ascending=[False, True], na_position="last", kind="stable")
-    rows["rank"] = np.arange(1, len(rows) + 1)
-    rows.loc[rows["value"].isna(), "rank"] = np.nan
-    return rows.reset_index(drop=True)
+    rows = table.loc[table["district_id"] != m.CITY]
+    value = rows["value"].to_numpy(float)
+    known = np.isfinite(value)
+    order = np.lexsort((rows["district_name"].to_numpy(str), -np.where(known, value, -np.inf), ~known))
+    out = rows.iloc[order].reset_index(drop=True)
+    out["rank"] = np.where(known[order], np.arange(1, len(out) + 1), np.nan)
+    return out
 
 
 def category_counts(ctx: CoverageContext, mask: np.ndarray) -> pd.DataFrame:

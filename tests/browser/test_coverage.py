@@ -53,7 +53,8 @@ def test_coverage_page_offline_with_tables_and_axe(page: Any, cov_url: str, outp
     assert page.locator(".method-note").count() >= 4  # next to every figure
     # white spots are marked with a symbol and words, not colour alone
     assert page.locator("#cov-heat-table td.white-spot").count() > 0
-    assert "kein Angebot" in page.locator("#cov-heat-table td.white-spot").first.inner_text()
+    assert page.locator("#cov-heat-table td.white-spot").first.inner_text() == "–"
+    assert "– = kein Angebot" in page.locator("#cov-heat-table caption").inner_text()
     violations = axe(page)
     assert not violations, describe_violations(violations)
     page.screenshot(path=str(shots(output_path) / "coverage-1280.png"), full_page=False)

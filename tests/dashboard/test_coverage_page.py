@@ -126,9 +126,20 @@ def test_render_marks_focus_and_builds_the_query(ctx):
         == "?category=counselling&metric=within_500&district_focus=mitte&mode=workshop&compare=mitte,ossweil"
     )
     assert out["csv_href"] == "/api/coverage.csv?category=counselling"
-    bars = out["figures"]["bars"].data[0]
-    assert "▶ Mitte" in list(bars.y)  # focus marked by a symbol, not only by colour
+    bars = out["figures"]["bars"]["data"][0]
+    assert "▶ Mitte" in list(bars["y"])  # focus marked by a symbol, not only by colour
     assert out["compare"], "compare=a,b renders the side-by-side comparison"
+
+
+def test_render_heat_marks_white_spots(ctx):
+    from dashboard.coverage_api import render_heat
+
+    figure, table = render_heat(ctx, state_for(ctx, "category=counselling"))
+    text = figure["data"][0]["text"]
+    counselling = figure["data"][0]["x"].index("Beratung")
+    assert [row[counselling] for row in text] == ["1", "1"]  # o2 Mitte, o3 Oßweil
+    assert all(row[i] == "–" for row in text for i in range(len(row)) if i != counselling)
+    assert "– = kein Angebot" in as_text(table)
 
 
 def test_step_district_wraps_in_ranking_order():
