@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from dashboard import coverage_figures as cf
 from dashboard import ids
 from dashboard.components import coverage_parts as parts
 from dashboard.components.coverage_view import (
+    CATCHMENT,
     CSV_HEADER,
     DEFAULT_METRIC,
     METRIC_IDS,
@@ -230,6 +232,8 @@ PAGE_OUTPUTS = [
     Output(ids.COV_SUMMARY, "children"),
     Output(ids.QUERY_STORE, "data"),
     Output(ids.COV_CSV, "href"),
+    Output(ids.COV_CHOROPLETH, "config"),
+    Output(ids.COV_BARS, "config"),
     Output(ids.COV_PROFILE_LINK, "hidden"),
     Output(ids.COV_PROFILE_LINK, "children"),
     *[Output(ids.lang_link(code), "href") for code in UI_LANGUAGES],
@@ -262,6 +266,8 @@ def update_page(
         out["summary"],
         out["query"],
         out["csv_href"],
+        cf.graph_config(out["filename"] + "-karte"),
+        cf.graph_config(out["filename"] + "-rangfolge"),
         not out["focus"],
         [
             " · ",
@@ -306,6 +312,8 @@ def register_coverage(app: dash.Dash, dataset: Dataset, data_dir: Path | str | N
         return None
     app.server.config[COVERAGE_KEY] = ctx
     register_coverage_api(app.server, ctx)
+    # precompute the filter-independent search structures without delaying the start
+    threading.Thread(target=ctx.model.warm, args=((CATCHMENT,),), name="coverage-warm", daemon=True).start()
 
     @app.callback(
         *PAGE_OUTPUTS,

@@ -612,6 +612,10 @@ class CellBlocks:
         Per block, the largest distance from its centre to one of its cells (metres).
     order : numpy.ndarray
         Cell indices sorted by block (so that a block's cells are contiguous).
+    counts : numpy.ndarray
+        Cells per block.
+    sorted_x, sorted_y : numpy.ndarray
+        Cell coordinates in ``order`` (contiguous, for the search over all cells).
     """
 
     size_m: float
@@ -619,6 +623,9 @@ class CellBlocks:
     centre: np.ndarray
     radius: np.ndarray
     order: np.ndarray
+    counts: np.ndarray
+    sorted_x: np.ndarray
+    sorted_y: np.ndarray
 
     def __len__(self) -> int:
         return len(self.radius)
@@ -641,7 +648,10 @@ def cell_blocks(cell_xy: np.ndarray, size_m: float) -> CellBlocks:
         centre[:, axis] = np.where(counts > 0, (lo + hi) / 2.0, 0.0)
     radius = np.zeros(len(uniq))
     np.maximum.at(radius, block, np.hypot(*(cell_xy - centre[block]).T))
-    return CellBlocks(float(size_m), block, centre, radius, np.argsort(block, kind="stable"))
+    order = np.argsort(block, kind="stable")
+    return CellBlocks(
+        float(size_m), block, centre, radius, order, counts, cell_xy[order, 0].copy(), cell_xy[order, 1].copy()
+    )
 
 
 def nearest_by_blocks(
@@ -668,27 +678,36 @@ def nearest_by_blocks(
     """
     tree = cKDTree(points)
     kk = min(k, len(points))
-    flag = np.zeros(len(cell_xy), dtype=bool)
-    flag[todo] = True
-    cells = blocks.order[flag[blocks.order]]  # the todo cells, grouped by block
-    counts = np.bincount(blocks.block[cells], minlength=len(blocks))
-    needed = np.flatnonzero(counts)
-    counts = counts[needed]
+    if len(todo) == len(cell_xy):  # every cell: use the block-ordered copies (no gathers)
+        cells, counts, cx, cy = blocks.order, blocks.counts, blocks.sorted_x, blocks.sorted_y
+        needed = np.arange(len(blocks))
+    else:
+        flag = np.zeros(len(cell_xy), dtype=bool)
+        flag[todo] = True
+        cells = blocks.order[flag[blocks.order]]  # the todo cells, grouped by block
+        counts = np.bincount(blocks.block[cells], minlength=len(blocks))
+        needed = np.flatnonzero(counts)
+        counts = counts[needed]
+        cx, cy = cell_xy[cells, 0], cell_xy[cells, 1]
     rho = blocks.radius[needed]
     bound = max_distance_m + 2.0 * float(rho.max(initial=0.0))
     d, j = tree.query(blocks.centre[needed], k=kk, distance_upper_bound=bound)
     d, j = d.reshape(len(needed), kk), j.reshape(len(needed), kk)
     reach = d[:, 0] + 2.0 * rho  # every cell's nearest point lies within this of the centre
-    complete = (kk == len(points)) | (d[:, -1] > reach)
+    far = d[:, 0] - rho > max_distance_m  # every cell of the block is beyond the cap: nothing to compute
+    complete = far | (kk == len(points)) | (d[:, -1] > reach)
     px, py = np.append(points[:, 0], np.inf), np.append(points[:, 1], np.inf)  # index m = none within bound
-    ok = np.repeat(complete, counts)
-    cx, cy = cell_xy[cells, 0], cell_xy[cells, 1]
     best = np.full(len(cells), np.inf)
     for col in range(kk):
         # candidates farther than ``reach`` from the centre cannot be any cell's nearest: skip them
-        use = complete & (d[:, col] <= reach) if col else complete
+        use = complete & ~far & (d[:, col] <= reach)
         if not use.any():
             break
+        if use.all():
+            dx = cx - np.repeat(px[j[:, col]], counts)
+            dy = cy - np.repeat(py[j[:, col]], counts)
+            np.minimum(best, dx * dx + dy * dy, out=best)
+            continue
         n_use = np.where(use, counts, 0)
         rows = np.repeat(use, counts)
         dx = cx[rows] - np.repeat(px[j[:, col]], n_use)
@@ -696,7 +715,7 @@ def nearest_by_blocks(
         best[rows] = np.minimum(best[rows], dx * dx + dy * dy)
     out = np.full(len(cell_xy), np.inf)
     out[cells] = np.sqrt(best)
-    rest = cells[~ok]
+    rest = cells[~np.repeat(complete, counts)]
     if len(rest):
         out[rest], _ = tree.query(cell_xy[rest], k=1, distance_upper_bound=max_distance_m)
     out = out[todo]
@@ -751,10 +770,29 @@ class CoverageModel:
     # -- lazily built search structures
 
     def _once(self, key: object, build: Callable[[], object]) -> object:
+        # built outside the lock so that a request never waits for another structure being built
+        # (a rare race computes the same value twice; both results are equal)
         with self._lock:
-            if key not in self._memo:
-                self._memo[key] = build()
-            return self._memo[key]
+            if key in self._memo:
+                return self._memo[key]
+        value = build()
+        with self._lock:
+            return self._memo.setdefault(key, value)
+
+    def warm(self, catchments: Sequence[Catchment] = ()) -> None:
+        """Build every search structure now (kNN, cell blocks, per-group distances, E2SFCA weights).
+
+        Everything is otherwise built on first use; call this at start (e.g. in a background
+        thread) so that no filter change pays for it. Memory: cells x (k x 12 + groups x 8) bytes.
+        """
+        self.knn()
+        for size in BLOCK_SIZES_M:
+            self.blocks(size)
+        for dimension, member in self.groups.items():
+            for column in range(member.shape[1]):
+                self.group_distances(dimension, column)
+        for catchment in catchments:
+            self.e2sfca_weights(catchment)
 
     def _cached(self, key: object, compute: Callable[[], object]) -> object:
         with self._lock:
@@ -784,12 +822,22 @@ class CoverageModel:
         """:func:`cell_blocks` of the population cells for ``size_m`` (built once per size)."""
         return self._once(("blocks", size_m), lambda: cell_blocks(self.cells_xy, size_m))  # type: ignore[return-value]
 
-    def block_size(self, visible: int) -> float:
-        """Block side for ``visible`` offers: about half their mean spacing, from a fixed ladder."""
-        xy = self.cells.xy
-        area = float(np.prod(xy.max(axis=0) - xy.min(axis=0))) if len(xy) else 0.0
+    def block_size(self, visible: int, cap: float | None = None) -> float:
+        """Block side for ``visible`` offers: about half their mean spacing, at most half the cap.
+
+        Chosen from :data:`BLOCK_SIZES_M` (measured on 500,000 cells: smaller blocks mean more
+        centre queries, larger ones more candidates per cell).
+        """
+        area = self._once("area", self._cells_area)  # type: ignore[assignment]
         spacing = math.sqrt(max(area, 1.0) / max(visible, 1))
-        return min(BLOCK_SIZES_M, key=lambda s: abs(math.log(s / max(spacing / 2.0, 1.0))))
+        cap = self.max_distance_m if cap is None else cap
+        target = max(min(spacing / 2.0, cap / 2.0), 1.0)
+        return min(BLOCK_SIZES_M, key=lambda s: abs(math.log(s / target)))
+
+    def _cells_area(self) -> float:
+        """Area of the cells' bounding box (m²)."""
+        c = self.cells
+        return float((c.x.max() - c.x.min()) * (c.y.max() - c.y.min())) if len(c) else 0.0
 
     # -- per filter state
 
@@ -816,7 +864,9 @@ class CoverageModel:
     def whole_groups(self, visible: np.ndarray) -> tuple[str, np.ndarray] | None:
         """``(dimension, columns)`` when ``visible`` is exactly the offers of some groups of one dimension."""
         for dimension, member in self.groups.items():
-            columns = np.flatnonzero((member & visible[:, None]).any(axis=0))
+            # groups all of whose offers are visible (an offer may belong to several groups)
+            inside = member.any(axis=0) & ~(member & ~visible[:, None]).any(axis=0)
+            columns = np.flatnonzero(inside)
             if len(columns) and np.array_equal(member[:, columns].any(axis=1), visible):
                 return dimension, columns
         return None
@@ -831,9 +881,14 @@ class CoverageModel:
         dist = np.full(n, np.inf)
         if n == 0 or m_visible == 0:
             return dist
+        if visible.all() and self.k:  # every offer: the nearest one overall
+            dist = self.knn()[1][:, 0]
+            return np.where(dist <= cap, dist, np.inf)
         if whole := self.whole_groups(visible):
             dimension, columns = whole
-            dist = np.min([self.group_distances(dimension, c) for c in columns], axis=0)
+            dist = self.group_distances(dimension, columns[0]).copy()
+            for c in columns[1:]:
+                np.minimum(dist, self.group_distances(dimension, c), out=dist)
             return np.where(dist <= cap, dist, np.inf)
         todo = np.arange(n)
         share = m_visible / len(visible)
@@ -845,7 +900,7 @@ class CoverageModel:
             dist = np.where(found, cand[np.arange(n), first], np.inf)
             todo = np.flatnonzero(~found & (cand[:, -1] <= cap))
         if len(todo):
-            blocks = self.blocks(self.block_size(m_visible))
+            blocks = self.blocks(self.block_size(m_visible, cap))
             dist[todo] = nearest_by_blocks(self.cells_xy, todo, blocks, self.offer_positions[visible], cap)
         return np.where(dist <= cap, dist, np.inf)
 
@@ -880,7 +935,7 @@ class CoverageModel:
 #: Block sides tried for the nearest-offer search (metres).
 BLOCK_SIZES_M: tuple[float, ...] = (200.0, 400.0, 800.0, 1600.0, 3200.0, 6400.0)
 #: Share of visible offers from which the precomputed k nearest offers are tried first.
-DENSE_SHARE = 0.2
+DENSE_SHARE = 0.05
 
 
 def build_coverage_model(

@@ -76,6 +76,16 @@ def test_metric_switch_and_click_to_focus(page: Any, cov_url: str) -> None:
     assert "▶ Mitte" in labels
 
 
+def test_clicking_a_bar_focuses_the_district(page: Any, cov_url: str) -> None:
+    page.goto(cov_url + "/coverage")
+    wait_for_dash(page)
+    page.wait_for_selector("#cov-bars .trace.bars .point path")
+    # bars run from the lowest value (bottom) to the highest: Mitte 1.0 is the first point
+    page.locator("#cov-bars .trace.bars .point path").first.click(force=True)
+    wait_focus(page, "mitte")
+    assert "Mitte" in page.inner_text("#cov-focus-body")
+
+
 def test_district_profile_prints_cleanly(page: Any, cov_url: str, output_path: str) -> None:
     page.goto(cov_url + "/profile?district=ossweil")
     wait_for_dash(page)

@@ -208,6 +208,11 @@ def test_update_page_adapter_outputs(ctx):
     assert by_id["cov-focus-panel.data-district"] == "ossweil"
     assert by_id["cov-order.data-order"].split() in (["mitte", "ossweil"], ["ossweil", "mitte"])
     assert by_id["query-store.data"] == "?category=counselling&district_focus=ossweil&mode=workshop"
+    # the PNG download of each chart is named after the metric shown
+    assert (
+        by_id["cov-bars.config"]["toImageButtonOptions"]["filename"]
+        == "stadtkarte-angebote-je-1000-einwohner-rangfolge"
+    )
 
 
 def test_notes_document_holds_notes_and_figures(ctx):
@@ -242,6 +247,14 @@ def test_pages_render_for_a_url(app):
         text = as_text(profile)
         assert "Oßweil" in text and "Українська" in text
         assert "Einwohner verteilt auf Stadtteilfläche (Näherung)" in text
+
+
+def test_background_precompute_equals_lazy_results(ctx):
+    mask = filter_mask(ctx.dataset, state_for(ctx, "language=uk"))
+    before = ctx.model.distances(mask).copy()
+    ctx.model.warm((cv.CATCHMENT,))
+    ctx.model._cache.clear()
+    np.testing.assert_array_equal(ctx.model.distances(mask), before)
 
 
 def test_model_table_is_the_dashboard_district_order(ctx):

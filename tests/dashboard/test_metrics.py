@@ -396,3 +396,28 @@ def test_model_caches_recent_filter_states():
     first = model.distances(np.array([True, False, True]))
     assert model.distances(np.array([True, False, True])) is first  # from the cache
     assert model.distances(np.array([True, True, True])) is not first
+
+
+def test_model_whole_groups_of_a_list_dimension():
+    """An offer in two languages: selecting one language is a whole group even though its offers have others."""
+    from dashboard.population import PopulationCells
+
+    rng = np.random.default_rng(11)
+    xy = rng.uniform(0, 4000, (400, 2))
+    cells = PopulationCells(xy[:, 0], xy[:, 1], np.ones(400), np.zeros(400, np.int32), ("d",), METHOD_AREA, "t")
+    langs = [list(rng.choice(["de", "ar", "tr"], rng.integers(1, 3), replace=False)) for _ in range(60)]
+    offers = pd.DataFrame(
+        {
+            "x": rng.uniform(0, 4000, 60),
+            "y": rng.uniform(0, 4000, 60),
+            "district_id": "d",
+            "category": rng.choice(["a", "b"], 60),
+            "languages": langs,
+        }
+    )
+    model = m.build_coverage_model(offers, pd.DataFrame({"id": ["d"], "name": ["D"]}), cells, max_distance_m=np.inf)
+    arabic = np.array(["ar" in v for v in langs])
+    assert model.whole_groups(arabic) is not None and model.whole_groups(arabic)[0] == "languages"
+    assert model.whole_groups(arabic & (offers["category"] == "a").to_numpy()) is None
+    for mask in (arabic, np.ones(60, bool), arabic & (offers["category"] == "a").to_numpy()):
+        np.testing.assert_allclose(model.distances(mask), m.nearest_distances(cells.xy, m.offer_xy(offers)[mask]))
