@@ -71,7 +71,7 @@ def choropleth(
         colorbar={"title": {"side": "right"}, "thickness": 14},
         **choropleth_values(table, value, label, focus),
     )
-    view = fit_view(bounds_of([f.get("geometry") for f in districts]), width_px=360, height_px=400)
+    view = fit_view(bounds_of([f.get("geometry") for f in districts]), width_px=300, height_px=400)
     fig = go.Figure(trace)
     fig.update_layout(
         map={
@@ -122,6 +122,7 @@ def ranked_bars(
         "y": [f"▶ {n}" if f else n for n, f in zip(rows["district_name"], is_focus, strict=True)],
         "text": [fmt(v) for v in values],
         "textposition": "outside",
+        "cliponaxis": False,
         "marker": {
             "color": ["#0b2a45" if f else "#2c5f8a" for f in is_focus],
             "line": {"color": "#102a40", "width": [3 if f else 1 for f in is_focus]},
@@ -131,7 +132,12 @@ def ranked_bars(
     }
     finite = [float(v) for v in (*values, *city) if np.isfinite(v)]
     layout: dict[str, Any] = {
-        "xaxis": {"title": {"text": label}, "range": [0, (max(finite) if finite else 0.0) * 1.2 or 1.0], "gridcolor": "#ddd"},
+        "xaxis": {
+            "title": {"text": label, "standoff": 12},
+            "range": [0, (max(finite) if finite else 0.0) * 1.2 or 1.0],
+            "gridcolor": "#ddd",
+            "automargin": True,
+        },
         "yaxis": {"automargin": True},
         "margin": {"l": 10, "r": 30, "t": 48, "b": 40},
         "font": dict(FONT),
@@ -143,12 +149,29 @@ def ranked_bars(
     if len(city) and np.isfinite(city[0]):
         avg = float(city[0])
         layout["shapes"].append(
-            {"type": "line", "x0": avg, "x1": avg, "xref": "x", "y0": 0, "y1": 1, "yref": "paper",
-             "line": {"color": "#b00020", "width": 3, "dash": "dash"}}
+            {
+                "type": "line",
+                "x0": avg,
+                "x1": avg,
+                "xref": "x",
+                "y0": 0,
+                "y1": 1,
+                "yref": "paper",
+                "line": {"color": "#b00020", "width": 3, "dash": "dash"},
+            }
         )
         layout["annotations"].append(
-            {"x": avg, "y": 1.0, "xref": "x", "yref": "paper", "yanchor": "bottom", "showarrow": False,
-             "text": f"{average_label}: {fmt(avg)}", "font": {"color": "#b00020"}, "bgcolor": "white"}
+            {
+                "x": avg,
+                "y": 1.0,
+                "xref": "x",
+                "yref": "paper",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "text": f"{average_label}: {fmt(avg)}",
+                "font": {"color": "#b00020"},
+                "bgcolor": "white",
+            }
         )
     return {"data": [bar], "layout": layout}
 
@@ -211,12 +234,20 @@ def distance_curve_figure(
     for t in thresholds:
         at = curve.loc[curve["distance_m"] == t, "share"].to_numpy(float)
         shapes.append(
-            {"type": "line", "x0": t, "x1": t, "y0": 0, "y1": 1, "yref": "paper", "line": {"color": "#555", "dash": "dot"}}
+            {
+                "type": "line",
+                "x0": t,
+                "x1": t,
+                "y0": 0,
+                "y1": 1,
+                "yref": "paper",
+                "line": {"color": "#555", "dash": "dot"},
+            }
         )
         if len(at) and np.isfinite(at[0]):
             annotations.append({"x": t, "y": float(at[0]) * 100, "text": f"{t:.0f} m: {at[0] * 100:.0f} %"})
     layout = {
-        "xaxis": {"title": {"text": x_label}, "gridcolor": "#ddd"},
+        "xaxis": {"title": {"text": x_label}, "gridcolor": "#ddd", "automargin": True},
         "yaxis": {"title": {"text": y_label}, "range": [0, 105], "gridcolor": "#ddd"},
         "margin": {"l": 10, "r": 10, "t": 20, "b": 40},
         "font": dict(FONT),

@@ -221,7 +221,17 @@ def figure_block(
                 className="cov-graph",
             ),
             html.Details(
-                [html.Summary(_("Daten als Tabelle")), html.Div(table, id=table_id) if table_id else html.Div(table)],
+                [
+                    html.Summary(_("Daten als Tabelle")),
+                    html.Div(
+                        table,
+                        className="table-scroll",
+                        tabIndex=0,  # wide tables scroll: reachable by keyboard
+                        role="region",
+                        **{"aria-label": title},
+                        **({"id": table_id} if table_id else {}),
+                    ),
+                ],
                 open=True,
                 className="figure-data",
             ),

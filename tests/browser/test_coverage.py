@@ -142,3 +142,14 @@ def test_workshop_mode_on_the_map_page(page: Any, cov_url: str) -> None:
     wait_for_dash(page)
     assert page.evaluate("() => document.documentElement.classList.contains('workshop')")
     assert page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)") >= 24
+
+
+def test_arabic_coverage_page_is_right_to_left_without_overflow(page: Any, cov_url: str) -> None:
+    page.goto(cov_url + "/coverage?lang=ar&metric=within_1000")
+    wait_for_dash(page)
+    page.wait_for_selector("#cov-bars .ytick text")
+    assert page.get_attribute("html", "dir") == "rtl"
+    # Plotly's labels stay inside their charts and wide tables scroll inside their region
+    assert page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    violations = axe(page)
+    assert not violations, describe_violations(violations)
