@@ -722,6 +722,12 @@ def nearest_by_blocks(
     return np.where(out <= max_distance_m, out, np.inf)
 
 
+def _group_weights(member: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """float32 membership matrix and group sizes (exact in float32 up to 16.7 million offers)."""
+    weights = member.astype(np.float32)
+    return weights, weights.sum(axis=0)
+
+
 def _mask_key(mask: np.ndarray) -> bytes:
     return hashlib.blake2b(np.packbits(mask).tobytes(), digest_size=16).digest()
 
@@ -807,14 +813,18 @@ class CoverageModel:
         return value
 
     def knn(self) -> tuple[np.ndarray, np.ndarray]:
-        """``(cells, k)`` indices of and distances to each cell's k nearest offers (unfiltered)."""
+        """``(k, cells)`` indices of and distances to each cell's k nearest offers (unfiltered).
+
+        Stored rank by rank (row r = every cell's r-th nearest offer), so that a rank is contiguous.
+        """
 
         def build() -> tuple[np.ndarray, np.ndarray]:
             n, k = len(self.cells), min(self.k, len(self.offer_positions))
             if not (k and n):
-                return np.zeros((n, 0), dtype=np.int32), np.zeros((n, 0))
+                return np.zeros((0, n), dtype=np.int32), np.zeros((0, n))
             dist, idx = cKDTree(self.offer_positions).query(self.cells_xy, k=k, workers=-1)
-            return idx.reshape(n, k).astype(np.int32), dist.reshape(n, k)
+            idx, dist = idx.reshape(n, k), dist.reshape(n, k)
+            return np.ascontiguousarray(idx.T.astype(np.int32)), np.ascontiguousarray(dist.T)
 
         return self._once("knn", build)  # type: ignore[return-value]
 
@@ -863,10 +873,12 @@ class CoverageModel:
 
     def whole_groups(self, visible: np.ndarray) -> tuple[str, np.ndarray] | None:
         """``(dimension, columns)`` when ``visible`` is exactly the offers of some groups of one dimension."""
+        shown = visible.astype(np.float32)
         for dimension, member in self.groups.items():
-            # groups all of whose offers are visible (an offer may belong to several groups)
-            inside = member.any(axis=0) & ~(member & ~visible[:, None]).any(axis=0)
-            columns = np.flatnonzero(inside)
+            # groups all of whose offers are visible (an offer may belong to several groups):
+            # visible members per group by one matrix product, compared with the group sizes
+            weights, sizes = self._once(("group_weights", dimension), lambda m=member: _group_weights(m))  # type: ignore[misc]
+            columns = np.flatnonzero((shown @ weights == sizes) & (sizes > 0))
             if len(columns) and np.array_equal(member[:, columns].any(axis=1), visible):
                 return dimension, columns
         return None
@@ -882,7 +894,7 @@ class CoverageModel:
         if n == 0 or m_visible == 0:
             return dist
         if visible.all() and self.k:  # every offer: the nearest one overall
-            dist = self.knn()[1][:, 0]
+            dist = self.knn()[1][0]
             return np.where(dist <= cap, dist, np.inf)
         if whole := self.whole_groups(visible):
             dimension, columns = whole
@@ -894,14 +906,20 @@ class CoverageModel:
         share = m_visible / len(visible)
         if share >= DENSE_SHARE and self.k:
             idx, cand = self.knn()
-            hit = visible[idx]
-            found = hit.any(axis=1)
-            first = hit.argmax(axis=1)
-            dist = np.where(found, cand[np.arange(n), first], np.inf)
-            todo = np.flatnonzero(~found & (cand[:, -1] <= cap))
+            # rank by rank, only for the cells still without a visible candidate
+            hit = visible[idx[0]]
+            dist = np.where(hit, cand[0], np.inf)
+            todo = np.flatnonzero(~hit)
+            for rank in range(1, len(idx)):
+                if not len(todo):
+                    break
+                hit = visible[idx[rank, todo]]
+                dist[todo[hit]] = cand[rank, todo[hit]]
+                todo = todo[~hit]
+            todo = todo[cand[-1, todo] <= cap]  # else the nearest visible offer is beyond the cap
         if len(todo):
             blocks = self.blocks(self.block_size(m_visible, cap))
-            dist[todo] = nearest_by_blocks(self.cells_xy, todo, blocks, self.offer_positions[visible], cap)
+            dist[todo] = nearest_by_blocks(self.cells_xy, todo, blocks, self.offer_positions[visible], cap, k=12)
         return np.where(dist <= cap, dist, np.inf)
 
     def e2sfca_weights(self, catchment: Catchment) -> E2sfcaWeights:
