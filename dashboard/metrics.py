@@ -14,9 +14,11 @@ the whole city carry ``district_id == CITY``. Every table derived from residents
 the figure.
 
 For the dashboard's callbacks, :class:`CoverageModel` precomputes everything that does
-not depend on the filter (offer positions, cell-to-district assignment, nearest-offer
-candidates per cell, E2SFCA weights), so that one filter change costs a few
-vectorised operations.
+not depend on the filter (offer positions, cell-to-district assignment, each cell's k
+nearest offers, cells grouped into blocks, distances to each category / language /
+target group, E2SFCA weights; lazily or all at once with :meth:`CoverageModel.warm`), so
+that one filter change costs a few vectorised operations. The model's results equal the
+pure functions (tests check this); distances beyond its cap (3 km) count as "no offer".
 """
 
 from __future__ import annotations
