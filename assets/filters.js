@@ -116,7 +116,15 @@
   window.dash_clientside.stadtkarte = Object.assign(window.dash_clientside.stadtkarte || {}, {
     /* Mirror the view's query string into the address bar without reloading. */
     syncUrl: function (query) {
-      var url = window.location.pathname + (query || "") + window.location.hash;
+      /* Parameters the filters do not own (mode=workshop, compare, district_focus, metric, ...)
+         stay in the address bar, so a reload keeps e.g. the workshop mode. */
+      var managed = ["lang", "category", "language", "target", "district", "q", "barrier_free"];
+      var next = new URLSearchParams(query || "");
+      new URLSearchParams(window.location.search).forEach(function (value, key) {
+        if (managed.indexOf(key) === -1 && !next.has(key)) { next.append(key, value); }
+      });
+      var search = next.toString().replace(/%2C/g, ",");
+      var url = window.location.pathname + (search ? "?" + search : "") + window.location.hash;
       if (url !== window.location.pathname + window.location.search + window.location.hash) {
         window.history.replaceState(window.history.state, "", url);
       }

@@ -243,6 +243,7 @@ def bench_app(districts, offers: pd.DataFrame, cells, repeats: int) -> None:
             values = {
                 (ids.FILTER_STORE, "data"): store,
                 (ids.SEARCH, "value"): "",
+                (ids.COV_FILTERS, "data"): {"filters": store, "q": ""},
                 (ids.COV_METRIC, "data"): metric,
                 (ids.COV_FOCUS, "data"): None,
                 (ids.COV_PAGE, "data"): {"mode": "", "compare": []},

@@ -315,17 +315,31 @@ def register_coverage(app: dash.Dash, dataset: Dataset, data_dir: Path | str | N
     # precompute the filter-independent search structures without delaying the start
     threading.Thread(target=ctx.model.warm, args=((CATCHMENT,),), name="coverage-warm", daemon=True).start()
 
-    @app.callback(
-        *PAGE_OUTPUTS,
+    # The filter store and search box exist on the map page too, the metric and focus stores
+    # only here: a callback mixing them would fail there ("nonexistent object used in an Input").
+    # So the filters reach the page callback through a store of this page only.
+    app.clientside_callback(
+        "function (filters, q) { return {filters: filters, q: q}; }",
+        Output(ids.COV_FILTERS, "data"),
         Input(ids.FILTER_STORE, "data"),
         Input(ids.SEARCH, "value"),
+        prevent_initial_call=True,
+    )
+
+    @app.callback(
+        *PAGE_OUTPUTS,
+        Input(ids.COV_FILTERS, "data"),
         Input(ids.COV_METRIC, "data"),
         Input(ids.COV_FOCUS, "data"),
+        State(ids.FILTER_STORE, "data"),
+        State(ids.SEARCH, "value"),
         State(ids.COV_PAGE, "data"),
         State(ids.UI_LANG, "data"),
         prevent_initial_call=True,
     )
-    def _on_coverage(filter_data: Any, q: Any, metric: Any, focus: Any, page: Any, ui: Any) -> list[Any]:
+    def _on_coverage(
+        _mirror: Any, metric: Any, focus: Any, filter_data: Any, q: Any, page: Any, ui: Any
+    ) -> list[Any]:
         return update_page(ctx, filter_data, q, metric, focus, page, ui)
 
     @app.callback(

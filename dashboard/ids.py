@@ -82,3 +82,4 @@ COV_SUMMARY = "cov-summary"  #: the sentence with the shown metric and the popul
 COV_PAGE = "cov-page"  #: store: fixed page parameters {"mode": "workshop"|"", "compare": [a, b]}
 COV_FOCUS_BODY = "cov-focus-body"  #: the focused district's figures inside COV_FOCUS_PANEL
 COV_PROFILE_LINK = "cov-profile-link"  #: link to the focused district's printable profile
+COV_FILTERS = "cov-filters"  #: store on the coverage page mirroring {filters, q}: its callbacks never see the map page

@@ -136,6 +136,7 @@ def layout(**query: Any) -> html.Div:
         dcc.Store(id=ids.FILTER_STORE, data=state.to_dict()),
         dcc.Store(id=ids.QUERY_STORE, data=out["query"]),
         dcc.Store(id=ids.COV_METRIC, data=params.metric),
+        dcc.Store(id=ids.COV_FILTERS),
         dcc.Store(id=ids.COV_FOCUS, data=out["focus"]),
         dcc.Store(id=ids.COV_PAGE, data={"mode": params.mode, "compare": list(params.compare)}),
         html.Div(id=ids.COV_ORDER, hidden=True, **{"data-order": " ".join(out["order"])}),

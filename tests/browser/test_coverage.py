@@ -144,6 +144,19 @@ def test_workshop_mode_on_the_map_page(page: Any, cov_url: str) -> None:
     assert page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)") >= 24
 
 
+def test_filtering_on_the_map_page_of_an_app_with_coverage_has_no_console_error(page: Any, cov_url: str) -> None:
+    # the coverage callbacks share the filter store with the map page; mixing them with the
+    # coverage-only stores once raised "nonexistent object used in an Input" here (the page
+    # fixture fails the test on any console error)
+    page.goto(cov_url + "/?district_focus=ossweil")
+    wait_for_dash(page)
+    page.locator("#filter-panel button[aria-pressed]").first.click()
+    page.wait_for_function("() => location.search.includes('category=')")
+    page.fill("#search", "kurs")
+    page.wait_for_function("() => location.search.includes('q=kurs')")
+    assert "district_focus=ossweil" in page.url
+
+
 def test_arabic_coverage_page_is_right_to_left_without_overflow(page: Any, cov_url: str) -> None:
     page.goto(cov_url + "/coverage?lang=ar&metric=within_1000")
     wait_for_dash(page)

@@ -126,6 +126,15 @@ def test_url_round_trip(page: Any, app_url: str) -> None:
     assert toggle(page, "districts", "ossweil").get_attribute("aria-pressed") == "true"
 
 
+def test_filter_changes_keep_url_parameters_the_filters_do_not_own(page: Any, app_url: str) -> None:
+    open_page(page, app_url + "/?mode=workshop&compare=mitte,ossweil&category=counselling")
+    page.evaluate("() => document.getElementById('filter-panel').classList.remove('collapsed')")
+    toggle(page, "languages", "uk").evaluate("el => el.click()")
+    page.wait_for_function("() => location.search.includes('language=uk')")
+    assert "mode=workshop" in page.url and "compare=mitte,ossweil" in page.url
+    assert "category=counselling" in page.url
+
+
 def test_unknown_url_values_show_a_notice(page: Any, app_url: str) -> None:
     open_page(page, app_url + "/?category=bogus&language=ar")
     assert "bogus" in page.inner_text("#notices")
