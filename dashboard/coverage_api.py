@@ -337,9 +337,7 @@ def register_coverage(app: dash.Dash, dataset: Dataset, data_dir: Path | str | N
         State(ids.UI_LANG, "data"),
         prevent_initial_call=True,
     )
-    def _on_coverage(
-        _mirror: Any, metric: Any, focus: Any, filter_data: Any, q: Any, page: Any, ui: Any
-    ) -> list[Any]:
+    def _on_coverage(_mirror: Any, metric: Any, focus: Any, filter_data: Any, q: Any, page: Any, ui: Any) -> list[Any]:
         return update_page(ctx, filter_data, q, metric, focus, page, ui)
 
     @app.callback(
