@@ -92,6 +92,28 @@
     }
   });
 
+  /* Parameters the filters do not own (mode=workshop, compare, district_focus, metric, the
+     profile's district, ...) are carried along when the address bar or a language link changes. */
+  var MANAGED = ["lang", "category", "language", "target", "district", "q", "barrier_free"];
+  function withForeignParams(query, keepDistrict) {
+    var next = new URLSearchParams(query || "");
+    new URLSearchParams(window.location.search).forEach(function (value, key) {
+      var owned = MANAGED.indexOf(key) !== -1 && !(keepDistrict && key === "district");
+      if (!owned && !next.has(key)) { next.append(key, value); }
+    });
+    var search = next.toString().replace(/%2C/g, ",");
+    return search ? "?" + search : "";
+  }
+
+  /* A language link keeps the page's own parameters (e.g. /profile?district=…, mode=workshop). */
+  document.addEventListener("click", function (event) {
+    var link = event.target && event.target.closest ? event.target.closest("#lang-switch a[href]") : null;
+    if (!link) { return; }
+    var url = new URL(link.getAttribute("href"), window.location.href);
+    var profile = url.pathname === "/profile";
+    link.setAttribute("href", url.pathname + withForeignParams(url.search, profile) + url.hash);
+  }, true);
+
   /* Enter in the search field must not submit anything or reload the page. */
   document.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && event.target && event.target.id === SEARCH) {
@@ -116,15 +138,8 @@
   window.dash_clientside.stadtkarte = Object.assign(window.dash_clientside.stadtkarte || {}, {
     /* Mirror the view's query string into the address bar without reloading. */
     syncUrl: function (query) {
-      /* Parameters the filters do not own (mode=workshop, compare, district_focus, metric, ...)
-         stay in the address bar, so a reload keeps e.g. the workshop mode. */
-      var managed = ["lang", "category", "language", "target", "district", "q", "barrier_free"];
-      var next = new URLSearchParams(query || "");
-      new URLSearchParams(window.location.search).forEach(function (value, key) {
-        if (managed.indexOf(key) === -1 && !next.has(key)) { next.append(key, value); }
-      });
-      var search = next.toString().replace(/%2C/g, ",");
-      var url = window.location.pathname + (search ? "?" + search : "") + window.location.hash;
+      /* parameters the filters do not own stay, so a reload keeps e.g. the workshop mode */
+      var url = window.location.pathname + withForeignParams(query, false) + window.location.hash;
       if (url !== window.location.pathname + window.location.search + window.location.hash) {
         window.history.replaceState(window.history.state, "", url);
       }

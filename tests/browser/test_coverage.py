@@ -166,3 +166,14 @@ def test_arabic_coverage_page_is_right_to_left_without_overflow(page: Any, cov_u
     assert page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     violations = axe(page)
     assert not violations, describe_violations(violations)
+
+
+def test_language_links_keep_the_pages_own_parameters(page: Any, cov_url: str) -> None:
+    page.goto(cov_url + "/profile?district=ossweil")
+    wait_for_dash(page)
+    page.click("#lang-link-en")
+    page.wait_for_url("**/profile?*lang=en*")
+    assert "district=ossweil" in page.url
+    wait_for_dash(page)
+    assert page.get_attribute("html", "lang") == "en"
+    assert page.locator("h2, h1").filter(has_text="Oßweil").count() >= 1
