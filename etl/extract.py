@@ -131,6 +131,8 @@ def parse_number(text: str | None) -> float | None:
 
 def cell_text(value: Any) -> str:
     """A spreadsheet or GeoPackage cell as text: numbers without a spurious ``.0``, dates in ISO."""
+    if type(value) is str:  # CSV cells: by far the most common case
+        return value.strip()
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
         return ""
     if isinstance(value, bool):

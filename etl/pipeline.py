@@ -23,6 +23,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from etl._frames import records
 from etl.config import CityConfig, load_config
 from etl.enrich import assign_districts, offers_frame, outside_warnings
 from etl.extract import read_table
@@ -163,7 +164,7 @@ def _geocode(
             city=_text(rec["city"]) or config.name,
             district=_text(rec["district"]),
         )
-        for rec in table.loc[todo].to_dict("records")
+        for rec in records(table.loc[todo])
     ]
     if providers is None:
         providers = make_providers(

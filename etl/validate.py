@@ -36,6 +36,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from etl._frames import records as table_records
 from etl.extract import parse_number, split_list
 from geodata.languages import resolve_language
 from geodata.schema import SAFE_URL_SCHEMES, is_valid_id
@@ -442,7 +443,7 @@ def validate_rows(
     city_name
         Used in messages ("liegen außerhalb von Ludwigsburg").
     """
-    records: list[dict[str, Any]] = frame.to_dict("records")  # type: ignore[assignment]
+    records = table_records(frame)
     rows = [check_row(int(rec["row"]), rec, taxonomy, city_area, city_name) for rec in records]
     _assign_ids(rows, [rec["id"] for rec in records])
     warnings = tuple({"row": r.number, "field": f, "message": m} for r in rows for f, m in r.warnings)

@@ -24,6 +24,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from etl._frames import records
 from geodata.crs import METRIC_CRS, STORAGE_CRS
 from geodata.io import (
     DISTRICTS_FILE,
@@ -86,8 +87,8 @@ class BuildReport:
 
 def _clean(value: Any) -> Any:
     """pandas/numpy scalars and NaN to plain JSON values."""
-    if value is None:
-        return None
+    if value is None or type(value) is str or type(value) is bool:  # the common cases first
+        return value
     if isinstance(value, float) and math.isnan(value):
         return None
     if isinstance(value, list | tuple):
@@ -105,7 +106,7 @@ def offer_features(enriched: gpd.GeoDataFrame, source: str) -> list[dict[str, An
     frame = enriched.to_crs(STORAGE_CRS).sort_values("row", kind="stable")
     props_columns = [c for c in OFFER_FIELD_NAMES if c in frame.columns]
     features = []
-    for rec, point in zip(frame[props_columns].to_dict("records"), frame.geometry, strict=True):
+    for rec, point in zip(records(frame, props_columns), frame.geometry, strict=True):
         props = {k: _clean(v) for k, v in rec.items()}
         props["source"] = source
         features.append(

@@ -66,8 +66,13 @@ def _round(coords: Any) -> Any:
     return [_round(c) for c in coords]
 
 
-def dumps_features(features: Iterable[Mapping[str, Any]], fields: Sequence[Any] = OFFER_FIELDS) -> str:
-    """Serialise features as a deterministic RFC 7946 FeatureCollection, one feature a line."""
+def dumps_features(
+    features: Iterable[Mapping[str, Any]], fields: Sequence[Any] = OFFER_FIELDS, *, completed: bool = False
+) -> str:
+    """Serialise features as a deterministic RFC 7946 FeatureCollection, one feature a line.
+
+    ``completed=True`` when the properties already went through :func:`complete_properties`.
+    """
     lines = []
     for feature in features:
         geometry = feature["geometry"]
@@ -75,7 +80,9 @@ def dumps_features(features: Iterable[Mapping[str, Any]], fields: Sequence[Any] 
             "type": "Feature",
             "id": feature["properties"]["id"],
             "geometry": {"type": geometry["type"], "coordinates": _round(geometry["coordinates"])},
-            "properties": complete_properties(feature["properties"], tuple(fields)),
+            "properties": feature["properties"]
+            if completed
+            else complete_properties(feature["properties"], tuple(fields)),
         }
         lines.append(json.dumps(out, ensure_ascii=False, separators=(",", ":"), allow_nan=False))
     body = ",\n".join(lines)
@@ -86,14 +93,14 @@ def write_offers(path: str | Path, features: Sequence[Mapping[str, Any]]) -> Non
     """Validate offers against the contract and write them atomically."""
     completed = [{**f, "properties": complete_properties(f["properties"], OFFER_FIELDS)} for f in features]
     validate_offer_features(completed)
-    atomic_write_text(path, dumps_features(completed, OFFER_FIELDS))
+    atomic_write_text(path, dumps_features(completed, OFFER_FIELDS, completed=True))
 
 
 def write_districts(path: str | Path, features: Sequence[Mapping[str, Any]]) -> None:
     """Validate districts against the contract and write them atomically."""
     completed = [{**f, "properties": complete_properties(f["properties"], DISTRICT_FIELDS)} for f in features]
     validate_district_features(completed)
-    atomic_write_text(path, dumps_features(completed, DISTRICT_FIELDS))
+    atomic_write_text(path, dumps_features(completed, DISTRICT_FIELDS, completed=True))
 
 
 def _read_collection(path: str | Path) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ import json
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +22,12 @@ from geodata.errors import DatasetError
 DEFAULT_LANGUAGE = "de"
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """Case-, accent- and umlaut-insensitive key: ``"Straße Ü"`` -> ``"strasse ue"``."""
+    """Case-, accent- and umlaut-insensitive key: ``"Straße Ü"`` -> ``"strasse ue"``.
+
+    Cached: offer lists repeat the same category, language and place names many times.
+    """
     text = text.strip().lower()
     for src, dst in (("ß", "ss"), ("ä", "ae"), ("ö", "oe"), ("ü", "ue")):
         text = text.replace(src, dst)
