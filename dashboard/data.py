@@ -20,13 +20,11 @@ import numpy as np
 import pandas as pd
 
 from geodata.errors import DatasetError
-from geodata.io import DISTRICTS_FILE, OFFERS_FILE, read_districts, read_offers
+from geodata.io import CITY_FILE, DISTRICTS_FILE, OFFERS_FILE, read_districts, read_offers
 from geodata.schema import APPROXIMATE_PRECISIONS, OFFER_FIELD_NAMES, OFFER_FIELDS
 from geodata.taxonomy import Taxonomy, fold, load_taxonomy
 
 logger = logging.getLogger(__name__)
-
-CITY_FILE = "city.json"
 
 
 @dataclass(frozen=True, eq=False)

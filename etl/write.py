@@ -27,6 +27,7 @@ from shapely.geometry.base import BaseGeometry
 from etl._frames import records
 from geodata.crs import METRIC_CRS, STORAGE_CRS
 from geodata.io import (
+    CITY_FILE,
     DISTRICTS_FILE,
     OFFERS_FILE,
     REJECTS_FILE,
@@ -39,8 +40,6 @@ from geodata.io import (
 from geodata.schema import OFFER_FIELD_NAMES
 
 logger = logging.getLogger(__name__)
-
-CITY_FILE = "city.json"
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,8 @@ OFFERS_FILE = "offers.geojson"
 DISTRICTS_FILE = "districts.geojson"
 REJECTS_FILE = "rejects.csv"
 REPORT_FILE = "build_report.json"
+#: Dashboard-facing city settings written by the ETL (name, demo flag, contact, basemap, outline).
+CITY_FILE = "city.json"
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
