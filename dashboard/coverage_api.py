@@ -101,7 +101,8 @@ def render(ctx: CoverageContext, state: FilterState, params: PageParams, with_ma
     focus = params.focus if params.focus in order else None
     label = metric_label(params.metric, _)
     method = ctx.method
-    heat = render_heat(ctx, state, mask) if with_map else None
+    workshop = params.mode == "workshop"
+    heat = render_heat(ctx, state, mask, workshop=workshop) if with_map else None
     lang = state.lang
     name = metric_label(params.metric, translator("de")).split(" (")[0].lower().replace(" ", "-").replace(".", "")
     figures = {
@@ -113,12 +114,10 @@ def render(ctx: CoverageContext, state: FilterState, params: PageParams, with_ma
         "bars": cf.ranked_bars(table, "value", label, _("Stadtdurchschnitt"), focus=focus),
         "heatmap": heat[0] if heat else None,
     }
-    if params.mode == "workshop":  # readable from the back of the room
-        for fig in figures.values():
-            if isinstance(fig, dict):
-                fig["layout"]["font"] = {**fig["layout"].get("font", {}), "size": 20}
-            elif fig is not None:
-                fig.update_layout(font={"size": 20}, height=560)
+    if workshop:  # readable from the back of the room
+        figures["bars"] = cf.for_workshop(figures["bars"])
+        if figures["choropleth"] is not None:
+            figures["choropleth"].update_layout(font={"size": cf.WORKSHOP_FONT_SIZE}, height=560)
     focus_children: list[Any] = (
         [dash.html.Div(parts.profile_block(district_profile(ctx, mask, focus), ctx, lang, _, level=3))]
         if focus
@@ -173,7 +172,9 @@ def profile_href(state: FilterState, district_id: str | None) -> str:
     return f"/profile{query}{'&' if query else '?'}district={district_id or ''}"
 
 
-def render_heat(ctx: CoverageContext, state: FilterState, mask: np.ndarray | None = None) -> tuple[Any, Any]:
+def render_heat(
+    ctx: CoverageContext, state: FilterState, mask: np.ndarray | None = None, workshop: bool = False
+) -> tuple[Any, Any]:
     """The district x category heatmap (white spots marked "–") and its table (pure)."""
     _ = translator(state.lang)
     mask = filter_mask(ctx.dataset, state) if mask is None else mask
@@ -181,15 +182,15 @@ def render_heat(ctx: CoverageContext, state: FilterState, mask: np.ndarray | Non
     figure = cf.heatmap(
         counts, lambda c: ctx.dataset.taxonomy.categories.label(c, state.lang), _("– = kein Angebot (weißer Fleck)")
     )
-    return figure, parts.heat_table_html(counts, ctx, state.lang, _)
+    return (cf.for_workshop(figure) if workshop else figure), parts.heat_table_html(counts, ctx, state.lang, _)
 
 
-def render_curve(ctx: CoverageContext, state: FilterState) -> tuple[Any, Any]:
+def render_curve(ctx: CoverageContext, state: FilterState, workshop: bool = False) -> tuple[Any, Any]:
     """The distance-coverage curve and its table for one filter state (pure)."""
     _ = translator(state.lang)
     curve = ctx.model.curve(filter_mask(ctx.dataset, state))
     figure = cf.distance_curve_figure(curve, _("Entfernung (Luftlinie, m)"), _("Anteil Einwohner (%)"), (500.0, 1000.0))
-    return figure, parts.curve_table_html(curve, ctx.method, _)
+    return (cf.for_workshop(figure) if workshop else figure), parts.curve_table_html(curve, ctx.method, _)
 
 
 def csv_text(ctx: CoverageContext, query: dict[str, list[str]]) -> str:
@@ -201,6 +202,10 @@ def csv_text(ctx: CoverageContext, query: dict[str, list[str]]) -> str:
     writer.writerow(CSV_HEADER)
     writer.writerows(csv_rows(ctx, mask))
     return "\ufeff" + out.getvalue()
+
+
+def _is_workshop(page: Any) -> bool:
+    return isinstance(page, dict) and page.get("mode") == "workshop"
 
 
 def _state(ctx: CoverageContext, filter_data: Any, q: Any, ui: Any) -> FilterState:
@@ -343,24 +348,28 @@ def register_coverage(app: dash.Dash, dataset: Dataset, data_dir: Path | str | N
     @app.callback(
         Output(ids.COV_HEATMAP, "figure"),
         Output(ids.COV_HEAT_TABLE, "children"),
-        Input(ids.FILTER_STORE, "data"),
-        Input(ids.SEARCH, "value"),
+        Input(ids.COV_FILTERS, "data"),
+        State(ids.FILTER_STORE, "data"),
+        State(ids.SEARCH, "value"),
+        State(ids.COV_PAGE, "data"),
         State(ids.UI_LANG, "data"),
         prevent_initial_call=True,
     )
-    def _on_heat(filter_data: Any, q: Any, ui: Any) -> tuple[Any, Any]:
-        return render_heat(ctx, _state(ctx, filter_data, q, ui))
+    def _on_heat(_mirror: Any, filter_data: Any, q: Any, page: Any, ui: Any) -> tuple[Any, Any]:
+        return render_heat(ctx, _state(ctx, filter_data, q, ui), workshop=_is_workshop(page))
 
     @app.callback(
         Output(ids.COV_CURVE, "figure"),
         Output(ids.COV_CURVE_TABLE, "children"),
-        Input(ids.FILTER_STORE, "data"),
-        Input(ids.SEARCH, "value"),
+        Input(ids.COV_FILTERS, "data"),
+        State(ids.FILTER_STORE, "data"),
+        State(ids.SEARCH, "value"),
+        State(ids.COV_PAGE, "data"),
         State(ids.UI_LANG, "data"),
         prevent_initial_call=True,
     )
-    def _on_curve(filter_data: Any, q: Any, ui: Any) -> tuple[Any, Any]:
-        return render_curve(ctx, _state(ctx, filter_data, q, ui))
+    def _on_curve(_mirror: Any, filter_data: Any, q: Any, page: Any, ui: Any) -> tuple[Any, Any]:
+        return render_curve(ctx, _state(ctx, filter_data, q, ui), workshop=_is_workshop(page))
 
     @app.callback(
         Output(ids.COV_FOCUS, "data"),

@@ -26,6 +26,26 @@ SCALE = "Viridis"
 FONT = {"family": "system-ui, sans-serif", "size": 14, "color": "#1a1a1a"}
 
 
+#: Font size of every chart in workshop mode (projector, read from the back of a room).
+WORKSHOP_FONT_SIZE = 20
+
+
+def for_workshop(figure: dict[str, Any]) -> dict[str, Any]:
+    """The figure dict with workshop-sized text and proportionally taller plot (pure; a new dict)."""
+    layout = dict(figure["layout"])
+    layout["font"] = {**layout.get("font", {}), "size": WORKSHOP_FONT_SIZE}
+    scale = WORKSHOP_FONT_SIZE / FONT["size"]
+    if layout.get("height"):
+        layout["height"] = int(layout["height"] * scale)
+    if isinstance(layout.get("title"), dict) and "font" in layout["title"]:
+        layout["title"] = {**layout["title"], "font": {**layout["title"]["font"], "size": WORKSHOP_FONT_SIZE - 2}}
+    data = [
+        {**trace, "textfont": {**trace["textfont"], "size": WORKSHOP_FONT_SIZE}} if "textfont" in trace else trace
+        for trace in figure["data"]
+    ]
+    return {**figure, "data": data, "layout": layout}
+
+
 def graph_config(filename: str) -> dict[str, Any]:
     """``dcc.Graph`` config: PNG download client-side (modebar), no Plotly logo, no remote calls."""
     return {
@@ -209,7 +229,7 @@ def heatmap(counts: pd.DataFrame, group_label: Callable[[str], str], spots_label
         "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
         "font": dict(FONT),
         "height": max(260, 34 * len(names) + 160),
-        "xaxis": {"side": "top", "tickangle": -30},
+        "xaxis": {"side": "top", "tickangle": -30, "automargin": True},
         "yaxis": {"automargin": True, "autorange": "reversed"},
         "title": {"text": spots_label, "font": {"size": 13}, "x": 0, "y": 0.01, "yanchor": "bottom"},
     }
@@ -248,7 +268,7 @@ def distance_curve_figure(
             annotations.append({"x": t, "y": float(at[0]) * 100, "text": f"{t:.0f} m: {at[0] * 100:.0f} %"})
     layout = {
         "xaxis": {"title": {"text": x_label}, "gridcolor": "#ddd", "automargin": True},
-        "yaxis": {"title": {"text": y_label}, "range": [0, 105], "gridcolor": "#ddd"},
+        "yaxis": {"title": {"text": y_label}, "range": [0, 105], "gridcolor": "#ddd", "automargin": True},
         "margin": {"l": 10, "r": 10, "t": 20, "b": 40},
         "font": dict(FONT),
         "height": 340,

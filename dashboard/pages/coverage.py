@@ -34,7 +34,7 @@ def layout(**query: Any) -> html.Div:
     ctx = current_context()
     params = page_params(query, ctx.district_ids)
     out = render(ctx, state, params)
-    curve_fig, curve_table = render_curve(ctx, state)
+    curve_fig, curve_table = render_curve(ctx, state, workshop=params.mode == "workshop")
     figs = out["figures"]
     name = out["filename"]
     analysis = html.Div(

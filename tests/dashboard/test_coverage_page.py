@@ -260,3 +260,22 @@ def test_background_precompute_equals_lazy_results(ctx):
 def test_model_table_is_the_dashboard_district_order(ctx):
     assert tuple(ctx.model.table["district_id"]) == ctx.dataset.district_ids
     assert isinstance(ctx.model.table, pd.DataFrame)
+
+
+def test_workshop_mode_enlarges_every_chart_and_keeps_labels_inside(ctx):
+    from dashboard import coverage_figures as cf
+    from dashboard.coverage_api import render_curve, render_heat
+
+    state = state_for(ctx)
+    for render_one in (render_heat, render_curve):
+        normal, _table = render_one(ctx, state)
+        big, _table = render_one(ctx, state, workshop=True)
+        assert normal["layout"]["font"]["size"] == cf.FONT["size"]
+        assert big["layout"]["font"]["size"] == cf.WORKSHOP_FONT_SIZE > cf.FONT["size"]
+        assert big["layout"]["height"] > normal["layout"]["height"]
+    heat, _table = render_heat(ctx, state)
+    curve, _table = render_curve(ctx, state)
+    # axis labels get their room from Plotly's automargin (they were clipped in workshop mode)
+    assert heat["layout"]["xaxis"]["automargin"] and curve["layout"]["yaxis"]["automargin"]
+    out = render(ctx, state, PageParams(mode="workshop"))
+    assert out["figures"]["bars"]["layout"]["font"]["size"] == cf.WORKSHOP_FONT_SIZE
