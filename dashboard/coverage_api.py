@@ -17,6 +17,7 @@ import csv
 import io
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -308,6 +309,25 @@ def focus_from_click(click: Any) -> str | None:
     return str(value) if value else None
 
 
+def _register_filter_part(
+    app: dash.Dash, ctx: CoverageContext, figure_id: str, table_id: str, render_part: Callable[..., tuple[Any, Any]]
+) -> None:
+    """A chart and its table that depend on the filters only (not on metric or focus)."""
+
+    @app.callback(
+        Output(figure_id, "figure"),
+        Output(table_id, "children"),
+        Input(ids.COV_FILTERS, "data"),
+        State(ids.FILTER_STORE, "data"),
+        State(ids.SEARCH, "value"),
+        State(ids.COV_PAGE, "data"),
+        State(ids.UI_LANG, "data"),
+        prevent_initial_call=True,
+    )
+    def _on_filters(_mirror: Any, filter_data: Any, q: Any, page: Any, ui: Any) -> tuple[Any, Any]:
+        return render_part(ctx, _state(ctx, filter_data, q, ui), workshop=_is_workshop(page))
+
+
 def register_coverage(app: dash.Dash, dataset: Dataset, data_dir: Path | str | None = None) -> CoverageContext | None:
     """Build the coverage context once and add the CSV route and the page's callbacks to ``app``."""
     try:
@@ -345,31 +365,11 @@ def register_coverage(app: dash.Dash, dataset: Dataset, data_dir: Path | str | N
     def _on_coverage(_mirror: Any, metric: Any, focus: Any, filter_data: Any, q: Any, page: Any, ui: Any) -> list[Any]:
         return update_page(ctx, filter_data, q, metric, focus, page, ui)
 
-    @app.callback(
-        Output(ids.COV_HEATMAP, "figure"),
-        Output(ids.COV_HEAT_TABLE, "children"),
-        Input(ids.COV_FILTERS, "data"),
-        State(ids.FILTER_STORE, "data"),
-        State(ids.SEARCH, "value"),
-        State(ids.COV_PAGE, "data"),
-        State(ids.UI_LANG, "data"),
-        prevent_initial_call=True,
-    )
-    def _on_heat(_mirror: Any, filter_data: Any, q: Any, page: Any, ui: Any) -> tuple[Any, Any]:
-        return render_heat(ctx, _state(ctx, filter_data, q, ui), workshop=_is_workshop(page))
-
-    @app.callback(
-        Output(ids.COV_CURVE, "figure"),
-        Output(ids.COV_CURVE_TABLE, "children"),
-        Input(ids.COV_FILTERS, "data"),
-        State(ids.FILTER_STORE, "data"),
-        State(ids.SEARCH, "value"),
-        State(ids.COV_PAGE, "data"),
-        State(ids.UI_LANG, "data"),
-        prevent_initial_call=True,
-    )
-    def _on_curve(_mirror: Any, filter_data: Any, q: Any, page: Any, ui: Any) -> tuple[Any, Any]:
-        return render_curve(ctx, _state(ctx, filter_data, q, ui), workshop=_is_workshop(page))
+    for figure_id, table_id, render_part in (
+        (ids.COV_HEATMAP, ids.COV_HEAT_TABLE, render_heat),
+        (ids.COV_CURVE, ids.COV_CURVE_TABLE, render_curve),
+    ):
+        _register_filter_part(app, ctx, figure_id, table_id, render_part)
 
     @app.callback(
         Output(ids.COV_FOCUS, "data"),
