@@ -13,6 +13,7 @@
     var TRACE_RIM = "markers-rim";
     var TRACE_MID = "markers-mid";
     var TRACE_CORE = "markers-core";
+    var MAP_ID = "offer-map";
 
     function decodeMask(text, n) {
         if (!text) {
@@ -131,9 +132,61 @@
             }
             return trace;
         });
+        if (points.districtLabels && points.districtLabels.length) {
+            window.setTimeout(function () { showDistrictLabels(points.districtLabels, 0); }, 0);
+        }
         var revision = ((figure.layout && figure.layout.datarevision) || 0) + 1;
         var layout = Object.assign({}, figure.layout, {datarevision: revision});
         return Object.assign({}, figure, {data: data, layout: layout});
+    }
+
+    /* District names as HTML over the map: the offline style has no glyphs, so MapLibre cannot
+       write text itself. Decorative (aria-hidden): the same names are listed in the legend. */
+    function placeLabels(map, overlay) {
+        var nodes = overlay.childNodes;
+        for (var i = 0; i < nodes.length; i++) {
+            var node = nodes[i];
+            var at = map.project([Number(node.dataset.lon), Number(node.dataset.lat)]);
+            node.style.left = at.x + "px";
+            node.style.top = at.y + "px";
+        }
+    }
+
+    function showDistrictLabels(labels, tries) {
+        var gd = document.querySelector("#" + MAP_ID + " .js-plotly-plot");
+        var subplot = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+        var map = subplot && subplot.map;
+        if (!map || typeof map.project !== "function") {
+            if ((tries || 0) < 40) {
+                window.setTimeout(function () { showDistrictLabels(labels, (tries || 0) + 1); }, 150);
+            }
+            return;
+        }
+        var container = map.getContainer();
+        var overlay = container.querySelector(".map-district-labels");
+        if (overlay && overlay._map === map) {
+            placeLabels(map, overlay);
+            return;
+        }
+        if (overlay) {
+            overlay.remove();
+        }
+        overlay = document.createElement("div");
+        overlay.className = "map-district-labels";
+        overlay.setAttribute("aria-hidden", "true");
+        overlay._map = map;
+        labels.forEach(function (label) {
+            var span = document.createElement("span");
+            span.className = "map-district-label";
+            span.textContent = label.name.replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+            span.dataset.lon = label.lon;
+            span.dataset.lat = label.lat;
+            overlay.appendChild(span);
+        });
+        container.appendChild(overlay);
+        map.on("move", function () { placeLabels(map, overlay); });
+        map.on("resize", function () { placeLabels(map, overlay); });
+        placeLabels(map, overlay);
     }
 
     function selectOffer(clickData, points) {

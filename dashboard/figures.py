@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import shapely.geometry
 
 from dashboard.mapstyle import bounds_of, fit_view, offline_style
 
@@ -244,6 +245,20 @@ def hover_labels(lang: str) -> dict[str, str]:
     """Translated hover texts used by the browser code (German fallback)."""
     _ = get_translator(lang)
     return {"approximate": _("Lage ungefähr"), "more": _("und {n} weitere", n="{n}")}
+
+
+def district_label_points(districts: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Where each district's name is written on the map: a point inside its polygon (EPSG:4326).
+
+    The offline style has no glyphs (a glyph server would be contacted), so the browser draws
+    these names as HTML over the map (``assets/map.js``); names are HTML-escaped here.
+    """
+    out = []
+    for feature in districts:
+        point = shapely.geometry.shape(feature["geometry"]).representative_point()
+        name = str(feature["properties"]["name"])
+        out.append({"name": html.escape(name, quote=False), "lon": round(point.x, 6), "lat": round(point.y, 6)})
+    return out
 
 
 def points_payload(points: MapPoints, lang: str) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from dashboard.figures import (
     MarkerStyle,
     category_styles,
     dataset_points,
+    district_label_points,
     get_translator,
     marker_layers,
     offer_map,
@@ -48,7 +49,7 @@ def _points(dataset: Dataset) -> MapPoints:
 
 @lru_cache(maxsize=16)
 def _payload(dataset: Dataset, lang: str) -> dict[str, Any]:
-    return points_payload(_points(dataset), lang)
+    return {**points_payload(_points(dataset), lang), "districtLabels": district_label_points(dataset.districts)}
 
 
 def _swatch(style: MarkerStyle, approximate: bool = False) -> html.Span:

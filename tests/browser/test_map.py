@@ -163,3 +163,23 @@ def test_dashboard_map_follows_the_page_filters(page: Any, app_url: str, output_
         assert b"glon" not in body and b'"lon"' not in body, f"a filter change resent the points ({len(body)} bytes)"
     Path(output_path).mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(Path(output_path) / "dashboard.png"))
+
+
+def test_district_names_are_written_on_the_map_without_glyphs(page: Any, app_url: str, dataset: Dataset) -> None:
+    page.goto(app_url + "/")
+    wait_for_dash(page)
+    page.wait_for_selector("#offer-map .map-district-label", state="attached")
+    names = sorted(str(d["properties"]["name"]) for d in dataset.districts)
+    assert sorted(page.locator("#offer-map .map-district-label").all_text_contents()) == names
+    assert page.get_attribute("#offer-map .map-district-labels", "aria-hidden") == "true"
+    # each name sits inside the map, and moves with it when the map is panned
+    box = page.locator("#offer-map .maplibregl-canvas").bounding_box()
+    first = page.locator("#offer-map .map-district-label").first
+    before = first.bounding_box()
+    assert box["x"] <= before["x"] + before["width"] / 2 <= box["x"] + box["width"]
+    assert box["y"] <= before["y"] + before["height"] / 2 <= box["y"] + box["height"]
+    page.evaluate(
+        "() => document.querySelector('#offer-map .js-plotly-plot')._fullLayout.map._subplot.map.panBy([40, 0], {duration: 0})"
+    )
+    page.wait_for_timeout(200)
+    assert abs(first.bounding_box()["x"] - before["x"] + 40) < 2  # panning east moves the content west
