@@ -154,6 +154,11 @@
 
     function showDistrictLabels(labels, tries) {
         var gd = document.querySelector("#" + MAP_ID + " .js-plotly-plot");
+        if (gd && typeof gd.on === "function" && !gd._districtLabelsHooked) {
+            /* Plotly may build a new MapLibre instance when it redraws: follow every redraw. */
+            gd._districtLabelsHooked = true;
+            gd.on("plotly_afterplot", function () { showDistrictLabels(labels, 0); });
+        }
         var subplot = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
         var map = subplot && subplot.map;
         if (!map || typeof map.project !== "function") {
