@@ -26,6 +26,7 @@ from dashboard.components.coverage_view import (
     metric_label,
     ranked,
 )
+from dashboard.components.filter_panel import chip
 from dashboard.filters import FilterState, to_query
 from dashboard.i18n import Translator
 from geodata.languages import native_name
@@ -66,15 +67,7 @@ def metric_picker(metric: str, _: Translator) -> html.Fieldset:
         [
             html.Legend(_("Kennzahl")),
             html.Div(
-                [
-                    html.Button(
-                        _(label),
-                        type="button",
-                        className="chip",
-                        **{"aria-pressed": "true" if key == metric else "false", "data-cov-metric": key},
-                    )
-                    for key, label, _unit in METRICS
-                ],
+                [chip(_(label), key == metric, **{"data-cov-metric": key}) for key, label, _unit in METRICS],
                 className="chips",
             ),
         ],

@@ -19,14 +19,26 @@ from dashboard.i18n import Translator
 from geodata.languages import native_name
 
 
-def toggle(field: str, value: str, label: object, pressed: bool, **attrs: str) -> html.Button:
-    """One toggle button; ``data-filter``/``data-value`` tell the script what it selects."""
+def chip(label: object, pressed: bool, **attrs: str) -> html.Button:
+    """A toggle button (``aria-pressed``, styled as a chip); ``attrs`` are its ``data-*`` attributes."""
     return html.Button(
-        label,
+        label, type="button", className="chip", **{"aria-pressed": "true" if pressed else "false"}, **attrs
+    )
+
+
+def toggle(field: str, value: str, label: object, pressed: bool, **attrs: str) -> html.Button:
+    """One filter toggle; ``data-filter``/``data-value`` tell the script what it selects."""
+    return chip(label, pressed, **{"data-filter": field, "data-value": value}, **attrs)
+
+
+def filter_toggle_button(_: Translator) -> html.Button:
+    """Shows and hides the filter panel (collapsed on phones by ``assets/filters.js``)."""
+    return html.Button(
+        _("Filter ein-/ausblenden"),
+        id=ids.FILTER_TOGGLE,
         type="button",
-        className="chip",
-        **{"aria-pressed": "true" if pressed else "false", "data-filter": field, "data-value": value},
-        **attrs,
+        className="filter-toggle",
+        **{"aria-expanded": "true", "aria-controls": ids.FILTER_PANEL},
     )
 
 

@@ -15,7 +15,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.components import coverage_parts as parts
-from dashboard.components.filter_panel import filter_panel
+from dashboard.components.filter_panel import filter_panel, filter_toggle_button
 from dashboard.components.notices import notices_block
 from dashboard.coverage_api import current_context, page_params, render, render_curve
 from dashboard.data import current_dataset
@@ -151,13 +151,7 @@ def layout(**query: Any) -> html.Div:
             ],
             className="page-nav",
         ),
-        html.Button(
-            _("Filter ein-/ausblenden"),
-            id=ids.FILTER_TOGGLE,
-            type="button",
-            className="filter-toggle",
-            **{"aria-expanded": "true", "aria-controls": ids.FILTER_PANEL},
-        ),
+        filter_toggle_button(_),
         html.Div([filter_panel(dataset, state, _), analysis], className="layout-grid cov-layout"),
     ]
     return frame(dataset, state, _, main, notices_block(dataset, notices, _), path="/coverage")

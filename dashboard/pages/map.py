@@ -10,7 +10,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.components.detail import detail_panel
-from dashboard.components.filter_panel import filter_panel
+from dashboard.components.filter_panel import chip, filter_panel, filter_toggle_button
 from dashboard.components.notices import notices_block
 from dashboard.data import Dataset, current_dataset
 from dashboard.filters import parse_query
@@ -54,18 +54,8 @@ def results(dataset: Dataset, view: View, settings: ListSettings, _: Translator)
                     ),
                     html.Div(
                         [
-                            html.Button(
-                                _("Karte"),
-                                type="button",
-                                className="chip",
-                                **{"aria-pressed": "true", "data-view": "map"},
-                            ),
-                            html.Button(
-                                _("Liste"),
-                                type="button",
-                                className="chip",
-                                **{"aria-pressed": "false", "data-view": "list"},
-                            ),
+                            chip(_("Karte"), True, **{"data-view": "map"}),
+                            chip(_("Liste"), False, **{"data-view": "list"}),
                         ],
                         id=ids.VIEW_TOGGLE,
                         className="view-toggle",
@@ -91,18 +81,8 @@ def results(dataset: Dataset, view: View, settings: ListSettings, _: Translator)
                     html.Div(
                         [
                             html.Span(_("Sortieren nach:"), id="sort-label"),
-                            html.Button(
-                                _("Name"),
-                                type="button",
-                                className="chip",
-                                **{"aria-pressed": "true", "data-sort": "name"},
-                            ),
-                            html.Button(
-                                _("Stadtteil"),
-                                type="button",
-                                className="chip",
-                                **{"aria-pressed": "false", "data-sort": "district"},
-                            ),
+                            chip(_("Name"), True, **{"data-sort": "name"}),
+                            chip(_("Stadtteil"), False, **{"data-sort": "district"}),
                         ],
                         className="sort",
                         role="group",
@@ -148,13 +128,7 @@ def layout(**query: Any) -> html.Div:
         dcc.Store(id=ids.VIEW_STORE, data=view.store()),
         dcc.Store(id=ids.SELECTED_OFFER, data=None),
         dcc.Store(id=ids.QUERY_STORE, data=view.query),
-        html.Button(
-            _("Filter ein-/ausblenden"),
-            id=ids.FILTER_TOGGLE,
-            type="button",
-            className="filter-toggle",
-            **{"aria-expanded": "true", "aria-controls": ids.FILTER_PANEL},
-        ),
+        filter_toggle_button(_),
         html.Div([filter_panel(dataset, state, _), results(dataset, view, settings, _)], className="layout-grid"),
     ]
     return frame(dataset, state, _, main, notices_block(dataset, notices, _), path="/")
