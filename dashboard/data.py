@@ -210,12 +210,12 @@ def load_dataset(data_dir: str | Path) -> Dataset:
     return dataset
 
 
-#: Key under which :func:`dashboard.app.create_app` keeps the dataset in the Flask config.
-DATASET_KEY = "STADTKARTE_DATASET"
-
-
 def current_dataset() -> Dataset:
-    """The dataset of the app serving the current request (set once by ``create_app``)."""
-    from flask import current_app
+    """The dataset of :func:`dashboard.snapshot.current_snapshot` (transitional, see below).
 
-    return current_app.config[DATASET_KEY]
+    Kept only for the coverage pages until they read ``current_snapshot()`` themselves; then
+    this function goes. The import is local because ``dashboard.snapshot`` builds on this module.
+    """
+    from dashboard.snapshot import current_snapshot
+
+    return current_snapshot().dataset

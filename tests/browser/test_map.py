@@ -1,6 +1,6 @@
 """The offer map in headless Chromium: WebGL rendering, markers, clientside filter updates.
 
-Runs the map block (``dashboard.map_callbacks``) in a small harness app whose
+Runs the map block (``dashboard.map.layout.map_components``, ``dashboard.map.callbacks``) in a small harness app whose
 server callback sends only the view mask, exactly as the dashboard's filter
 callback does, so the map's contract is tested independently of the page.
 """
@@ -16,9 +16,12 @@ import pytest
 from dash import Input, Output, dcc, html
 
 from dashboard import ids
-from dashboard.data import Dataset, load_dataset
+from dashboard.data import Dataset
 from dashboard.filters import FilterState, encode_mask, filter_mask
-from dashboard.map_callbacks import map_components, register_map_callbacks
+from dashboard.map.callbacks import register_map_callbacks
+from dashboard.map.layout import map_components
+from dashboard.snapshot import Snapshot, load_snapshot
+from geodata.snapshot import current_version
 from tests.browser.conftest import REPO_ROOT, axe, describe_violations, serve_app, wait_for_dash
 
 ONLY_COUNSELLING = "only-counselling"
@@ -41,8 +44,9 @@ RENDERED_JS = """
 """
 
 
-def harness_app(dataset: Dataset) -> dash.Dash:
+def harness_app(snapshot: Snapshot) -> dash.Dash:
     """The map block plus two buttons whose server callback returns a view mask."""
+    dataset = snapshot.dataset
     app = dash.Dash(
         __name__,
         serve_locally=True,
@@ -57,7 +61,7 @@ def harness_app(dataset: Dataset) -> dash.Dash:
             html.Button("Alle", id=SHOW_ALL, type="button"),
             dcc.Store(id=ids.VIEW_STORE),
             dcc.Store(id=ids.SELECTED_OFFER),
-            html.Div(map_components(dataset, "de"), style={"height": "600px"}),
+            html.Div(map_components(snapshot, "de"), style={"height": "600px"}),
         ],
         lang="de",
     )
@@ -71,21 +75,28 @@ def harness_app(dataset: Dataset) -> dash.Dash:
     def _view(_a: Any, _b: Any) -> dict[str, Any]:
         only = dash.ctx.triggered_id == ONLY_COUNSELLING
         mask = filter_mask(dataset, FilterState(categories=("counselling",) if only else ()))
-        return {"count": int(mask.sum()), "n": len(mask), "mask": encode_mask(mask)}
+        return {"count": int(mask.sum()), "n": len(mask), "mask": encode_mask(mask), "version": snapshot.version}
 
     app.index_string = app.index_string.replace("<html>", '<html lang="de">')
-    register_map_callbacks(app, dataset)
+    register_map_callbacks(app)
     return app
 
 
 @pytest.fixture(scope="module")
-def dataset(browser_data_dir: Path) -> Dataset:
-    return load_dataset(browser_data_dir)
+def snapshot(browser_data_dir: Path) -> Snapshot:
+    version = current_version(browser_data_dir)
+    assert version is not None
+    return load_snapshot(browser_data_dir, version)
+
+
+@pytest.fixture(scope="module")
+def dataset(snapshot: Snapshot) -> Dataset:
+    return snapshot.dataset
 
 
 @pytest.fixture
-def map_url(dataset: Dataset) -> Any:
-    with serve_app(harness_app(dataset)) as url:
+def map_url(snapshot: Snapshot) -> Any:
+    with serve_app(harness_app(snapshot)) as url:
         yield url
 
 
