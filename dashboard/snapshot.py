@@ -129,6 +129,11 @@ class SnapshotStore:
         self._failed: set[str] = set()
         self._load_lock = threading.Lock()
 
+    def loaded_versions(self) -> tuple[str, ...]:
+        """Versions in memory, oldest first."""
+        with self._load_lock:
+            return tuple(self._loaded)
+
     def latest(self) -> Snapshot | None:
         """The most recently loaded snapshot, or None."""
         with self._load_lock:

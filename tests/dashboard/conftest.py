@@ -192,3 +192,14 @@ def tiny_snapshot(tiny_data_dir: Path):
     version = current_version(tiny_data_dir)
     assert version is not None
     return load_snapshot(tiny_data_dir, version)
+
+
+@pytest.fixture
+def publish_tiny() -> Callable[..., str]:
+    """Factory: ``publish_tiny(data_dir, offers=None) -> version`` publishes the tiny dataset (or ``offers``)."""
+    from geodata.snapshot import publish_snapshot
+
+    def _publish(data_dir: Path, offers: list[dict[str, Any]] | None = None) -> str:
+        return publish_snapshot(data_dir, lambda folder: write_tiny(folder, offers) and None)
+
+    return _publish
