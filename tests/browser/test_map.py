@@ -22,7 +22,6 @@ from dashboard.map.callbacks import register_map_callbacks
 from dashboard.map.layout import map_components
 from dashboard.snapshot import Snapshot, load_snapshot
 from geodata.snapshot import current_version
-from tests.browser.conftest import REPO_ROOT, axe, describe_violations, serve_app, wait_for_dash
 
 ONLY_COUNSELLING = "only-counselling"
 SHOW_ALL = "show-all"
@@ -44,13 +43,13 @@ RENDERED_JS = """
 """
 
 
-def harness_app(snapshot: Snapshot) -> dash.Dash:
+def harness_app(snapshot: Snapshot, repo_root: Path) -> dash.Dash:
     """The map block plus two buttons whose server callback returns a view mask."""
     dataset = snapshot.dataset
     app = dash.Dash(
         __name__,
         serve_locally=True,
-        assets_folder=str(REPO_ROOT / "assets"),
+        assets_folder=str(repo_root / "assets"),
         assets_ignore=r"^(?!map\.(js|css)$)",  # only the map's own assets
         title="Karte",
     )
@@ -95,8 +94,8 @@ def dataset(snapshot: Snapshot) -> Dataset:
 
 
 @pytest.fixture
-def map_url(snapshot: Snapshot) -> Any:
-    with serve_app(harness_app(snapshot)) as url:
+def map_url(snapshot: Snapshot, tools: Any) -> Any:
+    with tools.serve_app(harness_app(snapshot, tools.repo_root)) as url:
         yield url
 
 
@@ -109,9 +108,9 @@ def wait_for_markers(page: Any, count: int) -> dict[str, Any]:
     return page.evaluate(RENDERED_JS)
 
 
-def test_map_draws_markers_and_districts_with_webgl(page: Any, map_url: str, output_path: str) -> None:
+def test_map_draws_markers_and_districts_with_webgl(page: Any, map_url: str, output_path: str, tools: Any) -> None:
     page.goto(map_url)
-    wait_for_dash(page)
+    tools.wait_for_dash(page)
     page.wait_for_selector("#offer-map canvas.maplibregl-canvas")
     # 5 offers, two at one address -> 4 markers; 2 districts
     rendered = wait_for_markers(page, 4)
@@ -122,9 +121,11 @@ def test_map_draws_markers_and_districts_with_webgl(page: Any, map_url: str, out
     page.screenshot(path=str(Path(output_path) / "map.png"))
 
 
-def test_filter_change_sends_only_the_mask(page: Any, map_url: str, page_log: Any, dataset: Dataset) -> None:
+def test_filter_change_sends_only_the_mask(
+    page: Any, map_url: str, page_log: Any, dataset: Dataset, tools: Any
+) -> None:
     page.goto(map_url)
-    wait_for_dash(page)
+    tools.wait_for_dash(page)
     wait_for_markers(page, 4)
     before = len(page_log.requests)
     with page.expect_response(lambda r: "_dash-update-component" in r.url) as info:
@@ -150,17 +151,17 @@ def test_filter_change_sends_only_the_mask(page: Any, map_url: str, page_log: An
     assert np.count_nonzero(expected) == 2
 
 
-def test_map_block_passes_axe(page: Any, map_url: str) -> None:
+def test_map_block_passes_axe(page: Any, map_url: str, tools: Any) -> None:
     page.goto(map_url)
-    wait_for_dash(page)
+    tools.wait_for_dash(page)
     wait_for_markers(page, 4)
-    violations = axe(page)
-    assert not violations, describe_violations(violations)
+    violations = tools.axe(page)
+    assert not violations, tools.describe_violations(violations)
 
 
-def test_dashboard_map_follows_the_page_filters(page: Any, app_url: str, output_path: str) -> None:
+def test_dashboard_map_follows_the_page_filters(page: Any, app_url: str, output_path: str, tools: Any) -> None:
     page.goto(app_url + "/?category=counselling")
-    wait_for_dash(page)
+    tools.wait_for_dash(page)
     # counselling: o2 (at o1's address) and o3 -> 2 markers
     wait_for_markers(page, 2)
     updates: list[Any] = []
@@ -176,9 +177,11 @@ def test_dashboard_map_follows_the_page_filters(page: Any, app_url: str, output_
     page.screenshot(path=str(Path(output_path) / "dashboard.png"))
 
 
-def test_district_names_are_written_on_the_map_without_glyphs(page: Any, app_url: str, dataset: Dataset) -> None:
+def test_district_names_are_written_on_the_map_without_glyphs(
+    page: Any, app_url: str, dataset: Dataset, tools: Any
+) -> None:
     page.goto(app_url + "/")
-    wait_for_dash(page)
+    tools.wait_for_dash(page)
     wait_for_markers(page, 4)  # the view has arrived and the map has been redrawn with it
     page.wait_for_selector("#offer-map .map-district-label", state="attached")
     names = sorted(str(d["properties"]["name"]) for d in dataset.districts)
