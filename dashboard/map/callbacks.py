@@ -25,6 +25,7 @@ from dashboard.filters import UI_LANGUAGES, from_store
 from dashboard.i18n import translator
 from dashboard.layout import lang_href
 from dashboard.map.detail import detail_panel, unavailable_panel
+from dashboard.map.layout import map_legend
 from dashboard.map.points import snapshot_payload
 from dashboard.map.view import ListSettings, api_href, compute_view, list_children, list_status
 from dashboard.snapshot import Snapshot, current_snapshot
@@ -41,6 +42,7 @@ VIEW_OUTPUTS = [
     *[Output(ids.lang_link(code), "href") for code in UI_LANGUAGES],
     Output(ids.MAP_POINTS, "data"),
     Output(ids.MAP_VERSION, "data"),
+    Output(ids.MAP_LEGEND, "children"),
 ]
 
 
@@ -57,7 +59,8 @@ def update_view(
 
     With ``list_only`` the view store etc. are left unchanged. When ``page_version`` (the
     version of the page's points) differs from ``snapshot.version``, the new points and
-    version are sent too, and the view store is sent even with ``list_only``.
+    version (and the legend of its categories) are sent too, and the view store is sent
+    even with ``list_only``.
     """
     dataset = snapshot.dataset
     lang = (ui or {}).get("lang") or "de"
@@ -72,7 +75,11 @@ def update_view(
         view.count <= settings.limit,
     ]
     stale = page_version != snapshot.version
-    points = [snapshot_payload(snapshot, state.lang), snapshot.version] if stale else [dash.no_update] * 2
+    points = (
+        [snapshot_payload(snapshot, state.lang), snapshot.version, map_legend(dataset, state.lang).children]
+        if stale
+        else [dash.no_update] * 3
+    )
     if list_only and not stale:
         return rendered + [dash.no_update] * (len(VIEW_OUTPUTS) - len(rendered))
     links = [lang_href(state, code) for code in UI_LANGUAGES]

@@ -369,6 +369,7 @@ class BrowserDataset:
 
     write: Callable[..., Path] = write_tiny_dataset
     offer: Callable[..., dict[str, Any]] = _offer
+    offers: tuple[dict[str, Any], ...] = TINY_OFFERS
 
 
 # --------------------------------------------------------------------------- helpers as a fixture

@@ -21,7 +21,7 @@ from dashboard.filters import FilterState, encode_mask, filter_mask
 from dashboard.map.callbacks import register_map_callbacks
 from dashboard.map.layout import map_components
 from dashboard.snapshot import Snapshot, load_snapshot
-from geodata.snapshot import current_version
+from geodata.snapshot import current_version, publish_snapshot
 
 ONLY_COUNSELLING = "only-counselling"
 SHOW_ALL = "show-all"
@@ -202,3 +202,31 @@ def test_district_names_are_written_on_the_map_without_glyphs(
     )
     moved = first.evaluate("el => parseFloat(el.style.left)") - left
     assert abs(moved + 40) < 2  # panning east moves the content west
+
+
+def test_an_open_page_draws_the_new_snapshot_after_a_publish(
+    page: Any, serve: Any, tmp_path: Path, browser_dataset: Any, tools: Any
+) -> None:
+    """A snapshot published while the page is open: the next filter change brings its points and mask together."""
+    data = tmp_path / "data"
+    publish_snapshot(data, lambda folder: browser_dataset.write(folder) and None)
+    page.goto(serve(data) + "/")
+    tools.wait_for_dash(page)
+    wait_for_markers(page, 4)  # 5 offers, two at one address
+
+    added = browser_dataset.offer("o9", "Beratung Neu (nach Veröffentlichung)", 9.2100, 48.9000, "ossweil")
+    offers = [*browser_dataset.offers, added]
+    publish_snapshot(data, lambda folder: browser_dataset.write(folder, offers) and None)
+    page.click("button[data-filter='categories'][data-value='counselling']")
+    # counselling in the new version: o2 (at o1's address), o3 and the added o9 -> 3 markers
+    rendered = wait_for_markers(page, 3)
+    assert rendered["coreLon"] == 3
+    assert page.inner_text("#result-count") == "3"
+    hover = page.evaluate(
+        "() => document.querySelector('#offer-map .js-plotly-plot')._fullData"
+        ".find((t) => t.name === 'markers-core').hovertext.join(' ')"
+    )
+    assert "Beratung Neu" in hover
+    page.click("button[data-filter='categories'][data-value='counselling']")
+    wait_for_markers(page, 5)  # all six offers of the new version (the old points would give 4)
+    assert page.inner_text("#result-count") == "6"

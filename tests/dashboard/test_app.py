@@ -134,7 +134,8 @@ def test_filter_callback_outputs(tiny_snapshot, tiny_dataset):
     assert out[f"{ids.DOWNLOAD_GEOJSON}.href"] == "/api/offers.geojson?lang=ar&language=ar&target=women&q=sprach"
     assert out[f"{ids.lang_link('de')}.href"] == "/?language=ar&target=women&q=sprach"
     assert view["version"] == tiny_snapshot.version
-    assert out[f"{ids.MAP_POINTS}.data"] is dash.no_update and out[f"{ids.MAP_VERSION}.data"] is dash.no_update
+    for key in (f"{ids.MAP_POINTS}.data", f"{ids.MAP_VERSION}.data", f"{ids.MAP_LEGEND}.children"):
+        assert out[key] is dash.no_update, key  # the page's points are current
 
 
 @pytest.mark.parametrize("list_only", [False, True])
@@ -145,6 +146,8 @@ def test_filter_callback_sends_new_points_when_the_page_is_older(tiny_snapshot, 
     assert points["n"] == 6 and points["ids"] == ["o1", "o2", "o3", "o4", "o5", "o6"]
     assert points["labels"]["more"] != "und {n} weitere"  # English labels (the page's language)
     assert out[f"{ids.VIEW_STORE}.data"]["version"] == tiny_snapshot.version  # the matching mask comes along
+    legend = " ".join(text_of(c) for c in out[f"{ids.MAP_LEGEND}.children"])
+    assert tiny_snapshot.dataset.taxonomy.categories.label("language_cafe", "en") in legend
 
 
 def test_selecting_an_offer_that_is_gone_says_so(tiny_snapshot):
