@@ -1,8 +1,9 @@
-"""The dashboard's data, loaded once at start and read-only afterwards.
+"""The dashboard's data of one snapshot, loaded once per version and read-only afterwards.
 
-:func:`load_dataset` reads a build output folder (``offers.geojson``,
+:func:`load_dataset` reads a snapshot folder (``offers.geojson``,
 ``districts.geojson``, ``city.json``) and precomputes the numpy structures the
-filters need, so that a filter change is a few vectorised operations.
+filters need, so that a filter change is a few vectorised operations. Which
+snapshot a request reads is decided by :mod:`dashboard.snapshot`.
 """
 
 from __future__ import annotations
