@@ -74,9 +74,9 @@ class Snapshot:
     version: str
     path: Path
     dataset: Dataset
-    _cache: dict[Hashable, Any] = field(default_factory=dict, repr=False)
-    _key_locks: dict[Hashable, threading.Lock] = field(default_factory=dict, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _cache: dict[Hashable, Any] = field(default_factory=dict, init=False, repr=False)
+    _key_locks: dict[Hashable, threading.Lock] = field(default_factory=dict, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def derived(self, key: Hashable, factory: Callable[[], T]) -> T:
         """The value of ``factory()`` for ``key``, computed once per snapshot (thread-safe).
