@@ -23,17 +23,17 @@ The score of a pair is ``sum(weight * value)`` over the factors below; the weigh
 normalised to sum to 1 and every value lies in ``[0, 1]``, so the score does too, and the
 contributions (``weight * value``) of a match's factors add up to its score exactly.
 
-=====================  =======  ===========================================================
-code                   weight   value
-=====================  =======  ===========================================================
-``same_topic``         0.25     1 (every match shares the topic; it names the topic)
-``shared_languages``   0.20     Jaccard index of the two language sets: shared / all named
-``shared_target_groups`` 0.15   Jaccard index of the two target-group sets
-``distance``           0.20     ``0.5 ** (metres / 2000)``: both posts have a location
-``same_district``      (0.20)   0.5: a location is missing but both name the same district
-``similar_words``      0.15     cosine similarity of the posts' words (title and text)
-``fresh``              0.05     ``0.5 ** (days / 90)``: days since the *other* post was updated
-=====================  =======  ===========================================================
+========================  =======  ===========================================================
+code                      weight   value
+========================  =======  ===========================================================
+``same_topic``            0.25     1 (every match shares the topic; it names the topic)
+``shared_languages``      0.20     Jaccard index of the two language sets: shared / all named
+``shared_target_groups``  0.15     Jaccard index of the two target-group sets
+``distance``              0.20     ``0.5 ** (metres / 2000)``: both posts have a location
+``same_district``         (0.20)   0.5: a location is missing but both name the same district
+``similar_words``         0.15     cosine similarity of the posts' words (title and text)
+``fresh``                 0.05     ``0.5 ** (days / 90)``: days since the *other* post was updated
+========================  =======  ===========================================================
 
 Why these weights: the topic is the precondition and says what is exchanged; a language in
 common decides whether people can work together at all (the network's offers are in many
@@ -715,6 +715,7 @@ def _rank(
     keep = np.isfinite(score[r_idx, c_idx])
     r_idx, c_idx = r_idx[keep], c_idx[keep]
     picked = {code: values[code][r_idx, c_idx].tolist() for code in FACTOR_CODES}
+    table = _alike_table(sorted({k for i in (*rows.tolist(), *cols.tolist()) for k, _ in prep.named_words[i]}))
     metres = values["metres"][r_idx, c_idx].tolist()
     out: dict[str, list[Match]] = {prep.posts[row].id: [] for row in rows.tolist()}
     for t, (row, col) in enumerate(zip(rows[r_idx].tolist(), cols[c_idx].tolist(), strict=True)):
@@ -724,7 +725,7 @@ def _rank(
                 norm[code],
                 picked[code][t],
                 norm[code] * picked[code][t],
-                _params(code, prep, row, col, metres[t]),
+                _params(code, prep, row, col, metres[t], table),
             )
             for code in FACTOR_CODES
             if picked[code][t] > 0 and norm[code] > 0
@@ -741,7 +742,14 @@ def _top(score: np.ndarray, limit: int) -> np.ndarray:
     return np.argsort(-score, axis=1, kind="stable")[:, :limit]
 
 
-def _params(code: str, prep: _Prepared, row: int, col: int, metres: float) -> dict[str, Any]:
+def _params(
+    code: str,
+    prep: _Prepared,
+    row: int,
+    col: int,
+    metres: float,
+    table: Mapping[str, Mapping[str, tuple[float, float]]],
+) -> dict[str, Any]:
     """What a factor names, e.g. the shared languages in this post's order."""
     post, other = prep.posts[row], prep.posts[col]
     if code == "same_topic":
@@ -755,18 +763,53 @@ def _params(code: str, prep: _Prepared, row: int, col: int, metres: float) -> di
     if code == "same_district":
         return {"district": post.district_id}
     if code == "similar_words":
-        return {"words": _alike_words(prep.named_words[row], prep.named_words[col])}
+        return {"words": _alike_words(prep.named_words[row], prep.named_words[col], table)}
     return {"days": int(prep.age_days[col])}
 
 
-def _alike_words(mine: Sequence[tuple[str, str]], theirs: Sequence[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+def _alike_table(keys: Sequence[str]) -> dict[str, dict[str, tuple[float, float]]]:
+    """For each folded word, the words alike to it with the sort key ``(-overlap, -jaccard)``.
+
+    Alike: equal, or the share of the shorter word's trigrams found in the longer one (a compound
+    contains its parts) is at least 0.6, for words of at least 4 letters. Ties go to the higher
+    Jaccard index, so "Raum" pairs with "Räume" before "Gruppenraum". Computed for all word pairs
+    at once as a sparse product of the words' trigram indicator matrix with itself.
+    """
+    vocab: dict[str, int] = {}
+    rows, cols = [], []
+    for i, key in enumerate(keys):
+        for gram in _trigrams(key):
+            rows.append(i)
+            cols.append(vocab.setdefault(gram, len(vocab)))
+    grams = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(keys), max(len(vocab), 1)))
+    shared = sparse.coo_matrix(grams @ grams.T)
+    a, b, n_shared = shared.row, shared.col, shared.data
+    n_grams = np.asarray(grams.sum(axis=1)).ravel()
+    length = np.array([len(k) for k in keys])
+    overlap = n_shared / np.minimum(n_grams[a], n_grams[b])
+    jaccard = n_shared / (n_grams[a] + n_grams[b] - n_shared)
+    alike = (a == b) | ((np.minimum(length[a], length[b]) >= 4) & (overlap >= _ALIKE))
+    table: dict[str, dict[str, tuple[float, float]]] = {}
+    for i, j, o, jc in zip(
+        a[alike].tolist(), b[alike].tolist(), overlap[alike].tolist(), jaccard[alike].tolist(), strict=True
+    ):
+        table.setdefault(keys[i], {})[keys[j]] = (-o, -jc)
+    return table
+
+
+def _alike_words(
+    mine: Sequence[tuple[str, str]],
+    theirs: Sequence[tuple[str, str]],
+    table: Mapping[str, Mapping[str, tuple[float, float]]],
+) -> tuple[tuple[str, str], ...]:
     """Up to three (my word, their word) pairs that are alike, most alike first, each word once."""
+    their_words = dict(theirs)
     candidates = []
     for key_a, word_a in mine:
-        for key_b, word_b in theirs:
-            alike = _alikeness(key_a, key_b)
-            if alike is not None:
-                candidates.append((*alike, key_a, key_b, word_a, word_b))
+        alike = table.get(key_a)
+        if alike:
+            for key_b in alike.keys() & their_words.keys():
+                candidates.append((*alike[key_b], key_a, key_b, word_a, their_words[key_b]))
     pairs: list[tuple[str, str]] = []
     used_a: set[str] = set()
     used_b: set[str] = set()
@@ -778,26 +821,6 @@ def _alike_words(mine: Sequence[tuple[str, str]], theirs: Sequence[tuple[str, st
             if len(pairs) == _MAX_WORD_PAIRS:
                 break
     return tuple(pairs)
-
-
-@lru_cache(maxsize=262144)
-def _alikeness(key_a: str, key_b: str) -> tuple[float, float] | None:
-    """Sort key ``(-overlap, -jaccard)`` of two alike folded words, None when not alike.
-
-    Overlap: the share of the shorter word's trigrams found in the longer word (a compound
-    contains its parts); words shorter than 4 letters are alike only when equal. Ties go to
-    the higher Jaccard index, so "Raum" pairs with "Räume" before "Gruppenraum".
-    """
-    if key_a == key_b:
-        return (-1.0, -1.0)
-    if min(len(key_a), len(key_b)) < 4:
-        return None
-    grams_a, grams_b = _trigrams(key_a), _trigrams(key_b)
-    shared = len(grams_a & grams_b)
-    overlap = shared / min(len(grams_a), len(grams_b))
-    if overlap < _ALIKE:
-        return None
-    return (-overlap, -shared / (len(grams_a) + len(grams_b) - shared))
 
 
 # --- explanation --------------------------------------------------------------------------------
