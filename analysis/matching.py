@@ -394,6 +394,27 @@ class Match:
         }
 
 
+def match_from_dict(data: Mapping[str, Any]) -> Match:
+    """The :class:`Match` of :meth:`Match.as_dict` (e.g. read back from a cache or the API).
+
+    Lists become tuples again (``words`` as pairs), so :func:`explain` renders it as before.
+    """
+    try:
+        factors = tuple(
+            Factor(
+                str(f["code"]),
+                float(f["weight"]),
+                float(f["value"]),
+                float(f["contribution"]),
+                {k: _tuples(v) for k, v in dict(f.get("params", {})).items()},
+            )
+            for f in data["factors"]
+        )
+        return Match(str(data["other_id"]), float(data["score"]), factors)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise PostError(f"not a match as written by Match.as_dict(): {exc!r}") from exc
+
+
 def is_open(post: Post, today: date, open_states: frozenset[str] = OPEN_STATES) -> bool:
     """True when ``post`` may match: its state is open and it has not expired before ``today``."""
     return post.state in open_states and (post.valid_until is None or post.valid_until >= today)
@@ -877,6 +898,12 @@ def _reason(
     if factor.code == "fresh" and factor.value > 0.5:  # updated less than a half-life ago
         return MESSAGES["fresh"][lang]
     return None
+
+
+def _tuples(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return tuple(_tuples(v) for v in value)
+    return value
 
 
 def _jsonable(value: Any) -> Any:

@@ -12,6 +12,7 @@ out of the comparison; only what the group tests differs.
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import date, timedelta
 
@@ -27,6 +28,7 @@ from analysis.matching import (
     PostError,
     explain,
     is_open,
+    match_from_dict,
     match_posts,
     matches_for,
 )
@@ -268,6 +270,20 @@ def test_as_dict_is_json_ready(matches):
     assert [f["code"] for f in data["factors"]][:3] == ["same_topic", "shared_languages", "shared_target_groups"]
     assert data["factors"][1]["params"] == {"languages": ["ar"]}
     assert data["score"] == round(matches["n02"][0].score, 4)
+    assert json.loads(json.dumps(data)) == data
+
+
+def test_as_dict_reads_back_and_explains_the_same(matches):
+    for found in matches.values():
+        for m in found:
+            back = match_from_dict(json.loads(json.dumps(m.as_dict())))
+            assert back.other_id == m.other_id
+            assert [f.code for f in back.factors] == [f.code for f in m.factors]
+            assert back.score == pytest.approx(m.score, abs=1e-4)
+            for lang in EXPLAIN_LANGUAGES:
+                assert explain(back, lang) == explain(m, lang)
+    with pytest.raises(PostError, match=r"Match\.as_dict"):
+        match_from_dict({"other_id": "x"})
 
 
 EXPECTED_N02 = {
