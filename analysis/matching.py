@@ -225,7 +225,7 @@ class PostError(ValueError):
     """A post or a matching setting is not usable (wrong kind, half a coordinate, ...)."""
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Post:
     """One post of the exchange board, as the matcher sees it.
 
@@ -349,7 +349,7 @@ class MatchWeights:
         return {code: w / total for code, w in raw.items()}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Factor:
     """One reason of a match: ``contribution = weight * value``.
 
@@ -364,7 +364,7 @@ class Factor:
     params: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Match:
     """A post of the other kind that fits, with its score in [0, 1] and the reasons."""
 

@@ -17,6 +17,8 @@ import math
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.matching import (
     EXPLAIN_LANGUAGES,
@@ -355,3 +357,68 @@ def test_empty_board_and_duplicate_languages():
     p = post("x", "offer", "rooms", languages=["de", "ar", "de"])
     assert p.languages == ("de", "ar")
     assert p.last_change == TODAY
+
+
+# --- properties on random boards ----------------------------------------------------------------
+
+WORDS = ("Raum", "Räume", "Gruppenraum", "Sprachmittlerin", "Sprachmittlung", "Beamer", "Fest", "Nähkurs")
+
+
+@st.composite
+def boards(draw) -> list[Post]:
+    n = draw(st.integers(0, 12))
+    out = []
+    for i in range(n):
+        point = draw(st.one_of(st.none(), st.tuples(st.floats(-6000, 6000), st.floats(-6000, 6000))))
+        out.append(
+            Post(
+                id=f"p{i:02d}",
+                kind=draw(st.sampled_from(("offer", "need"))),
+                topic=draw(st.sampled_from(("rooms", "volunteers", "funding"))),
+                title=" ".join(draw(st.lists(st.sampled_from(WORDS), max_size=3))),
+                text=" ".join(draw(st.lists(st.sampled_from(WORDS), max_size=4))),
+                languages=tuple(draw(st.lists(st.sampled_from(("de", "ar", "tr", "uk")), max_size=3))),
+                target_groups=tuple(draw(st.lists(st.sampled_from(("youth", "women", "families")), max_size=2))),
+                district_id=draw(st.sampled_from((None, "west", "mitte"))),
+                organization=draw(st.sampled_from(("", "A", "B", "C", "a "))),
+                valid_until=draw(st.one_of(st.none(), st.integers(-3, 3).map(lambda d: TODAY + timedelta(days=d)))),
+                created=TODAY - timedelta(days=draw(st.integers(0, 400))),
+                state=draw(st.sampled_from(("published", "published", "closed", "pending"))),
+                **(at(*point) if point else {}),
+            )
+        )
+    return out
+
+
+def eligible(a: Post, b: Post) -> bool:
+    same_org = bool(a.organization.strip()) and a.organization.strip().lower() == b.organization.strip().lower()
+    return (
+        a.kind != b.kind
+        and a.topic == b.topic
+        and not same_org
+        and is_open(a, TODAY)
+        and is_open(b, TODAY)
+        and a.id != b.id
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(boards(), st.integers(1, 4))
+def test_random_boards_keep_every_promise(board, limit):
+    found = match_posts(board, TODAY, limit=limit)
+    by_id = {p.id: p for p in board}
+    assert set(found) == set(by_id)
+    for pid, matches in found.items():
+        others = [m.other_id for m in matches]
+        expected = sorted(o.id for o in board if eligible(by_id[pid], o))
+        assert len(others) == min(limit, len(expected)), pid
+        assert set(others) <= set(expected)
+        assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
+        for m in matches:
+            assert 0 < m.score <= 1 + 1e-12
+            assert sum(f.contribution for f in m.factors) == pytest.approx(m.score, abs=1e-12)
+            assert not (m.factor("distance") and m.factor("same_district"))
+        assert matches_for(by_id[pid], board, TODAY, limit=limit) == matches
+        for m in matches[:1]:
+            for lang in EXPLAIN_LANGUAGES:
+                assert explain(m, lang).startswith(MESSAGES["prefix"][lang].split("{")[0])
