@@ -149,10 +149,10 @@ MESSAGES: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
         "separator": {"de": ", ", "en": ", ", "tr": ", ", "ar": "، ", "uk": ", "},
         "same_topic": {
             "de": "beide {topic}",
-            "en": "same topic: {topic}",
-            "tr": "aynı konu: {topic}",
-            "ar": "الموضوع نفسه: {topic}",
-            "uk": "та сама тема: {topic}",
+            "en": "same topic ({topic})",
+            "tr": "aynı konu ({topic})",
+            "ar": "الموضوع نفسه ({topic})",
+            "uk": "та сама тема ({topic})",
         },
         "shared_languages": {
             "de": "beide {languages}",

@@ -291,13 +291,13 @@ def test_as_dict_reads_back_and_explains_the_same(matches):
 EXPECTED_N02 = {
     "de": "passt: beide Sprachmittlung, beide Arabisch, beide für Familien, 1,0 km entfernt, "
     "ähnliche Wörter: Sprachmittlerin ≈ Sprachmittlung, kürzlich aktualisiert",
-    "en": "matches: same topic: Language mediation, both Arabic, both for Families, 1.0 km away, "
+    "en": "matches: same topic (Language mediation), both Arabic, both for Families, 1.0 km away, "
     "similar words: Sprachmittlerin ≈ Sprachmittlung, recently updated",
-    "tr": "uygun: aynı konu: Dil aracılığı, ikisi de Arapça, ikisi de Aileler için, 1,0 km uzaklıkta, "
+    "tr": "uygun: aynı konu (Tercümanlık ve dil desteği), ikisi de Arapça, ikisi de Aileler için, 1,0 km uzaklıkta, "
     "benzer kelimeler: Sprachmittlerin ≈ Sprachmittlung, yakın zamanda güncellendi",
-    "ar": "مناسب: الموضوع نفسه: الوساطة اللغوية، لغة مشتركة: العربية، الفئة المستهدفة نفسها: العائلات، "
+    "ar": "مناسب: الموضوع نفسه (الترجمة والوساطة اللغوية)، لغة مشتركة: العربية، الفئة المستهدفة نفسها: العائلات، "
     "على بعد 1.0 كم، كلمات متشابهة: \u2068Sprachmittlerin ≈ Sprachmittlung\u2069، حُدِّث مؤخرًا",
-    "uk": "підходить: та сама тема: Мовне посередництво, спільна мова: арабська, "
+    "uk": "підходить: та сама тема (Переклад і мовне посередництво), спільна мова: арабська, "
     "та сама цільова група: Сім'ї, за 1,0 км, схожі слова: Sprachmittlerin ≈ Sprachmittlung, нещодавно оновлено",
 }
 

@@ -52,6 +52,7 @@ def test_no_alias_or_label_points_at_two_topics():
         ("Gönüllüler", "volunteers"),
         ("Обладнання", "equipment"),
         ("الوساطة اللغوية", "language_mediation"),
+        ("Tercümanlık ve dil desteği", "language_mediation"),
     ],
 )
 def test_resolve_by_label_alias_in_any_language(text, expected):
