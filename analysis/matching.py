@@ -738,18 +738,15 @@ def _rank(
     picked = {code: values[code][r_idx, c_idx].tolist() for code in FACTOR_CODES}
     table = _alike_table(sorted({k for i in (*rows.tolist(), *cols.tolist()) for k, _ in prep.named_words[i]}))
     metres = values["metres"][r_idx, c_idx].tolist()
+    row_list, col_list = rows[r_idx].tolist(), cols[c_idx].tolist()
+    codes = [code for code in FACTOR_CODES if norm[code] > 0]
+    params = {code: _params(code, prep, row_list, col_list, picked[code], metres, table) for code in codes}
     out: dict[str, list[Match]] = {prep.posts[row].id: [] for row in rows.tolist()}
-    for t, (row, col) in enumerate(zip(rows[r_idx].tolist(), cols[c_idx].tolist(), strict=True)):
+    for t, (row, col) in enumerate(zip(row_list, col_list, strict=True)):
         factors = tuple(
-            Factor(
-                code,
-                norm[code],
-                picked[code][t],
-                norm[code] * picked[code][t],
-                _params(code, prep, row, col, metres[t], table),
-            )
-            for code in FACTOR_CODES
-            if picked[code][t] > 0 and norm[code] > 0
+            Factor(code, norm[code], value, norm[code] * value, params[code][t])
+            for code in codes
+            if (value := picked[code][t]) > 0
         )
         out[prep.posts[row].id].append(Match(prep.posts[col].id, sum(f.contribution for f in factors), factors))
     return out
@@ -766,26 +763,38 @@ def _top(score: np.ndarray, limit: int) -> np.ndarray:
 def _params(
     code: str,
     prep: _Prepared,
-    row: int,
-    col: int,
-    metres: float,
+    rows: list[int],
+    cols: list[int],
+    values: list[float],
+    metres: list[float],
     table: Mapping[str, Mapping[str, tuple[float, float]]],
-) -> dict[str, Any]:
-    """What a factor names, e.g. the shared languages in this post's order."""
-    post, other = prep.posts[row], prep.posts[col]
+) -> list[dict[str, Any]]:
+    """What factor ``code`` names for each (row, col) pair, e.g. the shared languages in the
+    row post's order (an empty dict where the factor's value is 0 and it is not listed)."""
+    posts = prep.posts
+    pairs = zip(rows, cols, values, strict=True)
     if code == "same_topic":
-        return {"topic": post.topic}
+        return [{"topic": posts[r].topic} for r in rows]
     if code == "shared_languages":
-        return {"languages": tuple(c for c in post.languages if c in other.languages)}
+        return [
+            {"languages": tuple(x for x in posts[r].languages if x in posts[c].languages)} if v > 0 else {}
+            for r, c, v in pairs
+        ]
     if code == "shared_target_groups":
-        return {"target_groups": tuple(g for g in post.target_groups if g in other.target_groups)}
+        return [
+            {"target_groups": tuple(g for g in posts[r].target_groups if g in posts[c].target_groups)} if v > 0 else {}
+            for r, c, v in pairs
+        ]
     if code == "distance":
-        return {"metres": round(metres)}
+        return [{"metres": round(m)} if v > 0 else {} for m, v in zip(metres, values, strict=True)]
     if code == "same_district":
-        return {"district": post.district_id}
+        return [{"district": posts[r].district_id} for r in rows]
     if code == "similar_words":
-        return {"words": _alike_words(prep.named_words[row], prep.named_words[col], table)}
-    return {"days": int(prep.age_days[col])}
+        return [
+            {"words": _alike_words(prep.named_words[r], prep.named_words[c], table)} if v > 0 else {}
+            for r, c, v in pairs
+        ]
+    return [{"days": int(prep.age_days[c])} for c in cols]
 
 
 def _alike_table(keys: Sequence[str]) -> dict[str, dict[str, tuple[float, float]]]:
