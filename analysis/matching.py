@@ -494,6 +494,25 @@ def matches_for(
     return ranked.get(post.id, [])
 
 
+def unanswered_needs(
+    posts: Iterable[Post],
+    today: date,
+    *,
+    matches: Mapping[str, Sequence[Match]] | None = None,
+    open_states: frozenset[str] = OPEN_STATES,
+) -> list[Post]:
+    """Open needs without any match (for the workshop view and the planners' coverage table).
+
+    ``matches`` is a result of :func:`match_posts` over the same ``posts`` (computed with the
+    defaults when None). Sorted by topic, district and id; count them by ``topic`` and
+    ``district_id`` for the planners' table.
+    """
+    posts = list(posts)
+    found = match_posts(posts, today, open_states=open_states) if matches is None else matches
+    needs = [p for p in posts if p.kind == "need" and is_open(p, today, open_states) and not found.get(p.id)]
+    return sorted(needs, key=lambda p: (p.topic, p.district_id or "", p.id))
+
+
 def explain(
     match: Match,
     lang: str = "de",

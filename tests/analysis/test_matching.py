@@ -33,6 +33,7 @@ from analysis.matching import (
     match_from_dict,
     match_posts,
     matches_for,
+    unanswered_needs,
 )
 from geodata.crs import to_storage
 from geodata.taxonomy import load_board_topics
@@ -236,6 +237,15 @@ def test_contributions_sum_to_the_score_and_factors_are_consistent(matches):
                 assert 0 < f.value <= 1
                 assert f.contribution == pytest.approx(f.weight * f.value)
             assert m.factor("same_topic").contribution == pytest.approx(0.25)
+
+
+def test_unanswered_needs_are_the_open_needs_without_a_match(matches):
+    # n05: nobody offers funding help; n07: the only offer is its own organisation's.
+    assert [p.id for p in unanswered_needs(BOARD, TODAY)] == ["n05", "n07"]
+    assert [p.id for p in unanswered_needs(BOARD, TODAY, matches=matches)] == ["n05", "n07"]
+    # a day later o09 (valid until today) has expired too: n04 is left alone
+    later = [p.id for p in unanswered_needs(BOARD, TODAY + timedelta(days=1))]
+    assert later == ["n05", "n07", "n04"]
 
 
 def test_freshness_halves_every_90_days(matches):
