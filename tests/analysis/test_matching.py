@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -38,6 +41,7 @@ from analysis.matching import (
 from geodata.crs import to_storage
 from geodata.taxonomy import load_board_topics
 
+ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 11, 30)
 ORIGIN = (513926.0, 5415801.0)  # EPSG:25832, about Ludwigsburg's market square
 
@@ -432,3 +436,14 @@ def test_random_boards_keep_every_promise(board, limit):
         for m in matches[:1]:
             for lang in EXPLAIN_LANGUAGES:
                 assert explain(m, lang).startswith(MESSAGES["prefix"][lang].split("{")[0])
+
+
+def test_matching_imports_no_web_or_database_package():
+    code = (
+        "import sys, analysis.matching; "
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('dash', 'flask', 'sqlalchemy', 'dashboard', 'etl', 'stadtkarte', 'registry')); "
+        "assert not bad, bad"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert result.returncode == 0, result.stderr[-2000:]
