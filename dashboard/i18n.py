@@ -24,10 +24,13 @@ from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
+from babel import Locale
 from babel.dates import format_date as _babel_format_date
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal as _babel_format_decimal
+from babel.numbers import format_percent as _babel_format_percent
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from dashboard.filters import DEFAULT_LANG, UI_LANGUAGES
 
@@ -167,6 +170,8 @@ def translate_plural(table: Plurals, singular: str, plural: str, count: int, /, 
     forms = table.forms.get((singular, plural))
     index = table.rule(count) if forms else -1
     text = forms[index] if forms and 0 <= index < len(forms) else german
+    if not values:
+        return text
     try:
         return text.format(**values)
     except (KeyError, IndexError, ValueError):
@@ -210,6 +215,27 @@ def plural_translator(lang: str) -> PluralTranslator:
     return ngettext
 
 
+def plural_forms_by_category(lang: str, singular: str, plural: str) -> dict[str, str]:
+    """The forms of a plural entry keyed by CLDR plural category, unfilled, for browser code.
+
+    JavaScript picks the form with ``forms[new Intl.PluralRules(lang).select(n)]`` and fills ``{n}``
+    itself (write numbers there with ``n.toLocaleString(lang + "-u-nu-latn")``: plain ``"ar"`` would give
+    Arabic-Indic digits). ``"other"`` is always present.
+
+    Examples
+    --------
+    >>> plural_forms_by_category("uk", "{n} Angebot", "{n} Angebote")["few"]
+    '{n} пропозиції'
+    """
+    ui = _ui_lang(lang)
+    table, locale = plurals(ui), Locale.parse(ui)
+    forms: dict[str, str] = {}
+    for n in range(0, 1001):  # every integer category of every CLDR locale occurs below 1000
+        forms.setdefault(str(locale.plural_form(n)), translate_plural(table, singular, plural, n))
+    forms.setdefault("other", translate_plural(table, singular, plural, 100))
+    return forms
+
+
 def _shown(value: object, lang: str) -> object:
     """Integers written with ``lang``'s grouping; anything else unchanged."""
     return format_number(value, lang) if isinstance(value, int) and not isinstance(value, bool) else value
@@ -248,6 +274,26 @@ def format_number(value: int | float | None, lang: str) -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return format_decimal(value, lang, 0)
     return format_decimal(round(value), lang, 0)
+
+
+def format_percent(share: float | None, lang: str, digits: int = 0) -> str:
+    """A share (0.314) as a percentage in ``lang``'s pattern: "31 %" de, "%31" tr, "31%" en/ar/uk."""
+    if share is None or (isinstance(share, float) and not math.isfinite(share)):
+        return format_decimal(share, lang, digits)
+    locale = Locale.parse(_format_locale(lang))
+    pattern = locale.percent_formats[None].pattern
+    if digits > 0:
+        pattern = pattern.replace("0", "0." + "0" * digits, 1)
+    return _unbreakable(_babel_format_percent(share, format=pattern, locale=locale))
+
+
+def plotly_separators(lang: str) -> str:
+    """Plotly's ``layout.separators`` for ``lang`` (decimal mark, then group mark): ",." in German.
+
+    Lets chart ticks and ``hovertemplate`` numbers (``%{y:,.1f}``) follow the page's language.
+    """
+    locale = _format_locale(lang)
+    return _unbreakable(get_decimal_symbol(locale) + get_group_symbol(locale))
 
 
 def format_date(value: dt.date | dt.datetime, lang: str, style: str = "medium") -> str:

@@ -10,7 +10,7 @@ import unicodedata
 import pytest
 
 from dashboard.filters import UI_LANGUAGES
-from dashboard.i18n import format_date, format_decimal, format_number
+from dashboard.i18n import format_date, format_decimal, format_number, format_percent, plotly_separators
 
 NBSP = "\u00a0"
 
@@ -55,3 +55,15 @@ def test_digits_rounding_and_missing_values():
 def test_datetime_is_written_as_its_date():
     assert format_date(dt.datetime(2025, 3, 9, 23, 59), "de") == "09.03.2025"
     assert format_date(dt.date(2025, 3, 9), "de", "long") == f"9.{NBSP}März{NBSP}2025"  # a date never wraps
+
+
+@pytest.mark.parametrize(
+    ("lang", "whole", "one_decimal", "separators"),
+    [("de", f"31{NBSP}%", f"31,5{NBSP}%", ",."), ("en", "31%", "31.5%", ".,"), ("tr", "%31", "%31,5", ",."),
+     ("ar", "31%", "31.5%", ".,"), ("uk", "31%", "31,5%", f",{NBSP}")],
+)  # fmt: skip
+def test_percentages_and_plotly_separators(lang, whole, one_decimal, separators):
+    assert format_percent(0.314, lang) == whole
+    assert format_percent(0.3149, lang, 1) == one_decimal
+    assert plotly_separators(lang) == separators
+    assert len(plotly_separators(lang)) == 2  # Plotly reads exactly: decimal mark, group mark

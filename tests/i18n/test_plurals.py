@@ -7,7 +7,7 @@ import pytest
 from babel import Locale
 
 from dashboard.filters import UI_LANGUAGES
-from dashboard.i18n import Plurals, plural_rule, plural_translator, plurals, translate_plural
+from dashboard.i18n import Plurals, plural_forms_by_category, plural_rule, plural_translator, plurals, translate_plural
 
 #: CLDR plural categories of integers, in the gettext order of each language's msgstr[i].
 CATEGORY_ORDER = {
@@ -100,3 +100,17 @@ def _fields(text: str) -> list[str]:
     import string
 
     return [name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name]
+
+
+def test_forms_by_cldr_category_for_browser_code():
+    more = ("und {n} weiteres Angebot", "und {n} weitere Angebote")
+    ar = plural_forms_by_category("ar", *more)
+    assert set(ar) == {"zero", "one", "two", "few", "many", "other"}
+    assert ar["few"] == "و{n} خدمات أخرى" and ar["many"] == "و{n} خدمةً أخرى"
+    uk = plural_forms_by_category("uk", *more)
+    assert (uk["one"], uk["few"], uk["many"]) == ("і ще {n} пропозиція", "і ще {n} пропозиції", "і ще {n} пропозицій")
+    assert "other" in uk  # fractions, and the fallback of browser code
+    assert plural_forms_by_category("de", *more) == {
+        "one": "und {n} weiteres Angebot",
+        "other": "und {n} weitere Angebote",
+    }
