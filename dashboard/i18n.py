@@ -26,6 +26,7 @@ from types import MappingProxyType
 
 from babel import Locale
 from babel.dates import format_date as _babel_format_date
+from babel.dates import get_day_names, get_month_names
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal as _babel_format_decimal
@@ -46,6 +47,34 @@ FORMAT_LOCALES: Mapping[str, str] = MappingProxyType({"en": "en_GB"})
 #: Characters that make bidi or line breaking split a number, replaced by a no-break space
 #: (U+00A0, bidi class CS like "," and ".": "20 000" stays one group in Arabic text).
 _BREAKING_SPACES = str.maketrans({" ": "\u00a0", "\u2009": "\u00a0"})
+
+#: Plotly's toolbar and notifier texts (its English lookup keys) -> our German msgids. Plotly shows them
+#: in English on every page unless ``dcc.Graph(config={"locale": lang, "locales": {lang: plotly_locale(lang)}})``.
+PLOTLY_MSGIDS: Mapping[str, str] = MappingProxyType(
+    {
+        "Autoscale": "Automatisch skalieren",
+        "Box Select": "Rechteckauswahl",
+        "Lasso Select": "Lassoauswahl",
+        "Compare data on hover": "Daten beim Überfahren vergleichen",
+        "Double-click on legend to isolate one trace": "Doppelklick auf die Legende zeigt nur diese Datenreihe",
+        "Double-click to zoom back out": "Doppelklick zum Herauszoomen",
+        "Download plot": "Diagramm herunterladen",
+        "Download plot as a PNG": "Diagramm als PNG herunterladen",
+        "Image download succeeded": "Bild heruntergeladen",
+        "Pan": "Verschieben",
+        "Preparing image - this may take a few seconds": "Bild wird erstellt – das kann einige Sekunden dauern",
+        "Reset": "Zurücksetzen",
+        "Reset axes": "Achsen zurücksetzen",
+        "Reset view": "Ansicht zurücksetzen",
+        "Show closest data on hover": "Nächstgelegene Daten beim Überfahren zeigen",
+        "Sorry, there was a problem downloading your image!": "Das Bild konnte leider nicht heruntergeladen werden.",
+        "Toggle Spike Lines": "Hilfslinien ein-/ausblenden",
+        "Toggle show closest data on hover": "Nächstgelegene Daten beim Überfahren ein-/ausblenden",
+        "Zoom": "Bereich vergrößern",
+        "Zoom in": "Vergrößern",
+        "Zoom out": "Verkleinern",
+    }
+)
 
 Translator = Callable[..., str]
 PluralTranslator = Callable[..., str]
@@ -294,6 +323,32 @@ def plotly_separators(lang: str) -> str:
     """
     locale = _format_locale(lang)
     return _unbreakable(get_decimal_symbol(locale) + get_group_symbol(locale))
+
+
+def plotly_locale(lang: str) -> dict[str, object]:
+    """A Plotly locale (``dictionary`` of toolbar texts, ``format`` of numbers and dates) for ``lang``.
+
+    Use as ``dcc.Graph(config={..., "locale": lang, "locales": {lang: plotly_locale(lang)}})``: the
+    toolbar tooltips, notifier messages, number separators and month/day names then follow the page
+    language instead of Plotly's English. Day lists start on Sunday, as d3 expects.
+    """
+    _ = translator(lang)
+    locale = _format_locale(lang)
+    days = get_day_names("wide", locale=locale)
+    short_days = get_day_names("abbreviated", locale=locale)
+    sunday_first = (6, 0, 1, 2, 3, 4, 5)  # Babel counts from Monday (0)
+    separators = plotly_separators(lang)
+    return {
+        "dictionary": {key: _(msgid) for key, msgid in PLOTLY_MSGIDS.items()},
+        "format": {
+            "decimal": separators[0],
+            "thousands": separators[1],
+            "days": [str(days[i]) for i in sunday_first],
+            "shortDays": [str(short_days[i]) for i in sunday_first],
+            "months": [str(m) for _n, m in sorted(get_month_names("wide", locale=locale).items())],
+            "shortMonths": [str(m) for _n, m in sorted(get_month_names("abbreviated", locale=locale).items())],
+        },
+    }
 
 
 def format_date(value: dt.date | dt.datetime, lang: str, style: str = "medium") -> str:
