@@ -86,7 +86,7 @@ def run_build(args: argparse.Namespace) -> int:
     """Run the build from parsed arguments; returns the exit code."""
     verbose, quiet = bool(getattr(args, "verbose", False)), bool(getattr(args, "quiet", False))
     _configure_logging(verbose, quiet)
-    from etl.pipeline import build
+    from etl.pipeline import build  # lazy: `stadtkarte --help` does not load geopandas
 
     try:
         report = build(

@@ -31,9 +31,8 @@ from typing import Any
 
 import pandas as pd
 
-from etl.config import DEFAULT_COLUMNS
 from etl.errors import ColumnError, InputEmptyError, InputFormatError, InputMissingError
-from geodata.taxonomy import fold
+from etl.settings import DEFAULT_COLUMNS, header_key
 
 logger = logging.getLogger(__name__)
 
@@ -94,16 +93,6 @@ class ExtractResult:
 
 
 # --- small pure parsers --------------------------------------------------------------
-
-
-def header_key(text: str) -> str:
-    """Key for matching headers: case, umlaut, accent, whitespace and punctuation folded away.
-
-    ``"Haus-Nr."``, ``"hausnr"`` and ``" HAUSNR "`` give the same key; ``"Straße"``
-    and ``"Strasse"`` too.
-    """
-    folded = fold(str(text).replace("\ufeff", ""))
-    return "".join(c for c in folded if c.isalnum())
 
 
 def split_list(text: str | None) -> list[str]:

@@ -8,6 +8,7 @@ either in ``offers.geojson`` or in ``rejects.csv`` with a reason:
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import sys
 import time
@@ -25,8 +26,11 @@ from shapely.geometry.base import BaseGeometry
 
 from etl._frames import records
 from etl.config import CityConfig, load_config
+from etl.districts import city_outline, load_districts
 from etl.enrich import assign_districts, offers_frame, outside_warnings
+from etl.errors import InputMissingError
 from etl.extract import read_table
+from etl.geocode import AddressQuery, GeocodeCache, Provider, geocode_queries, make_providers
 from etl.uptodate import build_fingerprint, previous_report
 from etl.validate import validate_rows
 from etl.write import BuildReport, city_settings, district_features, offer_features, rejects_csv, write_outputs
@@ -77,15 +81,9 @@ def city_area(config: CityConfig, districts: gpd.GeoDataFrame) -> BaseGeometry:
     if isinstance(config.area, tuple):
         return shapely.box(*config.area)
     if isinstance(config.area, Path):
-        from etl.errors import InputMissingError
-
         if not config.area.is_file():
             raise InputMissingError(f"city area file {config.area} does not exist: fix [city] area in the config")
         return gpd.read_file(config.area).to_crs(STORAGE_CRS).union_all()
-    try:
-        from etl.districts import city_outline
-    except ImportError:  # pragma: no cover - only while etl.districts is not installed
-        return districts.to_crs(STORAGE_CRS).union_all()
     return city_outline(districts.to_crs(STORAGE_CRS))
 
 
@@ -128,8 +126,6 @@ def _load_districts(
     if isinstance(districts, gpd.GeoDataFrame):
         return districts, None
     path = Path(districts) if districts is not None else get_path(DEMO_DISTRICTS)
-    from etl.districts import load_districts
-
     return load_districts(path, columns=None, city_area_km2=config.area_km2), path
 
 
@@ -143,13 +139,11 @@ def _geocode(
     config: CityConfig,
     districts: gpd.GeoDataFrame,
     out: Path,
-    providers: Sequence[Any] | None,
+    providers: Sequence[Provider] | None,
     progress: bool,
     use_cache: bool,
 ) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     """Locate rows without coordinates; returns (located rows, unresolved rejects, cache hits)."""
-    from etl.geocode import AddressQuery, GeocodeCache, geocode_queries, make_providers
-
     table = valid.copy()
     table["geocode_source"] = "input"
     table["geocode_precision"] = "input"
@@ -222,8 +216,6 @@ def _input_entry(path: Path | None, digest: str | None = None) -> dict[str, str]
     if path is None:
         return None
     if digest is None:
-        import hashlib
-
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
     return {"path": str(path), "sha256": digest}
 
@@ -235,7 +227,7 @@ def build(
     out_dir: str | Path = "data",
     progress: bool | None = None,
     *,
-    providers: Sequence[Any] | None = None,
+    providers: Sequence[Provider] | None = None,
     use_cache: bool = True,
     force: bool = False,
 ) -> BuildReport:

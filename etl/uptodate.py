@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import geodata
-from etl.write import BuildReport
+from etl.report import BuildReport
 from geodata.io import REPORT_FILE
 
 logger = logging.getLogger(__name__)

@@ -15,7 +15,6 @@ import json
 import logging
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,9 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from etl._frames import records
+from etl.config import CityConfig
+from etl.report import BuildReport
+from etl.uptodate import output_hashes
 from geodata.crs import METRIC_CRS, STORAGE_CRS
 from geodata.io import (
     CITY_FILE,
@@ -40,48 +42,6 @@ from geodata.io import (
 from geodata.schema import OFFER_FIELD_NAMES
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class BuildReport:
-    """What a build did; mirrors ``build_report.json``.
-
-    ``rows_in == rows_out + rows_rejected`` always holds (checked on creation).
-    ``rows_in`` counts non-empty data rows; fully empty rows are listed in
-    ``empty_rows`` and are neither offers nor rejects. ``timings_s`` (seconds per
-    stage) is the only part that differs between two runs of the same input.
-    """
-
-    rows_in: int
-    rows_out: int
-    rows_rejected: int
-    by_geocode_source: Mapping[str, int] = field(default_factory=dict)
-    by_geocode_precision: Mapping[str, int] = field(default_factory=dict)
-    cache_hits: int = 0
-    warnings: tuple[Mapping[str, Any], ...] = ()
-    inputs: tuple[Mapping[str, str], ...] = ()
-    city: str = ""
-    empty_rows: tuple[int, ...] = ()
-    timings_s: Mapping[str, float] = field(default_factory=dict)
-    fingerprint: str = ""
-    up_to_date: bool = False
-    out_dir: str = ""
-
-    def __post_init__(self) -> None:
-        if self.rows_in != self.rows_out + self.rows_rejected:
-            raise AssertionError(
-                f"rows_in {self.rows_in} != rows_out {self.rows_out} + rows_rejected {self.rows_rejected}: rows were lost"
-            )
-
-    def to_dict(self) -> dict[str, Any]:
-        """The report as written to ``build_report.json`` (without ``out_dir``)."""
-        data = asdict(self)
-        data.pop("out_dir")
-        data.pop("up_to_date")
-        data["warnings"] = [dict(w) for w in self.warnings]
-        data["inputs"] = [dict(i) for i in self.inputs]
-        data["empty_rows"] = list(self.empty_rows)
-        return data
 
 
 def _clean(value: Any) -> Any:
@@ -156,7 +116,7 @@ def _round_coords(coords: Any, decimals: int = 6) -> Any:
     return [_round_coords(c, decimals) for c in coords]
 
 
-def city_settings(config: Any, outline: BaseGeometry | None) -> dict[str, Any]:
+def city_settings(config: CityConfig, outline: BaseGeometry | None) -> dict[str, Any]:
     """The dashboard-facing ``city.json`` content from a :class:`etl.config.CityConfig`.
 
     ``outline`` is the city area in EPSG:4326 (coordinates rounded to 6 decimals).
@@ -197,8 +157,6 @@ def write_outputs(
     write_districts(out / DISTRICTS_FILE, districts)
     atomic_write_bytes(out / REJECTS_FILE, rejects)
     atomic_write_text(out / CITY_FILE, dumps_json(dict(city)))
-    from etl.uptodate import output_hashes
-
     outputs = output_hashes(out, (OFFERS_FILE, DISTRICTS_FILE, REJECTS_FILE, CITY_FILE))
     atomic_write_text(out / REPORT_FILE, dumps_json({**report.to_dict(), "outputs": outputs}))
     logger.info(

@@ -9,7 +9,6 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point
 
-from etl._geocoders import DistrictProvider, GazetteerProvider, OnlineProvider, PostcodeProvider
 from etl.geocode import (
     AddressQuery,
     GazetteerError,
@@ -19,6 +18,7 @@ from etl.geocode import (
     geocode_queries,
     make_providers,
 )
+from etl.geocode._providers import DistrictProvider, GazetteerProvider, OnlineProvider, PostcodeProvider
 from geodata.crs import to_metric
 from geodata.errors import DatasetError
 

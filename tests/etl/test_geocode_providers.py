@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from geopy import exc as geopy_exc
 
-from etl._geocoders import DistrictProvider, OnlineProvider, PostcodeProvider, Throttle
 from etl.geocode import AddressQuery, GeocodeCache, GeocoderSettings, ProviderError, geocode_queries
+from etl.geocode._providers import DistrictProvider, OnlineProvider, PostcodeProvider, Throttle
 
 
 class FakeClock:

@@ -35,20 +35,9 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 
-from etl.geocode import (
-    DEFAULT_GAZETTEER_COLUMNS,
-    AddressQuery,
-    GazetteerError,
-    GazetteerSettings,
-    GeocoderSettings,
-    Location,
-    Provider,
-    ProviderError,
-    normalize_place,
-    normalize_postcode,
-    normalize_street,
-    split_house_number,
-)
+from etl.geocode.chain import AddressQuery, GazetteerError, Location, Provider, ProviderError
+from etl.geocode.normalize import normalize_place, normalize_postcode, normalize_street, split_house_number
+from etl.settings import DEFAULT_GAZETTEER_COLUMNS, GazetteerSettings, GeocoderSettings
 from geodata.crs import STORAGE_CRS, transformer
 from geodata.errors import DatasetError
 from geodata.taxonomy import fold
