@@ -11,6 +11,9 @@ from typing import Any
 class BuildReport:
     """What a build did; mirrors ``build_report.json``.
 
+    ``out_dir`` (the data folder), ``version`` and ``snapshot_dir`` (the published
+    snapshot) are known once the set is written and are not part of the file.
+
     ``rows_in == rows_out + rows_rejected`` always holds (checked on creation).
     ``rows_in`` counts non-empty data rows; fully empty rows are listed in
     ``empty_rows`` and are neither offers nor rejects. ``timings_s`` (seconds per
@@ -31,6 +34,8 @@ class BuildReport:
     fingerprint: str = ""
     up_to_date: bool = False
     out_dir: str = ""
+    version: str = ""
+    snapshot_dir: str = ""
 
     def __post_init__(self) -> None:
         if self.rows_in != self.rows_out + self.rows_rejected:
@@ -41,8 +46,8 @@ class BuildReport:
     def to_dict(self) -> dict[str, Any]:
         """The report as written to ``build_report.json`` (without ``out_dir``)."""
         data = asdict(self)
-        data.pop("out_dir")
-        data.pop("up_to_date")
+        for name in ("out_dir", "up_to_date", "version", "snapshot_dir"):  # known only once written
+            data.pop(name)
         data["warnings"] = [dict(w) for w in self.warnings]
         data["inputs"] = [dict(i) for i in self.inputs]
         data["empty_rows"] = list(self.empty_rows)

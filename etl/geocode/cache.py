@@ -4,6 +4,7 @@ normalised query and the fingerprint of the provider chain."""
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import sqlite3
 import time
@@ -11,6 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from etl.geocode.chain import Answer, Location
+from etl.problems import Problem, problem_from_dict
 
 logger = logging.getLogger(__name__)
 
@@ -72,14 +74,15 @@ class GeocodeCache:
             )
             for key, lon, lat, source, precision, error in rows:
                 location = Location(lon, lat, source, precision) if source is not None else None
-                found[key] = Answer(location, error, definitive=True)
+                problem = problem_from_dict(json.loads(error)) if error else None
+                found[key] = Answer(location, problem, definitive=True)
         return found
 
     def put_many(self, fingerprint: str, answers: Mapping[str, Answer]) -> None:
         """Store definitive ``answers`` under ``fingerprint`` (others are skipped)."""
         now = time.time()
         rows = [
-            (fingerprint, key, *_location_columns(a.location), a.error, now)
+            (fingerprint, key, *_location_columns(a.location), _problem_json(a.error), now)
             for key, a in answers.items()
             if a.definitive
         ]
@@ -88,6 +91,10 @@ class GeocodeCache:
 
     def __len__(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM answers").fetchone()[0])
+
+
+def _problem_json(problem: Problem | None) -> str | None:
+    return json.dumps(problem.to_dict(), ensure_ascii=False, sort_keys=True) if problem is not None else None
 
 
 def _location_columns(location: Location | None) -> tuple[float | None, float | None, str | None, str | None]:

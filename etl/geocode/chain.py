@@ -21,18 +21,17 @@ from types import MappingProxyType
 from typing import Protocol, runtime_checkable
 
 from etl.geocode.normalize import normalize_house_number, normalize_place, normalize_postcode, normalize_street
+from etl.problems import Problem, error, render, warning
 from geodata.schema import PRECISIONS, SOURCES
 
 logger = logging.getLogger(__name__)
 
 #: Bump when the cache layout or the meaning of a cached answer changes.
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 #: Sources a provider may report (``input`` is handled by validation before geocoding).
 PROVIDER_SOURCES: tuple[str, ...] = tuple(s for s in SOURCES if s != "input")
 #: Precisions a provider may report.
 PROVIDER_PRECISIONS: tuple[str, ...] = tuple(p for p in PRECISIONS if p != "input")
-
-_FIX = "bitte Adresse prüfen oder Koordinaten angeben"
 
 
 class ProviderError(RuntimeError):
@@ -126,7 +125,7 @@ class Provider(Protocol):
     ``locate`` returns ``None`` when the provider definitively does not know the
     address and raises :class:`ProviderError` when it could not answer this time.
     Providers may also offer ``fingerprint: str`` (changes whenever their answers
-    could change; part of the cache key) and ``explain_miss(query) -> str | None``
+    could change; part of the cache key) and ``explain_miss(query) -> Problem | None``
     (a German reason why they had no answer).
     """
 
@@ -169,7 +168,7 @@ class Answer:
     """
 
     location: Location | None
-    error: str | None
+    error: Problem | None
     definitive: bool
 
 
@@ -181,8 +180,9 @@ class GeocodeOutcome:
     ----------
     locations
         ``locations[i]`` is the :class:`Location` of query ``i`` or ``None``.
-    errors
-        ``errors[i]`` is a German reason when ``locations[i]`` is ``None``, else ``None``.
+    problems
+        ``problems[i]`` is the error-severity :class:`~etl.problems.Problem` saying why
+        ``locations[i]`` is ``None``, else ``None``.
     stats
         Rows per source (``gazetteer``, ``online``, ``postcode``, ``district``; a
         cache hit counts under the source that produced it), ``cache_hits`` and
@@ -190,12 +190,17 @@ class GeocodeOutcome:
     """
 
     locations: tuple[Location | None, ...]
-    errors: tuple[str | None, ...]
+    problems: tuple[Problem | None, ...]
     stats: Mapping[str, int]
 
+    @property
+    def errors(self) -> tuple[str | None, ...]:
+        """The problems rendered in German (the clerk's reasons), aligned with ``locations``."""
+        return tuple(render(p) if p is not None else None for p in self.problems)
 
-def unresolved_reason(query: AddressQuery, misses: Sequence[str], failures: Sequence[str]) -> str:
-    """German reason, for the rejects report, why ``query`` could not be placed.
+
+def unresolved_reason(query: AddressQuery, misses: Sequence[Problem], failures: Sequence[Problem]) -> Problem:
+    """Why ``query`` could not be placed (an error for the rejects report, field ``street``).
 
     Parameters
     ----------
@@ -204,40 +209,40 @@ def unresolved_reason(query: AddressQuery, misses: Sequence[str], failures: Sequ
     misses
         Providers' own explanations of why they had no answer.
     failures
-        Messages of providers that failed (:class:`ProviderError`).
+        ``service_unavailable`` problems of providers that failed (:class:`ProviderError`).
     """
     if query.is_empty():
-        return "Keine Adresse angegeben – bitte Straße und Hausnummer, PLZ oder Stadtteil eintragen oder Koordinaten angeben"
-    known = []
+        return error("address_missing", "street")
+    known: list[Problem] = []
     if normalize_street(query.street):
-        known.append("Straße/Hausnummer")
+        known.append(warning("part.street"))
     if postcode := normalize_postcode(query.postal_code):
-        known.append(f"PLZ {postcode}")
+        known.append(warning("part.postcode", postcode=postcode))
     if district := (query.district or "").strip():
-        known.append(f"Stadtteil „{district}“")
+        known.append(warning("part.district", district=district))
+    reasons: tuple[Problem, ...]
     if misses:
-        found = "; ".join(misses)
+        reasons = tuple(misses)
     elif len(known) == 1:
-        found = f"{known[0]} nicht bekannt"
+        reasons = (warning("part_unknown", part=known[0]),)
     else:
-        found = "weder " + " noch ".join(known) + " bekannt"
+        reasons = (warning("parts_unknown", parts=tuple(known)),)
     if failures:
-        found += " (" + "; ".join(f"Dienst nicht erreichbar – {f}" for f in failures) + ")"
-        return f"Adresse nicht gefunden: {found} – {_FIX} oder später erneut versuchen"
-    return f"Adresse nicht gefunden: {found} – {_FIX}"
+        return error("address_not_found_retry", "street", reasons=reasons, failures=tuple(failures))
+    return error("address_not_found", "street", reasons=reasons)
 
 
 def resolve_query(query: AddressQuery, providers: Sequence[Provider]) -> tuple[Answer, int]:
     """Walk the chain for one query; return the answer and the number of provider calls."""
-    misses: list[str] = []
-    failures: list[str] = []
+    misses: list[Problem] = []
+    failures: list[Problem] = []
     calls = 0
     for provider in providers:
         calls += 1
         try:
             location = provider.locate(query)
         except ProviderError as exc:
-            failures.append(f"{provider.name}: {exc}")
+            failures.append(warning("service_unavailable", provider=provider.name, detail=str(exc)))
             continue
         if location is not None:
             return Answer(location, None, definitive=not failures), calls
@@ -305,7 +310,7 @@ def geocode_queries(
     if cache is not None and fresh:
         cache.put_many(fingerprint, fresh)
     locations = tuple(answers[k].location for k in keys)
-    errors = tuple(answers[k].error for k in keys)
+    problems = tuple(answers[k].error for k in keys)
     stats = _count(locations, [k in cached for k in keys])
     logger.info(
         "geocoded %d/%d rows (%d distinct addresses, %d provider calls in %.2f s): %s",
@@ -316,7 +321,7 @@ def geocode_queries(
         time.perf_counter() - started,
         ", ".join(f"{n} {name}" for name, n in stats.items() if n),
     )
-    return GeocodeOutcome(locations, errors, MappingProxyType(stats))
+    return GeocodeOutcome(locations, problems, MappingProxyType(stats))
 
 
 def _count(locations: Sequence[Location | None], from_cache: Sequence[bool]) -> dict[str, int]:

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from etl.cli import add_build_arguments
+from geodata.snapshot import current_snapshot_dir, current_version
 from stadtkarte.cli import main
-from tests.etl.conftest import DATA
 
+DATA = Path(__file__).resolve().parents[1] / "data"
 MESSY = DATA / "etl_messy_cp1252.csv"
 DISTRICTS = DATA / "etl_districts.geojson"
 REPO = Path(__file__).resolve().parents[2]
@@ -34,7 +35,9 @@ def args(config: Path, out: Path, offers: Path = MESSY) -> list[str]:
 
 
 def check_accounted(out: Path) -> dict:
-    report = json.loads((out / "build_report.json").read_text(encoding="utf-8"))
+    folder = current_snapshot_dir(out)
+    assert folder is not None and (out / "rejects.csv").read_bytes() == (folder / "rejects.csv").read_bytes()
+    report = json.loads((folder / "build_report.json").read_text(encoding="utf-8"))
     assert report["rows_in"] == report["rows_out"] + report["rows_rejected"] == 11
     return report
 
@@ -43,9 +46,10 @@ def test_main_builds_messy_file(tmp_path, config, capsys):
     assert main(args(config, tmp_path / "out")) == 0
     report = check_accounted(tmp_path / "out")
     captured = capsys.readouterr()
-    assert (
-        captured.out.strip()
-        == f"{report['rows_out']} Angebote geschrieben, {report['rows_rejected']} abgelehnt -> {tmp_path / 'out' / 'rejects.csv'}"
+    version = current_version(tmp_path / "out")
+    assert captured.out.strip() == (
+        f"{report['rows_out']} Angebote geschrieben, {report['rows_rejected']} abgelehnt"
+        f" -> {tmp_path / 'out' / 'rejects.csv'} (Datenstand {version})"
     )
     assert report["by_geocode_source"]["postcode"] >= 1  # the real offline postcode centroids were used
     assert "Traceback" not in captured.err
