@@ -37,7 +37,15 @@ from etl.validate import rejects_frame, validate_rows, warning_dicts
 from etl.write import offer_features
 from geodata.crs import METRIC_CRS, STORAGE_CRS
 from geodata.datasets import get_path
-from geodata.schema import APPROXIMATE_PRECISIONS, OFFER_FIELD_NAMES, PRECISIONS, SOURCES
+from geodata.schema import (
+    APPROXIMATE_PRECISIONS,
+    OFFER_FIELD_NAMES,
+    OFFER_FIELDS,
+    PRECISIONS,
+    SOURCES,
+    complete_properties,
+    validate_offer_features,
+)
 from geodata.taxonomy import Taxonomy, load_taxonomy
 
 logger = logging.getLogger(__name__)
@@ -288,7 +296,9 @@ class RecordChecker:
         sources = {str(rec.get("source") or REGISTER_SOURCE) for rec in rows}
         source = sources.pop() if len(sources) == 1 else REGISTER_SOURCE
         checked = self.check_frame(values_frame(rows, first_row), source)
-        features = dict(zip(checked.feature_rows, checked.features, strict=True))
+        completed = [{**f, "properties": complete_properties(f["properties"], OFFER_FIELDS)} for f in checked.features]
+        validate_offer_features(completed)  # the contract holds for every feature the check lets through
+        features = dict(zip(checked.feature_rows, completed, strict=True))
         by_row: dict[int, list[Problem]] = {}
         for number, problem in checked.problems:
             by_row.setdefault(number, []).append(problem)

@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +13,7 @@ import pytest
 from etl.config import CityConfig
 from etl.pipeline import build
 from etl.report import BuildReport
-from etl.write import rejects_csv
+from etl.write import rejects_csv, write_snapshot
 from geodata.snapshot import CURRENT_FILE, SNAPSHOTS_DIR, current_snapshot_dir
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -92,3 +93,53 @@ def test_rejects_csv_has_bom_semicolons_and_original_columns():
 def test_report_invariant_is_enforced():
     with pytest.raises(AssertionError, match="rows were lost"):
         BuildReport(rows_in=3, rows_out=1, rows_rejected=1)
+
+
+def test_rejects_csv_cells_cannot_run_as_formulas_but_phone_numbers_stay():
+    raw = pd.DataFrame(
+        {
+            "row": [2],
+            "Name": ['=HYPERLINK("http://evil","x")'],
+            "Telefon": ["+49 7141 910-0"],
+            "Notiz": ["@SUM(A1:A2)"],
+            "=cmd": ["-2+3"],
+        },
+        dtype=object,
+    )
+    rejects = pd.DataFrame({"row": [2], "reason": ["=1+1 Kategorie fehlt"]}, dtype=object)
+    rows = list(csv.reader(io.StringIO(rejects_csv(rejects, raw).decode("utf-8-sig")), delimiter=";"))
+    assert rows == [
+        ["row", "reason", "Name", "Telefon", "Notiz", "'=cmd"],
+        ["2", "'=1+1 Kategorie fehlt", '\'=HYPERLINK("http://evil","x")', "+49 7141 910-0", "'@SUM(A1:A2)", "'-2+3"],
+    ]
+
+
+def test_build_writes_hostile_cells_safely_into_rejects(tmp_path, write_csv, postcodes):
+    offers = write_csv(
+        tmp_path / "o.csv",
+        ["Name;Kategorie;PLZ;Telefon", '=HYPERLINK("http://evil","x");Unsinn;71634;+49 7141 910-0'],
+    )
+    report = run(tmp_path / "out", [postcodes], offers=offers)
+    assert report.rows_rejected == 1
+    text = (current(tmp_path / "out") / "rejects.csv").read_bytes().decode("utf-8-sig")
+    row = list(csv.reader(io.StringIO(text), delimiter=";"))[1]
+    assert row[2] == '\'=HYPERLINK("http://evil","x")' and row[5] == "+49 7141 910-0"
+    assert (tmp_path / "out" / "rejects.csv").read_bytes() == (current(tmp_path / "out") / "rejects.csv").read_bytes()
+
+
+def test_write_snapshot_is_what_build_publishes(tmp_path, postcodes):
+    """The register's publish calls write_snapshot; with the build's inputs it gives the build's version."""
+    report = run(tmp_path / "built", [postcodes])
+    folder = current(tmp_path / "built")
+    offers = json.loads((folder / "offers.geojson").read_text(encoding="utf-8"))["features"]
+    districts = json.loads((folder / "districts.geojson").read_text(encoding="utf-8"))["features"]
+    city = json.loads((folder / "city.json").read_text(encoding="utf-8"))
+    version = write_snapshot(
+        tmp_path / "again",
+        offers,
+        districts,
+        city,
+        replace(report, version="", snapshot_dir=""),
+        (folder / "rejects.csv").read_bytes(),
+    )
+    assert version == report.version == (tmp_path / "again" / CURRENT_FILE).read_text(encoding="ascii").strip()
