@@ -89,7 +89,8 @@ class ValidationResult:
         (floats in EPSG:4326, or None when the row must be geocoded).
     problems
         ``(row, problem)`` for every problem of every row (errors and warnings), in row
-        and field order; a row with an error-severity problem is not in ``valid``.
+        order (within a row, in the order the checks run, which gives the German reasons
+        clerks know); a row with an error-severity problem is not in ``valid``.
     """
 
     valid: pd.DataFrame
