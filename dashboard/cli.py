@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from dashboard.config import Settings, SettingsError, parse_port
-from geodata.io import OFFERS_FILE
+from geodata.snapshot import current_version
 
 logger = logging.getLogger(__name__)
 
@@ -45,10 +45,10 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
 
 
 def ensure_data(data_dir: Path) -> None:
-    """Build the embedded demo into ``data_dir`` when it has no ``offers.geojson``."""
-    if (data_dir / OFFERS_FILE).exists():
+    """Build the embedded demo into ``data_dir`` when nothing is published there yet."""
+    if current_version(data_dir) is not None:
         return
-    logger.warning("%s has no %s: building the embedded demo first", data_dir, OFFERS_FILE)
+    logger.warning("%s has no published data: building the embedded demo first", data_dir)
     from etl.pipeline import build
 
     build(out_dir=data_dir)

@@ -1,8 +1,10 @@
 """The ETL: turn a city's offer list into the contract's GeoJSON files.
 
 Stages (one module each): :mod:`etl.extract` -> :mod:`etl.validate` ->
-:mod:`etl.geocode` -> :mod:`etl.enrich` -> :mod:`etl.write`, run by
-:func:`etl.pipeline.build`; :mod:`etl.cli` is ``stadtkarte build``.
+:mod:`etl.geocode` -> :mod:`etl.enrich` -> :mod:`etl.write`. The checking stages run
+through :class:`etl.record.RecordChecker` (also the register's per-record check);
+problems are codes rendered by :mod:`etl.problems`. :func:`etl.pipeline.build` publishes
+a snapshot; :mod:`etl.cli` is ``stadtkarte build``.
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@
     [city]        name, postcodes (list of PLZ), demo (bool), area (bbox or path), area_km2
     [columns]     contract field = ["header spelling", ...]   (merged over the defaults)
     [taxonomy]    categories = [...], target_groups = [...]   (see geodata.taxonomy)
-    [gazetteer]   settings of etl.geocode.GazetteerSettings
-    [geocoder]    settings of etl.geocode.GeocoderSettings (online geocoding is opt-in)
+    [gazetteer]   settings of etl.settings.GazetteerSettings
+    [geocoder]    settings of etl.settings.GeocoderSettings (online geocoding is opt-in)
     [dashboard]   contact = {email, phone, url}, basemap = {tiles, attribution}, route_url
     [population]  grid (path of a population grid CSV)
 
@@ -22,49 +22,25 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from etl.errors import ConfigError, InputMissingError
+from etl.settings import DEFAULT_COLUMNS, GazetteerSettings, GeocoderSettings, merge_columns
 from geodata.datasets import get_path
 
 logger = logging.getLogger(__name__)
 
 DEMO_CONFIG = "ludwigsburg/city.toml"
+_S = TypeVar("_S")
 
-#: Default header spellings per contract field (DESIGN.md); matching ignores case,
-#: umlauts, whitespace and punctuation (see :func:`etl.extract.header_key`).
-DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "id": ("ID", "Nr.", "Kennung"),
-    "name": ("Name", "Bezeichnung", "Angebot"),
-    "organization": ("Träger", "Organisation", "Anbieter"),
-    "category": ("Kategorie",),
-    "subcategories": ("Unterkategorie", "Unterkategorien"),
-    "languages": ("Sprachen", "Sprache"),
-    "target_groups": ("Zielgruppe", "Zielgruppen"),
-    "description": ("Beschreibung",),
-    "street": ("Straße", "Strasse"),
-    "house_number": ("Hausnr.", "Hausnummer"),
-    "postal_code": ("PLZ", "Postleitzahl"),
-    "city": ("Ort", "Stadt"),
-    "district": ("Stadtteil",),
-    "phone": ("Telefon", "Tel."),
-    "email": ("E-Mail", "Email", "Mail"),
-    "url": ("Webseite", "Website", "Internet", "Homepage"),
-    "opening_hours": ("Öffnungszeiten", "Zeiten"),
-    "accessibility": ("Barrierefrei",),
-    "accessibility_details": ("Hinweise Barrierefreiheit", "Barrierefreiheit Details"),
-    "last_verified": ("Stand", "Zuletzt geprüft", "Geprüft am"),
-    "lat": ("Breitengrad", "lat", "Latitude", "Breite"),
-    "lon": ("Längengrad", "lon", "lng", "Longitude", "Länge"),
-    "demo": ("Demo", "Beispiel"),
-}
+__all__ = ["DEFAULT_COLUMNS", "CityConfig", "config_from_mapping", "load_config", "merge_columns"]
 
 _ALLOWED: dict[str, frozenset[str] | None] = {
     "city": frozenset({"name", "postcodes", "demo", "area", "area_km2"}),
     "columns": frozenset(DEFAULT_COLUMNS),
     "taxonomy": frozenset({"categories", "target_groups"}),
-    "gazetteer": None,  # checked against etl.geocode.GazetteerSettings when available
-    "geocoder": None,  # checked against etl.geocode.GeocoderSettings when available
+    "gazetteer": None,  # checked against etl.settings.GazetteerSettings
+    "geocoder": None,  # checked against etl.settings.GeocoderSettings
     "dashboard": frozenset({"contact", "basemap", "route_url"}),
     "population": frozenset({"grid"}),
 }
@@ -97,46 +73,24 @@ class CityConfig:
     population_grid: Path | None = None
     source: Path | None = None
 
-    def gazetteer_settings(self) -> Any:
-        """The ``[gazetteer]`` table as ``etl.geocode.GazetteerSettings``."""
-        from etl.geocode import GazetteerSettings
-
+    def gazetteer_settings(self) -> GazetteerSettings:
+        """The ``[gazetteer]`` table as :class:`etl.settings.GazetteerSettings`."""
         return _settings(GazetteerSettings, self.gazetteer, "gazetteer", self.source)
 
-    def geocoder_settings(self) -> Any:
-        """The ``[geocoder]`` table as ``etl.geocode.GeocoderSettings``."""
-        from etl.geocode import GeocoderSettings
-
+    def geocoder_settings(self) -> GeocoderSettings:
+        """The ``[geocoder]`` table as :class:`etl.settings.GeocoderSettings`."""
         return _settings(GeocoderSettings, self.geocoder, "geocoder", self.source)
-
-
-def merge_columns(extra: Mapping[str, Any] | None) -> dict[str, tuple[str, ...]]:
-    """Default column spellings extended by ``extra`` (the ``[columns]`` table).
-
-    A spelling given in ``extra`` for a field comes first for that field and is
-    removed from every other field, so a city can re-assign e.g. ``"Ort"``.
-    """
-    from etl.extract import header_key
-
-    extra = dict(extra or {})
-    claimed = {header_key(s) for spellings in extra.values() for s in spellings}
-    merged: dict[str, tuple[str, ...]] = {}
-    for name, defaults in DEFAULT_COLUMNS.items():
-        own = tuple(str(s) for s in extra.get(name, ()))
-        kept = tuple(s for s in defaults if header_key(s) not in claimed)
-        merged[name] = own + kept
-    return merged
 
 
 def _where(source: Path | None) -> str:
     return f"config {source}" if source else "config"
 
 
-def _settings(cls: type, table: Mapping[str, Any], name: str, source: Path | None) -> Any:
+def _settings(cls: type[_S], table: Mapping[str, Any], name: str, source: Path | None) -> _S:
     try:
         return cls(**table)
     except TypeError as exc:
-        known = ", ".join(f.name for f in fields(cls)) if is_dataclass(cls) else "see etl.geocode"
+        known = ", ".join(f.name for f in fields(cls)) if is_dataclass(cls) else "see etl.settings"
         raise ConfigError(f"{_where(source)}: bad key in [{name}] ({exc}); known keys: {known}") from exc
 
 
@@ -256,12 +210,7 @@ def config_from_mapping(raw: Mapping[str, Any], base: Path | None = None, source
 
 
 def _check_geocode_tables(config: CityConfig) -> None:
-    """Check [gazetteer]/[geocoder] keys when the geocoding module is installed."""
-    try:
-        import etl.geocode  # noqa: F401
-    except ImportError:
-        logger.debug("etl.geocode not available: [gazetteer]/[geocoder] keys are checked later")
-        return
+    """Check the [gazetteer]/[geocoder] keys now, so that a typo fails while loading the config."""
     config.gazetteer_settings()
     config.geocoder_settings()
 

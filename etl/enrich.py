@@ -2,7 +2,7 @@
 
 The point-in-polygon test runs in EPSG:25832 (metres, :data:`geodata.crs.METRIC_CRS`).
 An offer in no district keeps ``district_id=None`` and gets
-``outside_districts=True`` and a warning (:func:`outside_warnings`); a point on
+``outside_districts=True`` and a warning (:func:`outside_problems`); a point on
 the boundary of two districts goes to the one with the smaller id, so the
 result does not depend on the order of the districts file.
 """
@@ -10,11 +10,11 @@ result does not depend on the order of the districts file.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 
+from etl.problems import Problem, warning
 from geodata.crs import METRIC_CRS, STORAGE_CRS
 
 logger = logging.getLogger(__name__)
@@ -62,14 +62,7 @@ def assign_districts(offers_gdf: gpd.GeoDataFrame, districts_gdf: gpd.GeoDataFra
     return out
 
 
-def outside_warnings(enriched: pd.DataFrame) -> list[dict[str, Any]]:
-    """One warning per offer outside every district (needs columns ``row`` and ``outside_districts``)."""
+def outside_problems(enriched: pd.DataFrame) -> list[tuple[int, Problem]]:
+    """``(row, outside_districts warning)`` per offer outside every district (needs ``row`` and ``outside_districts``)."""
     rows = enriched.loc[enriched["outside_districts"].astype(bool), "row"]
-    return [
-        {
-            "row": int(row),
-            "field": "district_id",
-            "message": "liegt in keinem Stadtteil – wird ohne Stadtteil angezeigt (Lage oder Stadtteilgrenzen prüfen)",
-        }
-        for row in rows
-    ]
+    return [(int(row), warning("outside_districts", "district_id")) for row in rows]

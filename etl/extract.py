@@ -31,9 +31,9 @@ from typing import Any
 
 import pandas as pd
 
-from etl.config import DEFAULT_COLUMNS
 from etl.errors import ColumnError, InputEmptyError, InputFormatError, InputMissingError
-from geodata.taxonomy import fold
+from etl.problems import Problem, warning
+from etl.settings import DEFAULT_COLUMNS, header_key
 
 logger = logging.getLogger(__name__)
 
@@ -72,8 +72,8 @@ class ExtractResult:
         ``row`` (int, the input row number); fully empty rows are left out.
     header_map
         Contract field -> the original header it was read from.
-    warnings
-        ``{"row", "field", "message"}`` dicts (German, for the clerk).
+    problems
+        ``(row, problem)`` for what was ignored while reading (warnings; row 1 = the header).
     raw
         The original columns as strings, aligned with ``frame`` (for rejects.csv).
     empty_rows
@@ -86,7 +86,7 @@ class ExtractResult:
 
     frame: pd.DataFrame
     header_map: Mapping[str, str]
-    warnings: tuple[dict[str, Any], ...] = ()
+    problems: tuple[tuple[int, Problem], ...] = ()
     raw: pd.DataFrame = field(default_factory=pd.DataFrame)
     empty_rows: tuple[int, ...] = ()
     sha256: str = ""
@@ -94,16 +94,6 @@ class ExtractResult:
 
 
 # --- small pure parsers --------------------------------------------------------------
-
-
-def header_key(text: str) -> str:
-    """Key for matching headers: case, umlaut, accent, whitespace and punctuation folded away.
-
-    ``"Haus-Nr."``, ``"hausnr"`` and ``" HAUSNR "`` give the same key; ``"Straße"``
-    and ``"Strasse"`` too.
-    """
-    folded = fold(str(text).replace("\ufeff", ""))
-    return "".join(c for c in folded if c.isalnum())
 
 
 def split_list(text: str | None) -> list[str]:
@@ -169,24 +159,24 @@ def decode_text(data: bytes) -> tuple[str, str]:
         return data.decode("cp1252", errors="replace"), "cp1252"
 
 
-def match_headers(headers: Sequence[str], columns: Mapping[str, Sequence[str]]) -> tuple[dict[str, int], list[str]]:
+def match_headers(headers: Sequence[str], columns: Mapping[str, Sequence[str]]) -> tuple[dict[str, int], list[Problem]]:
     """Map contract fields to header positions.
 
-    Returns ``(field -> column index, messages)``; the first header matching a
-    field wins, a later one is reported in ``messages`` and ignored.
+    Returns ``(field -> column index, problems)``; the first header matching a
+    field wins, a later one is reported (``column_duplicate``) and ignored.
     """
     lookup: dict[str, str] = {}
     for field_name, spellings in columns.items():
         for spelling in spellings:
             lookup.setdefault(header_key(spelling), field_name)
     found: dict[str, int] = {}
-    messages: list[str] = []
+    messages: list[Problem] = []
     for pos, header in enumerate(headers):
         name = lookup.get(header_key(header))
         if name is None:
             continue
         if name in found:
-            messages.append(f"Spalte '{header}' ignoriert: '{headers[found[name]]}' wird schon als {name} gelesen")
+            messages.append(warning("column_duplicate", None, header=header, used=headers[found[name]], target=name))
             continue
         found[name] = pos
     return found, messages
@@ -361,7 +351,7 @@ def read_table(path: str | Path, columns: Mapping[str, Sequence[str]] | None = N
     headers = _unique_headers(table.headers)
     found, messages = match_headers(headers, columns)
     _check_columns(found, headers, columns)
-    warnings = [{"row": 1, "field": None, "message": m} for m in messages]
+    problems: list[tuple[int, Problem]] = [(1, m) for m in messages]
     width = len(headers)
     kept_rows: list[int] = []
     kept_cells: list[tuple[str, ...]] = []
@@ -373,9 +363,7 @@ def read_table(path: str | Path, columns: Mapping[str, Sequence[str]] | None = N
             continue
         if len(cells) > width and any(cells[width:]):
             extra = "; ".join(c for c in cells[width:] if c)
-            warnings.append(
-                {"row": number, "field": None, "message": f"Zellen ohne Spaltenüberschrift ignoriert: {extra}"}
-            )
+            problems.append((number, warning("cells_without_header", None, cells=extra)))
         kept_rows.append(number)
         kept_cells.append((cells + ("",) * width)[:width])
     raw = pd.DataFrame(list(kept_cells), columns=headers, dtype=object)
@@ -401,7 +389,7 @@ def read_table(path: str | Path, columns: Mapping[str, Sequence[str]] | None = N
     return ExtractResult(
         frame=frame,
         header_map=header_map,
-        warnings=tuple(warnings),
+        problems=tuple(problems),
         raw=raw,
         empty_rows=tuple(empty),
         sha256=digest,

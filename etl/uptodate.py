@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import geodata
-from etl.write import BuildReport
+from etl.report import BuildReport
 from geodata.io import REPORT_FILE
+from geodata.snapshot import SnapshotError, current_snapshot_dir, current_version
 
 logger = logging.getLogger(__name__)
 
@@ -76,25 +77,32 @@ def output_hashes(out: Path, names: Iterable[str]) -> dict[str, str]:
 
 
 def previous_report(out: Path, fingerprint: str) -> BuildReport | None:
-    """The recorded report when ``out`` holds a complete, unchanged build of ``fingerprint``."""
+    """The recorded report when the current snapshot of ``out`` is a complete, unchanged build of ``fingerprint``."""
     try:
-        data: Mapping[str, Any] = json.loads((out / REPORT_FILE).read_text(encoding="utf-8"))
+        version = current_version(out)
+        folder = current_snapshot_dir(out)
+    except SnapshotError:
+        return None
+    if version is None or folder is None or version.startswith("legacy-"):
+        return None  # nothing published yet, or a flat folder of an earlier release: build a snapshot
+    try:
+        data: Mapping[str, Any] = json.loads((folder / REPORT_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or data.get("fingerprint") != fingerprint:
         return None
     outputs = data.get("outputs") or {}
     try:
-        if not outputs or any(file_sha256(out / name) != digest for name, digest in outputs.items()):
+        if not outputs or any(file_sha256(folder / name) != digest for name, digest in outputs.items()):
             return None
     except OSError:
         return None
-    known = {f.name for f in fields(BuildReport)}
+    known = {f.name for f in fields(BuildReport)} - {"version", "snapshot_dir", "out_dir", "up_to_date"}
     values = {k: v for k, v in data.items() if k in known}
     values["warnings"] = tuple(values.get("warnings", ()))
     values["inputs"] = tuple(values.get("inputs", ()))
     values["empty_rows"] = tuple(values.get("empty_rows", ()))
-    values["out_dir"] = str(out)
+    values.update(out_dir=str(out), version=version, snapshot_dir=str(folder))
     try:
         return BuildReport(**values)
     except (TypeError, AssertionError):

@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -38,6 +38,7 @@ from shapely.geometry.base import BaseGeometry
 
 from etl._frames import records as table_records
 from etl.extract import parse_number, split_list
+from etl.problems import Problem, error, render, render_all, warning
 from geodata.languages import LANGUAGE_CODE_PATTERN, resolve_language
 from geodata.schema import SAFE_URL_SCHEMES, is_valid_id
 from geodata.taxonomy import Taxonomy, Vocabulary, fold
@@ -86,15 +87,49 @@ class ValidationResult:
         the cell is empty),
         ``district`` (the Stadtteil as given, for geocoding) and ``lat``/``lon``
         (floats in EPSG:4326, or None when the row must be geocoded).
-    rejects
-        Columns ``row`` and ``reason`` (German, every fatal problem of the row).
-    warnings
-        ``{"row", "field", "message"}`` dicts for every fixed or dropped value.
+    problems
+        ``(row, problem)`` for every problem of every row (errors and warnings), in row
+        order (within a row, in the order the checks run, which gives the German reasons
+        clerks know); a row with an error-severity problem is not in ``valid``.
     """
 
     valid: pd.DataFrame
-    rejects: pd.DataFrame
-    warnings: tuple[dict[str, Any], ...] = ()
+    problems: tuple[tuple[int, Problem], ...] = ()
+
+    @property
+    def rejects(self) -> pd.DataFrame:
+        """Columns ``row`` and ``reason`` (German, every fatal problem of the row)."""
+        return rejects_frame(self.problems)
+
+    @property
+    def warnings(self) -> tuple[dict[str, Any], ...]:
+        """``{"row", "field", "code", "params", "message"}`` dicts (German) for every fixed or dropped value."""
+        return warning_dicts(self.problems)
+
+
+def rejects_frame(problems: Sequence[tuple[int, Problem]], lang: str = "de") -> pd.DataFrame:
+    """Rejected rows: columns ``row`` and ``reason`` (the row's errors rendered in ``lang``, ``"; "``-joined)."""
+    by_row: dict[int, list[Problem]] = {}
+    for row, problem in problems:
+        if problem.is_error:
+            by_row.setdefault(row, []).append(problem)
+    rejected = [{"row": row, "reason": render_all(errors, lang)} for row, errors in by_row.items()]
+    return pd.DataFrame(rejected, columns=["row", "reason"], dtype=object)
+
+
+def warning_dicts(problems: Sequence[tuple[int, Problem]], lang: str = "de") -> tuple[dict[str, Any], ...]:
+    """Warning-severity problems as report entries ``{"row", "field", "code", "params", "message"}``."""
+    return tuple(
+        {
+            "row": row,
+            "field": p.field,
+            "code": p.code,
+            "params": p.to_dict()["params"],
+            "message": render(p, lang),
+        }
+        for row, p in problems
+        if not p.is_error
+    )
 
 
 @dataclass
@@ -103,17 +138,21 @@ class _Row:
 
     number: int
     props: dict[str, Any] = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)
-    warnings: list[tuple[str | None, str]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
-    def warn(self, field_name: str | None, message: str) -> None:
-        self.warnings.append((field_name, message))
+    def add(self, problem: Problem | None) -> None:
+        if problem is not None:
+            self.problems.append(problem)
+
+    @property
+    def rejected(self) -> bool:
+        return any(p.is_error for p in self.problems)
 
 
 # --- pure value checks ---------------------------------------------------------------
 
 
-def normalize_url(text: str) -> tuple[str | None, str | None]:
+def normalize_url(text: str) -> tuple[str | None, Problem | None]:
     """Return ``(url or None, warning or None)`` for a link cell.
 
     ``http``/``https``/``mailto``/``tel`` are kept; ``www.x.de`` becomes
@@ -127,30 +166,30 @@ def normalize_url(text: str) -> tuple[str | None, str | None]:
         name = scheme.group(1).lower()
         if name not in SAFE_URL_SCHEMES:
             allowed = ", ".join(SAFE_URL_SCHEMES)
-            return None, f"Link '{text}' nicht erlaubt (nur {allowed}) – weggelassen"
+            return None, warning("link_not_allowed", "url", value=text, allowed=allowed)
         rest = text[scheme.end() :]
         if name in ("http", "https"):
             host = rest.removeprefix("//").split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
             if not rest.startswith("//") or not _HOST.match(host) or " " in text:
-                return None, f"Webseite '{text}' ist keine gültige Adresse – weggelassen"
+                return None, warning("website_invalid", "url", value=text)
         elif not rest.strip() or " " in rest.strip():
-            return None, f"Link '{text}' ist unvollständig – weggelassen"
+            return None, warning("link_incomplete", "url", value=text)
         return name + text[len(name) :], None
     if _DOMAIN.match(text):
-        return f"https://{text}", f"Webseite '{text}' ohne 'https://' – ergänzt zu 'https://{text}'"
-    return None, f"Webseite '{text}' ist keine gültige Adresse – weggelassen (Beispiel: https://www.beispiel.de)"
+        return f"https://{text}", warning("website_scheme_added", "url", value=text, url=f"https://{text}")
+    return None, warning("website_not_address", "url", value=text)
 
 
-def normalize_email(text: str) -> tuple[str | None, str | None]:
+def normalize_email(text: str) -> tuple[str | None, Problem | None]:
     """Return ``(address or None, warning or None)``; a ``mailto:`` prefix is removed, the first of several kept."""
     parts = split_list(text.replace(" ", ",")) if text else []
     if not parts:
         return None, None
     first = parts[0].removeprefix("mailto:").strip()
     if not _EMAIL.match(first):
-        return None, f"E-Mail '{text.strip()}' ist ungültig – weggelassen (Beispiel: name@beispiel.de)"
+        return None, warning("email_invalid", "email", value=text.strip())
     if len(parts) > 1:
-        return first, f"mehrere E-Mail-Adressen – nur '{first}' übernommen"
+        return first, warning("email_several", "email", value=first)
     return first, None
 
 
@@ -217,10 +256,9 @@ def _format_term(vocab: Vocabulary, term_id: str) -> str:
     return f"'{de}' ({en})" if en and en != de else f"'{de}'"
 
 
-def _unknown_term(kind: str, text: str, vocab: Vocabulary) -> str:
+def _suggestion(text: str, vocab: Vocabulary) -> str | None:
     suggestion = vocab.suggest(text)
-    hint = f" – meinten Sie {_format_term(vocab, suggestion)}?" if suggestion else ""
-    return f"unbekannte {kind} '{text}'{hint}"
+    return _format_term(vocab, suggestion) if suggestion else None
 
 
 # --- per-field checks on one row -----------------------------------------------------
@@ -228,7 +266,7 @@ def _unknown_term(kind: str, text: str, vocab: Vocabulary) -> str:
 
 def _check_name(row: _Row, rec: Mapping[str, str]) -> None:
     if not rec["name"]:
-        row.errors.append("Name fehlt – bitte Spalte 'Name' ausfüllen")
+        row.add(error("name_missing", "name"))
     row.props["name"] = rec["name"] or None
 
 
@@ -237,7 +275,7 @@ def _check_category(row: _Row, rec: Mapping[str, str], taxonomy: Taxonomy) -> No
     cats = taxonomy.categories
     if not text:
         examples = ", ".join(cats.label(i) for i in cats.ids[:3])
-        row.errors.append(f"Kategorie fehlt – bitte Spalte 'Kategorie' ausfüllen (z. B. {examples})")
+        row.add(error("category_missing", "category", examples=examples))
         return
     found = cats.resolve(text)
     if found is None:
@@ -246,19 +284,19 @@ def _check_category(row: _Row, rec: Mapping[str, str], taxonomy: Taxonomy) -> No
         known = [i for _p, i in resolved if i]
         if len(parts) > 1 and known:
             found = known[0]
-            row.warn("category", f"mehrere Kategorien '{text}' – nur {_format_term(cats, found)} übernommen")
+            row.add(warning("several_categories", "category", value=text, chosen=_format_term(cats, found)))
         else:
-            row.errors.append(_unknown_term("Kategorie", text, cats) + " Bitte eine Kategorie der Liste verwenden.")
+            row.add(error("unknown_category", "category", value=text, suggestion=_suggestion(text, cats)))
             return
     row.props["category"] = found
 
 
-def _check_terms(row: _Row, rec: Mapping[str, str], name: str, vocab: Vocabulary, kind: str) -> None:
+def _check_terms(row: _Row, rec: Mapping[str, str], name: str, vocab: Vocabulary, code: str) -> None:
     ids: list[str] = []
     for part in split_list(rec[name]):
         found = vocab.resolve(part)
         if found is None:
-            row.warn(name, _unknown_term(kind, part, vocab) + " – ignoriert")
+            row.add(warning(code, name, value=part, suggestion=_suggestion(part, vocab)))
         elif found not in ids:
             ids.append(found)
     row.props[name] = ids
@@ -269,21 +307,17 @@ def _check_languages(row: _Row, rec: Mapping[str, str]) -> None:
     for part in split_list(rec["languages"]):
         code = resolve_language(part)
         if code is None or not re.fullmatch(LANGUAGE_CODE_PATTERN, code):
-            row.warn(
-                "languages", f"unbekannte Sprache '{part}' – ignoriert (Name oder ISO-Code, z. B. 'Türkisch' oder 'tr')"
-            )
+            row.add(warning("unknown_language", "languages", value=part))
         elif code not in codes:
             codes.append(code)
     row.props["languages"] = codes
 
 
 def _check_contact(row: _Row, rec: Mapping[str, str]) -> None:
-    email, message = normalize_email(rec["email"])
-    if message:
-        row.warn("email", message)
-    url, message = normalize_url(rec["url"])
-    if message:
-        row.warn("url", message)
+    email, problem = normalize_email(rec["email"])
+    row.add(problem)
+    url, problem = normalize_url(rec["url"])
+    row.add(problem)
     row.props["email"], row.props["url"] = email, url
 
 
@@ -296,10 +330,10 @@ def _check_address(row: _Row, rec: Mapping[str, str]) -> None:
         plz, city = match["plz"], city or match["city"].strip()
     plz = plz.replace(" ", "")
     if plz.isdigit() and len(plz) == 4:
-        row.warn("postal_code", f"PLZ '{plz}' hat nur 4 Ziffern – führende 0 ergänzt ('0{plz}')")
+        row.add(warning("postcode_four_digits", "postal_code", value=plz, fixed="0" + plz))
         plz = "0" + plz
     elif plz and not (plz.isdigit() and len(plz) == 5):
-        row.warn("postal_code", f"PLZ '{plz}' ist keine fünfstellige Postleitzahl – bitte prüfen")
+        row.add(warning("postcode_invalid", "postal_code", value=plz))
     row.props.update(street=street, house_number=number, postal_code=plz, city=city)
 
 
@@ -309,18 +343,15 @@ def _check_misc(row: _Row, rec: Mapping[str, str]) -> None:
     if partly and not details:
         details = rec["accessibility"]
     if not understood:
-        row.warn(
-            "accessibility",
-            f"Barrierefrei '{rec['accessibility']}' nicht verstanden (ja/nein) – als unbekannt übernommen",
-        )
+        row.add(warning("accessibility_unclear", "accessibility", value=rec["accessibility"]))
     row.props["accessibility"], row.props["accessibility_details"] = access, details
     verified = parse_date(rec["last_verified"]) if rec["last_verified"] else None
     if rec["last_verified"] and verified is None:
-        row.warn("last_verified", f"Datum '{rec['last_verified']}' ungültig (TT.MM.JJJJ) – weggelassen")
+        row.add(warning("date_invalid", "last_verified", value=rec["last_verified"]))
     row.props["last_verified"] = verified.isoformat() if verified else None
     demo = parse_bool(rec["demo"]) if rec["demo"] else None
     if rec["demo"] and demo is None:
-        row.warn("demo", f"Demo '{rec['demo']}' nicht verstanden (ja/nein) – Vorgabe der Stadt übernommen")
+        row.add(warning("demo_unclear", "demo", value=rec["demo"]))
     row.props["demo"] = demo  # None: the city config's default applies (etl.pipeline)
 
 
@@ -333,32 +364,28 @@ def _check_location(row: _Row, rec: Mapping[str, str], area: BaseGeometry | None
     lat, lon = parse_number(lat_text), parse_number(lon_text)
     row.props["lat"] = row.props["lon"] = None
     has_address = _has_address(row.props)
-    fallback = "Lage wird aus der Adresse bestimmt" if has_address else None
-    problem: str | None = None
+    code: str | None = None
+    params: dict[str, str] = {"lat": lat_text, "lon": lon_text}
     if not lat_text and not lon_text:
         pass
     elif lat is None or lon is None:
         bad = ", ".join(f"'{t}'" for t, v in ((lat_text, lat), (lon_text, lon)) if v is None)
-        problem = f"Koordinate {bad} fehlt oder ist keine Zahl (Beispiel: 48,8973 und 9,1920)"
+        code, params = "coordinate_not_number", {"values": bad}
     elif in_area(lon, lat, area):
         row.props["lat"], row.props["lon"] = lat, lon
     elif in_area(lat, lon, area):
         row.props["lat"], row.props["lon"] = lon, lat
-        row.warn("lat", f"Breiten- und Längengrad vertauscht ({lat_text} / {lon_text}) – getauscht")
+        row.add(warning("coordinates_swapped", "lat", lat=lat_text, lon=lon_text))
     elif not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        problem = (
-            f"Koordinaten ({lat_text} / {lon_text}) außerhalb des gültigen Bereichs (Breite -90..90, Länge -180..180)"
-        )
+        code = "coordinates_out_of_range"
     else:
-        problem = f"Koordinaten ({lat_text} / {lon_text}) liegen außerhalb von {city_name}"
-    if problem and fallback:
-        row.warn("lat", f"{problem} – {fallback}")
-    elif problem:
-        row.errors.append(f"{problem} und keine Adresse angegeben – bitte Breitengrad/Längengrad prüfen")
+        code, params = "coordinates_outside_city", {**params, "city": city_name}
+    if code and has_address:  # the address will place the row
+        row.add(warning(code, "lat", **params))
+    elif code:
+        row.add(error(code + "_no_address", "lat", **params))
     elif row.props["lat"] is None and not has_address:
-        row.errors.append(
-            "Keine Lage angegeben – bitte Breitengrad/Längengrad oder Adresse (Straße, PLZ) oder Stadtteil ausfüllen"
-        )
+        row.add(error("no_location", "lat"))
 
 
 def check_row(
@@ -375,8 +402,8 @@ def check_row(
     }
     _check_name(row, rec)
     _check_category(row, rec, taxonomy)
-    _check_terms(row, rec, "subcategories", taxonomy.subcategories, "Unterkategorie")
-    _check_terms(row, rec, "target_groups", taxonomy.target_groups, "Zielgruppe")
+    _check_terms(row, rec, "subcategories", taxonomy.subcategories, "unknown_subcategory")
+    _check_terms(row, rec, "target_groups", taxonomy.target_groups, "unknown_target_group")
     _check_languages(row, rec)
     _check_contact(row, rec)
     _check_address(row, rec)
@@ -401,11 +428,9 @@ def _assign_ids(rows: list[_Row], given: list[str]) -> None:
             pending.append(row)
             continue
         if ident != text:
-            row.warn("id", f"ID '{text}' enthält unerlaubte Zeichen – als '{ident}' übernommen")
+            row.add(warning("id_invalid_chars", "id", value=text, id=ident))
         if ident in first_seen:
-            row.errors.append(
-                f"ID '{text}' kommt doppelt vor (schon in Zeile {first_seen[ident]}) – bitte eine eindeutige ID vergeben"
-            )
+            row.add(error("duplicate_id", "id", value=text, first_row=str(first_seen[ident])))
         else:
             first_seen[ident] = row.number
         row.props["id"] = ident
@@ -418,7 +443,7 @@ def _assign_ids(rows: list[_Row], given: list[str]) -> None:
             n += 1
             ident = f"{base}-{n}"
         if n > 1:
-            row.warn("id", f"gleicher Name und gleiche Adresse wie ein früherer Eintrag – ID '{ident}' vergeben")
+            row.add(warning("id_same_name_address", "id", id=ident))
         taken.add(ident)
         row.props["id"] = ident
 
@@ -446,15 +471,17 @@ def validate_rows(
     records = table_records(frame)
     rows = [check_row(int(rec["row"]), rec, taxonomy, city_area, city_name) for rec in records]
     _assign_ids(rows, [rec["id"] for rec in records])
-    warnings = tuple({"row": r.number, "field": f, "message": m} for r in rows for f, m in r.warnings)
-    kept = [{"row": r.number, **r.props} for r in rows if not r.errors]
-    rejected = [{"row": r.number, "reason": "; ".join(r.errors)} for r in rows if r.errors]
+    problems = tuple((r.number, p) for r in rows for p in r.problems)
+    kept = [{"row": r.number, **r.props} for r in rows if not r.rejected]
     valid = pd.DataFrame(kept, columns=_VALID_COLUMNS, dtype=object)
-    rejects = pd.DataFrame(rejected, columns=["row", "reason"], dtype=object)
     logger.info(
-        "validated %d rows: %d kept, %d rejected, %d warnings", len(rows), len(valid), len(rejects), len(warnings)
+        "validated %d rows: %d kept, %d rejected, %d problems",
+        len(rows),
+        len(valid),
+        len(rows) - len(valid),
+        len(problems),
     )
-    return ValidationResult(valid=valid, rejects=rejects, warnings=warnings)
+    return ValidationResult(valid=valid, problems=problems)
 
 
 _VALID_COLUMNS = [

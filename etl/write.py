@@ -1,10 +1,16 @@
-"""Write: the build output folder, every file atomically and deterministically.
+"""Write: a snapshot of the contract files, published atomically as a set.
 
 Files (names from :mod:`geodata.io`): ``offers.geojson`` (stable order by input
 row), ``districts.geojson`` (sorted by id), ``rejects.csv`` (``row;reason;`` +
-the original columns, ``;``-separated, UTF-8 with BOM so that Excel opens it),
+the original columns, ``;``-separated, UTF-8 with BOM so that Excel opens it; every
+cell made safe to open in a spreadsheet, see :mod:`geodata.csvsafe`),
 ``build_report.json`` and ``city.json``. The same input gives byte-identical
 offers and districts files; the report differs only in ``timings_s``.
+
+:func:`write_snapshot` writes the set into a new snapshot folder of the data folder and
+switches ``CURRENT`` to it in one atomic step (:func:`geodata.snapshot.publish_snapshot`):
+a build killed at any moment leaves either the old or the new set current. The register's
+publish calls the same function, so both write byte-identical files.
 """
 
 from __future__ import annotations
@@ -15,7 +21,6 @@ import json
 import logging
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +30,11 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from etl._frames import records
+from etl.config import CityConfig
+from etl.report import BuildReport
+from etl.uptodate import output_hashes
 from geodata.crs import METRIC_CRS, STORAGE_CRS
+from geodata.csvsafe import spreadsheet_safe
 from geodata.io import (
     CITY_FILE,
     DISTRICTS_FILE,
@@ -38,50 +47,9 @@ from geodata.io import (
     write_offers,
 )
 from geodata.schema import OFFER_FIELD_NAMES
+from geodata.snapshot import publish_snapshot
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class BuildReport:
-    """What a build did; mirrors ``build_report.json``.
-
-    ``rows_in == rows_out + rows_rejected`` always holds (checked on creation).
-    ``rows_in`` counts non-empty data rows; fully empty rows are listed in
-    ``empty_rows`` and are neither offers nor rejects. ``timings_s`` (seconds per
-    stage) is the only part that differs between two runs of the same input.
-    """
-
-    rows_in: int
-    rows_out: int
-    rows_rejected: int
-    by_geocode_source: Mapping[str, int] = field(default_factory=dict)
-    by_geocode_precision: Mapping[str, int] = field(default_factory=dict)
-    cache_hits: int = 0
-    warnings: tuple[Mapping[str, Any], ...] = ()
-    inputs: tuple[Mapping[str, str], ...] = ()
-    city: str = ""
-    empty_rows: tuple[int, ...] = ()
-    timings_s: Mapping[str, float] = field(default_factory=dict)
-    fingerprint: str = ""
-    up_to_date: bool = False
-    out_dir: str = ""
-
-    def __post_init__(self) -> None:
-        if self.rows_in != self.rows_out + self.rows_rejected:
-            raise AssertionError(
-                f"rows_in {self.rows_in} != rows_out {self.rows_out} + rows_rejected {self.rows_rejected}: rows were lost"
-            )
-
-    def to_dict(self) -> dict[str, Any]:
-        """The report as written to ``build_report.json`` (without ``out_dir``)."""
-        data = asdict(self)
-        data.pop("out_dir")
-        data.pop("up_to_date")
-        data["warnings"] = [dict(w) for w in self.warnings]
-        data["inputs"] = [dict(i) for i in self.inputs]
-        data["empty_rows"] = list(self.empty_rows)
-        return data
 
 
 def _clean(value: Any) -> Any:
@@ -134,19 +102,23 @@ def district_features(districts: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     return sorted(features, key=lambda f: f["properties"]["id"])
 
 
-def rejects_csv(rejects: pd.DataFrame, raw: pd.DataFrame) -> bytes:
-    """``rejects.csv`` bytes: ``row;reason;`` + original columns, sorted by row, UTF-8 with BOM."""
+def rejects_csv(rejects: pd.DataFrame, raw: pd.DataFrame | None = None) -> bytes:
+    """``rejects.csv`` bytes: ``row;reason;`` + original columns, sorted by row, UTF-8 with BOM.
+
+    Every cell passes through :func:`geodata.csvsafe.spreadsheet_safe`, so a cell such as
+    ``=HYPERLINK(...)`` opens as text, while a phone number like ``+49 7141 910-0`` stays as it is.
+    ``raw`` (the input's original columns plus ``row``) may be None: then only ``row;reason``.
+    """
+    raw = raw if raw is not None else pd.DataFrame({"row": pd.Series(dtype="int64")})
     original = [c for c in raw.columns if c != "row"]
     merged = rejects.merge(raw, on="row", how="left", validate="one_to_one").sort_values("row", kind="stable")
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    header_row = ["row", "reason", *original]
-    writer.writerow(header_row)
+    writer.writerow([spreadsheet_safe(str(h)) for h in ["row", "reason", *original]])
     for rec in merged.itertuples(index=False):
         values = dict(zip(merged.columns, rec, strict=True))
-        writer.writerow(
-            [values["row"], values["reason"], *("" if _clean(values[c]) is None else values[c] for c in original)]
-        )
+        cells = [values["row"], values["reason"], *("" if _clean(values[c]) is None else values[c] for c in original)]
+        writer.writerow([spreadsheet_safe(str(c)) for c in cells])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -156,7 +128,7 @@ def _round_coords(coords: Any, decimals: int = 6) -> Any:
     return [_round_coords(c, decimals) for c in coords]
 
 
-def city_settings(config: Any, outline: BaseGeometry | None) -> dict[str, Any]:
+def city_settings(config: CityConfig, outline: BaseGeometry | None) -> dict[str, Any]:
     """The dashboard-facing ``city.json`` content from a :class:`etl.config.CityConfig`.
 
     ``outline`` is the city area in EPSG:4326 (coordinates rounded to 6 decimals).
@@ -190,21 +162,57 @@ def write_outputs(
     report: BuildReport,
     city: Mapping[str, Any],
 ) -> Path:
-    """Write the build folder; each file atomically, the report last (a complete report means a complete build)."""
+    """Write the set's files into ``out_dir`` (each atomically, the report last); see :func:`write_snapshot`."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     write_offers(out / OFFERS_FILE, offers)
     write_districts(out / DISTRICTS_FILE, districts)
     atomic_write_bytes(out / REJECTS_FILE, rejects)
     atomic_write_text(out / CITY_FILE, dumps_json(dict(city)))
-    from etl.uptodate import output_hashes
-
     outputs = output_hashes(out, (OFFERS_FILE, DISTRICTS_FILE, REJECTS_FILE, CITY_FILE))
     atomic_write_text(out / REPORT_FILE, dumps_json({**report.to_dict(), "outputs": outputs}))
     logger.info(
         "wrote %d offers, %d districts, %d rejects to %s", len(offers), len(districts), report.rows_rejected, out
     )
     return out
+
+
+def write_snapshot(
+    data_dir: str | Path,
+    offers: Sequence[Mapping[str, Any]],
+    districts: Sequence[Mapping[str, Any]],
+    city: Mapping[str, Any],
+    report: BuildReport,
+    rejects: bytes,
+    keep: int = 3,
+) -> str:
+    """Publish the set as a new snapshot of ``data_dir`` and make it current, atomically.
+
+    Parameters
+    ----------
+    data_dir
+        The data folder (``data/``): ``CURRENT`` and ``snapshots/<version>/`` (see :mod:`geodata.snapshot`).
+    offers, districts
+        Contract features (from :func:`offer_features` / :func:`district_features`).
+    city
+        ``city.json`` content (:func:`city_settings`).
+    report
+        The build report; written last, with the SHA-256 of every other file.
+    rejects
+        ``rejects.csv`` bytes (:func:`rejects_csv`; ``rejects_csv(empty_frame)`` for none).
+    keep
+        Snapshots to keep (older ones are pruned).
+
+    Returns
+    -------
+    str
+        The version of the published snapshot (a content hash).
+    """
+
+    def fill(folder: Path) -> None:
+        write_outputs(folder, offers, districts, rejects, report, city)
+
+    return publish_snapshot(Path(data_dir), fill, keep=keep)
 
 
 __all__ = [
@@ -216,4 +224,5 @@ __all__ = [
     "offer_features",
     "rejects_csv",
     "write_outputs",
+    "write_snapshot",
 ]

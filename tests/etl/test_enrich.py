@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from etl.enrich import assign_districts, offers_frame, outside_warnings
+from etl.enrich import assign_districts, offers_frame, outside_problems
 
 
 def offers(*points: tuple[float, float]) -> pd.DataFrame:
@@ -18,8 +18,9 @@ def test_points_get_their_district_and_outside_is_flagged(tiny_districts):
     assert list(enriched["district_name"]) == ["Weststadt", "Oststadt", None]
     assert list(enriched["outside_districts"]) == [False, False, True]
     assert enriched.crs == "EPSG:4326" and list(enriched.index) == list(table.index)
-    warnings = outside_warnings(enriched)
-    assert [w["row"] for w in warnings] == [4] and warnings[0]["field"] == "district_id"
+    problems = outside_problems(enriched)
+    assert [row for row, _p in problems] == [4]
+    assert problems[0][1].field == "district_id" and problems[0][1].code == "outside_districts"
 
 
 def test_point_on_shared_boundary_goes_to_smaller_id_whatever_the_order(tiny_districts):

@@ -9,7 +9,6 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point
 
-from etl._geocoders import DistrictProvider, GazetteerProvider, OnlineProvider, PostcodeProvider
 from etl.geocode import (
     AddressQuery,
     GazetteerError,
@@ -19,6 +18,8 @@ from etl.geocode import (
     geocode_queries,
     make_providers,
 )
+from etl.geocode._providers import DistrictProvider, GazetteerProvider, OnlineProvider, PostcodeProvider
+from etl.problems import render
 from geodata.crs import to_metric
 from geodata.errors import DatasetError
 
@@ -112,10 +113,10 @@ def test_postcode_picks_between_streets_of_the_same_name(provider: GazetteerProv
 def test_ambiguous_or_unknown_street_is_not_guessed(provider: GazetteerProvider) -> None:
     ambiguous = AddressQuery("Hauptstraße", "10", None, "Ludwigsburg")  # two Ortsteile, no postcode
     assert provider.locate(ambiguous) is None
-    assert "PLZ angeben" in provider.explain_miss(ambiguous)
+    assert "PLZ angeben" in render(provider.explain_miss(ambiguous))
     unknown = AddressQuery("Nirgendweg", "1", "71638", None)
     assert provider.locate(unknown) is None
-    assert "nicht im Adressregister" in provider.explain_miss(unknown)
+    assert "nicht im Adressregister" in render(provider.explain_miss(unknown))
     assert provider.locate(AddressQuery("Schillerstraße", "1", "99999", "Anderswo")) is None
 
 

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from geopy import exc as geopy_exc
 
-from etl._geocoders import DistrictProvider, OnlineProvider, PostcodeProvider, Throttle
 from etl.geocode import AddressQuery, GeocodeCache, GeocoderSettings, ProviderError, geocode_queries
+from etl.geocode._providers import DistrictProvider, OnlineProvider, PostcodeProvider, Throttle
+from etl.problems import render
 
 
 class FakeClock:
@@ -178,9 +179,9 @@ def test_postcode_centroid_only_for_allowed_postcodes() -> None:
     assert 9.0 < found.lon < 9.4 and 48.8 < found.lat < 49.0  # lon/lat order, Ludwigsburg
     far = AddressQuery(postal_code="10115")  # Berlin: real, but not the city's
     assert provider.locate(far) is None
-    assert "nicht im Stadtgebiet" in provider.explain_miss(far)
+    assert "nicht im Stadtgebiet" in render(provider.explain_miss(far))
     assert provider.locate(AddressQuery(postal_code="71999")) is None
-    assert "gibt es nicht" in provider.explain_miss(AddressQuery(postal_code="71999"))
+    assert "gibt es nicht" in render(provider.explain_miss(AddressQuery(postal_code="71999")))
     assert PostcodeProvider(None).locate(far) is not None  # no filter: any German postcode
 
 
@@ -189,4 +190,4 @@ def test_district_point_matches_folded_names() -> None:
     assert provider.locate(AddressQuery(district="ludwigsburg mitte")).lon == 9.19
     assert provider.locate(AddressQuery(district="OSSWEIL")).precision == "district"
     assert provider.locate(AddressQuery(district="Nirgendwo")) is None
-    assert "unbekannt" in provider.explain_miss(AddressQuery(district="Nirgendwo"))
+    assert "unbekannt" in render(provider.explain_miss(AddressQuery(district="Nirgendwo")))

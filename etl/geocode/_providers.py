@@ -35,20 +35,10 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 
-from etl.geocode import (
-    DEFAULT_GAZETTEER_COLUMNS,
-    AddressQuery,
-    GazetteerError,
-    GazetteerSettings,
-    GeocoderSettings,
-    Location,
-    Provider,
-    ProviderError,
-    normalize_place,
-    normalize_postcode,
-    normalize_street,
-    split_house_number,
-)
+from etl.geocode.chain import AddressQuery, GazetteerError, Location, Provider, ProviderError
+from etl.geocode.normalize import normalize_place, normalize_postcode, normalize_street, split_house_number
+from etl.problems import Problem, warning
+from etl.settings import DEFAULT_GAZETTEER_COLUMNS, GazetteerSettings, GeocoderSettings
 from geodata.crs import STORAGE_CRS, transformer
 from geodata.errors import DatasetError
 from geodata.taxonomy import fold
@@ -486,19 +476,19 @@ class GazetteerProvider:
         self._last_miss = query.key()
         return None
 
-    def _miss_reason(self, query: AddressQuery) -> str:
+    def _miss_reason(self, query: AddressQuery) -> Problem:
         street = (query.street or "").strip()
         rows = self._connection().execute(
             "SELECT DISTINCT postcode FROM streets WHERE street = ? LIMIT 100", (normalize_street(query.street),)
         )
         places = len(rows.fetchall())
         if not places:
-            return f"Straße „{street}“ nicht im Adressregister"
+            return warning("street_not_in_register", "street", street=street)
         if places > 1 and not normalize_postcode(query.postal_code):
-            return f"Straße „{street}“ gibt es in {places} PLZ-Bereichen – PLZ angeben"
-        return f"Straße „{street}“ im Adressregister nicht unter dieser PLZ bzw. diesem Ort"
+            return warning("street_ambiguous", "street", street=street, count=str(places))
+        return warning("street_not_at_postcode", "street", street=street)
 
-    def explain_miss(self, query: AddressQuery) -> str | None:
+    def explain_miss(self, query: AddressQuery) -> Problem | None:
         """Why the last :meth:`locate` of ``query`` found nothing (German)."""
         return self._miss_reason(query) if self._last_miss == query.key() else None
 
@@ -723,15 +713,17 @@ class PostcodeProvider:
         lat, lon = found
         return Location(float(lon), float(lat), self.name, "postcode")
 
-    def explain_miss(self, query: AddressQuery) -> str | None:
+    def explain_miss(self, query: AddressQuery) -> Problem | None:
         """German reason for a miss (unknown postcode, or outside the city)."""
         postcode = normalize_postcode(query.postal_code)
         if not postcode:
             return None
         if postcode not in self.centroids:
-            return f"PLZ {postcode} gibt es nicht"
+            return warning("postcode_unknown", "postal_code", postcode=postcode)
         if self.allowed is not None and postcode not in self.allowed:
-            return f"PLZ {postcode} liegt nicht im Stadtgebiet ({', '.join(sorted(self.allowed))})"
+            return warning(
+                "postcode_outside_city", "postal_code", postcode=postcode, allowed=", ".join(sorted(self.allowed))
+            )
         return None
 
 
@@ -756,10 +748,10 @@ class DistrictProvider:
         point = self.points.get(normalize_place(query.district))
         return Location(point[0], point[1], self.name, "district") if point else None
 
-    def explain_miss(self, query: AddressQuery) -> str | None:
+    def explain_miss(self, query: AddressQuery) -> Problem | None:
         """German reason when the named district is unknown."""
         name = (query.district or "").strip()
-        return f"Stadtteil „{name}“ unbekannt" if name else None
+        return warning("district_unknown", "district", district=name) if name else None
 
 
 # --------------------------------------------------------------------------------------------

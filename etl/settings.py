@@ -1,0 +1,136 @@
+"""Settings shared by the stages: header spellings and the geocoding settings.
+
+One module that :mod:`etl.config` (reading the TOML), :mod:`etl.extract` (matching headers)
+and :mod:`etl.geocode` (building the provider chain) all import, so none of them imports
+another for its settings. Frozen dataclasses and read-only mappings only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from geodata.taxonomy import fold
+
+#: Default header spellings per contract field (DESIGN.md); matching ignores case,
+#: umlauts, whitespace and punctuation (see :func:`etl.extract.header_key`).
+DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "id": ("ID", "Nr.", "Kennung"),
+    "name": ("Name", "Bezeichnung", "Angebot"),
+    "organization": ("Träger", "Organisation", "Anbieter"),
+    "category": ("Kategorie",),
+    "subcategories": ("Unterkategorie", "Unterkategorien"),
+    "languages": ("Sprachen", "Sprache"),
+    "target_groups": ("Zielgruppe", "Zielgruppen"),
+    "description": ("Beschreibung",),
+    "street": ("Straße", "Strasse"),
+    "house_number": ("Hausnr.", "Hausnummer"),
+    "postal_code": ("PLZ", "Postleitzahl"),
+    "city": ("Ort", "Stadt"),
+    "district": ("Stadtteil",),
+    "phone": ("Telefon", "Tel."),
+    "email": ("E-Mail", "Email", "Mail"),
+    "url": ("Webseite", "Website", "Internet", "Homepage"),
+    "opening_hours": ("Öffnungszeiten", "Zeiten"),
+    "accessibility": ("Barrierefrei",),
+    "accessibility_details": ("Hinweise Barrierefreiheit", "Barrierefreiheit Details"),
+    "last_verified": ("Stand", "Zuletzt geprüft", "Geprüft am"),
+    "lat": ("Breitengrad", "lat", "Latitude", "Breite"),
+    "lon": ("Längengrad", "lon", "lng", "Longitude", "Länge"),
+    "demo": ("Demo", "Beispiel"),
+}
+
+
+def header_key(text: str) -> str:
+    """Key for matching headers: case, umlaut, accent, whitespace and punctuation folded away.
+
+    ``"Haus-Nr."``, ``"hausnr"`` and ``" HAUSNR "`` give the same key; ``"Straße"``
+    and ``"Strasse"`` too.
+    """
+    folded = fold(str(text).replace("\ufeff", ""))
+    return "".join(c for c in folded if c.isalnum())
+
+
+def merge_columns(extra: Mapping[str, Any] | None) -> dict[str, tuple[str, ...]]:
+    """Default column spellings extended by ``extra`` (the ``[columns]`` table).
+
+    A spelling given in ``extra`` for a field comes first for that field and is
+    removed from every other field, so a city can re-assign e.g. ``"Ort"``.
+    """
+    extra = dict(extra or {})
+    claimed = {header_key(s) for spellings in extra.values() for s in spellings}
+    merged: dict[str, tuple[str, ...]] = {}
+    for name, defaults in DEFAULT_COLUMNS.items():
+        own = tuple(str(s) for s in extra.get(name, ()))
+        kept = tuple(s for s in defaults if header_key(s) not in claimed)
+        merged[name] = own + kept
+    return merged
+
+
+#: Default register columns (field -> header), matched case- and umlaut-insensitively.
+DEFAULT_GAZETTEER_COLUMNS: Mapping[str, str] = MappingProxyType(
+    {"street": "strasse", "house_number": "hausnummer", "postal_code": "plz", "city": "ort", "x": "x", "y": "y"}
+)
+
+
+@dataclass(frozen=True)
+class GazetteerSettings:
+    """A local address register (e.g. the official house coordinates of a Land).
+
+    Parameters
+    ----------
+    path
+        CSV (``;`` or ``,``, UTF-8 or Windows-1252) or GeoPackage of addresses.
+        ``None`` means no register is configured.
+    crs
+        CRS of the ``x``/``y`` columns, e.g. ``"EPSG:25832"`` (ETRS89 / UTM 32N,
+        metres). ``None`` = the GeoPackage's own CRS (required for CSV).
+    columns
+        Register header for each of ``street``, ``house_number``, ``postal_code``,
+        ``city``, ``x``, ``y`` (optional ``house_number_suffix`` for registers that
+        keep "a" in a column of its own). In a GeoPackage, ``x``/``y`` may be
+        absent: the point geometry is used.
+    index_path
+        Where to keep the prepared SQLite index; ``None`` = in the build's
+        ``.cache/`` folder.
+    """
+
+    path: Path | None = None
+    crs: str | None = "EPSG:25832"
+    columns: Mapping[str, str] = field(default_factory=lambda: DEFAULT_GAZETTEER_COLUMNS)
+    index_path: Path | None = None
+
+
+@dataclass(frozen=True)
+class GeocoderSettings:
+    """The optional online geocoder (off by default; never used in tests).
+
+    Parameters
+    ----------
+    online
+        Ask the online service for addresses the register does not know.
+    provider
+        ``"nominatim"`` or ``"photon"``.
+    url
+        Base URL of the service, e.g. ``"https://nominatim.example.de"``; ``None``
+        = the public instance (mind its usage policy: at most 1 request/s, no bulk).
+    user_agent
+        Identifies the application to the service; name your city and a contact.
+    min_delay_seconds
+        Minimum time between two requests (seconds).
+    timeout_seconds
+        Time limit of one request (seconds).
+    max_retries
+        Further attempts after a timeout, HTTP 429 or 5xx (with growing pauses).
+    """
+
+    online: bool = False
+    provider: str = "nominatim"
+    url: str | None = None
+    user_agent: str = "stadtkarte-integration/0.1"
+    min_delay_seconds: float = 1.0
+    timeout_seconds: float = 10.0
+    max_retries: int = 2
