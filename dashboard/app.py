@@ -17,7 +17,7 @@ from flask import has_request_context, request
 from dashboard.api import register_api
 from dashboard.callbacks import register_callbacks
 from dashboard.config import Settings
-from dashboard.coverage_api import register_coverage
+from dashboard.coverage import register_coverage
 from dashboard.data import DATASET_KEY, load_dataset
 from dashboard.filters import DEFAULT_LANG, UI_LANGUAGES
 from dashboard.i18n import text_direction
@@ -77,5 +77,5 @@ def create_app(data_dir: Path | str, settings: Settings | None = None) -> dash.D
     register_callbacks(app, dataset)
     register_map_callbacks(app, dataset)
     register_api(app.server, dataset)
-    register_coverage(app, dataset, data_dir)
+    register_coverage(app)
     return app

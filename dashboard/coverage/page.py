@@ -2,53 +2,67 @@
 
 Shares the URL filters with the map page (``?category=..&language=..``) and adds
 ``metric`` (per_1000 | within_500 | within_1000 | e2sfca), ``district_focus``,
-``mode=workshop`` and ``compare=a,b``. The layout is rendered server-side for the URL;
-afterwards the thin callbacks in :mod:`dashboard.coverage_api` update it.
+``mode=workshop`` and ``compare=a,b``. The layout is rendered server-side for the URL
+from the current snapshot; afterwards the thin callbacks in
+:mod:`dashboard.coverage.callbacks` update it. Registered by the thin page module
+``dashboard/pages/coverage.py`` (Dash Pages looks for pages there).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import dash
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.components import coverage_parts as parts
 from dashboard.components.filter_panel import filter_panel, filter_toggle_button
 from dashboard.components.notices import notices_block
-from dashboard.coverage_api import current_context, page_params, render, render_curve
-from dashboard.data import current_dataset
-from dashboard.filters import parse_query, to_query
-from dashboard.i18n import translator
+from dashboard.coverage import view as parts
+from dashboard.coverage._snapshot_compat import current_snapshot
+from dashboard.coverage.compute import page_data, page_params
+from dashboard.coverage.context import coverage_context
+from dashboard.filters import FilterState, parse_query, to_query
+from dashboard.i18n import Translator, translator
 from dashboard.layout import frame
 
-dash.register_page(__name__, path="/coverage", title="Abdeckung – Stadtkarte Integration", name="Abdeckung")
+PATH = "/coverage"
+TITLE = "Abdeckung – Stadtkarte Integration"
+NAME = "Abdeckung"
 
 
 def layout(**query: Any) -> html.Div:
-    """The coverage page for URL parameters ``query``."""
-    dataset = current_dataset()
+    """The coverage page for URL parameters ``query`` (one snapshot for the whole page)."""
+    snapshot = current_snapshot()
+    dataset = snapshot.dataset
     state, notices = parse_query(query, dataset)
     _ = translator(state.lang)
-    ctx = current_context()
+    ctx = coverage_context(snapshot)
+    if ctx is None:
+        return frame(dataset, state, _, no_districts(state, _), notices_block(dataset, notices, _), path=PATH)
     params = page_params(query, ctx.district_ids)
-    out = render(ctx, state, params)
-    curve_fig, curve_table = render_curve(ctx, state, workshop=params.mode == "workshop")
-    figs = out["figures"]
-    name = out["filename"]
+    data = page_data(ctx, state, params)
+    workshop = params.mode == "workshop"
+    figs = parts.page_figures(ctx, data, state, params)
+    heat_fig, heat_table = parts.heat_part(ctx, state, data.mask, workshop=workshop)
+    curve_fig, curve_table = parts.curve_part(ctx, state, data.mask, workshop=workshop)
+    name = data.filename
+    metric_table = parts.metric_table_html(data.table, params.metric, data.focus, ctx.method, _)
     analysis = html.Div(
         [
             html.H2(_("Abdeckung nach Stadtteil: wo fehlen Angebote?")),
             html.P(
-                out["summary"], id=ids.COV_SUMMARY, className="cov-summary", role="status", **{"aria-live": "polite"}
+                parts.summary(data, params, ctx.method, _),
+                id=ids.COV_SUMMARY,
+                className="cov-summary",
+                role="status",
+                **{"aria-live": "polite"},
             ),
             parts.metric_picker(params.metric, _),
             html.P(
                 [
                     _("Export der aktuellen Auswertung:"),
                     " ",
-                    html.A(_("Tabelle als CSV"), id=ids.COV_CSV, href=out["csv_href"], download="abdeckung.csv"),
+                    html.A(_("Tabelle als CSV"), id=ids.COV_CSV, href=data.csv_href, download="abdeckung.csv"),
                     " · ",
                     _("Diagramme als PNG über das Kamerasymbol am Diagramm."),
                 ],
@@ -61,7 +75,7 @@ def layout(**query: Any) -> html.Div:
                         ids.COV_CHOROPLETH,
                         figs["choropleth"],
                         name + "-karte",
-                        out["metric_table"],
+                        metric_table,
                         ctx.method,
                         _,
                         table_id=ids.COV_TABLES,
@@ -85,20 +99,25 @@ def layout(**query: Any) -> html.Div:
                         _("Mit den Pfeiltasten oder Bild auf/ab durch die Stadtteile blättern."),
                         className="workshop-only",
                     ),
-                    html.Div(out["focus_panel"], id=ids.COV_FOCUS_BODY),
+                    html.Div(parts.focus_children(data, ctx, state.lang, _), id=ids.COV_FOCUS_BODY),
                 ],
                 id=ids.COV_FOCUS_PANEL,
                 className="cov-focus",
                 tabIndex=-1,
-                **{"aria-labelledby": "cov-focus-heading", "data-district": out["focus"] or ""},
+                **{"aria-labelledby": "cov-focus-heading", "data-district": data.focus or ""},
             ),
-            html.Section(out["compare"], id=ids.COV_COMPARE, className="cov-compare", **{"aria-label": _("Vergleich")}),
+            html.Section(
+                parts.compare_children(data, ctx, state.lang, _),
+                id=ids.COV_COMPARE,
+                className="cov-compare",
+                **{"aria-label": _("Vergleich")},
+            ),
             parts.figure_block(
                 _("Weiße Flecken: Stadtteile und Kategorien"),
                 ids.COV_HEATMAP,
-                figs["heatmap"],
+                heat_fig,
                 "stadtkarte-weisse-flecken",
-                out["heat_table"],
+                heat_table,
                 ctx.method,
                 _,
                 table_id=ids.COV_HEAT_TABLE,
@@ -134,19 +153,19 @@ def layout(**query: Any) -> html.Div:
     )
     main = [
         dcc.Store(id=ids.FILTER_STORE, data=state.to_dict()),
-        dcc.Store(id=ids.QUERY_STORE, data=out["query"]),
+        dcc.Store(id=ids.QUERY_STORE, data=data.query),
         dcc.Store(id=ids.COV_METRIC, data=params.metric),
         dcc.Store(id=ids.COV_FILTERS),
-        dcc.Store(id=ids.COV_FOCUS, data=out["focus"]),
+        dcc.Store(id=ids.COV_FOCUS, data=data.focus),
         dcc.Store(id=ids.COV_PAGE, data={"mode": params.mode, "compare": list(params.compare)}),
-        html.Div(id=ids.COV_ORDER, hidden=True, **{"data-order": " ".join(out["order"])}),
+        html.Div(id=ids.COV_ORDER, hidden=True, **{"data-order": " ".join(data.order)}),
         html.P(
             [
                 html.A(_("Zur Karte der Angebote"), href="/" + to_query(state)),
                 html.Span(
-                    [" · ", html.A(_("Profil des ausgewählten Stadtteils (druckbar)"), href=out["profile_href"])],
+                    [" · ", html.A(_("Profil des ausgewählten Stadtteils (druckbar)"), href=data.profile_href)],
                     id=ids.COV_PROFILE_LINK,
-                    hidden=not out["focus"],
+                    hidden=not data.focus,
                 ),
             ],
             className="page-nav",
@@ -154,4 +173,13 @@ def layout(**query: Any) -> html.Div:
         filter_toggle_button(_),
         html.Div([filter_panel(dataset, state, _), analysis], className="layout-grid cov-layout"),
     ]
-    return frame(dataset, state, _, main, notices_block(dataset, notices, _), path="/coverage")
+    return frame(dataset, state, _, main, notices_block(dataset, notices, _), path=PATH)
+
+
+def no_districts(state: FilterState, _: Translator) -> list[Any]:
+    """What the page shows for a snapshot without districts: none to analyse, and the way back."""
+    return [
+        html.H2(_("Abdeckung nach Stadtteil: wo fehlen Angebote?")),
+        html.P([_("Stadtteile"), ": 0"]),
+        html.P(html.A(_("Zur Karte der Angebote"), href="/" + to_query(state)), className="page-nav"),
+    ]

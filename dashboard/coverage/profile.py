@@ -3,40 +3,43 @@
 One district's offers by category, languages (in their own names), target groups,
 white spots, residents (with the population method) and rank by offers per 1,000
 residents, for the current filters. Print CSS (assets/coverage.css) hides the header,
-navigation and buttons so that the browser's print to PDF gives a clean page.
+navigation and buttons so that the browser's print to PDF gives a clean page. Registered by
+the thin page module ``dashboard/pages/profile.py``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import dash
 from dash import html
 
-from dashboard.components import coverage_parts as parts
-from dashboard.components.coverage_view import district_profile
 from dashboard.components.notices import notices_block
-from dashboard.coverage_api import current_context
-from dashboard.data import current_dataset
+from dashboard.coverage import view as parts
+from dashboard.coverage._snapshot_compat import current_snapshot
+from dashboard.coverage.compute import district_profile
+from dashboard.coverage.context import coverage_context
 from dashboard.filters import FilterState, filter_mask, parse_query, to_query
 from dashboard.i18n import translator
 from dashboard.layout import frame
 
-dash.register_page(__name__, path="/profile", title="Stadtteilprofil – Stadtkarte Integration", name="Profil")
+PATH = "/profile"
+TITLE = "Stadtteilprofil – Stadtkarte Integration"
+NAME = "Profil"
 
 
 def layout(**query: Any) -> html.Div:
-    """The profile of ``?district=`` (the first district when missing or unknown)."""
-    dataset = current_dataset()
+    """The profile of ``?district=`` (a list of districts to choose from when missing or unknown)."""
+    snapshot = current_snapshot()
+    dataset = snapshot.dataset
     wanted = str(query.pop("district", "") or "")
     state, notices = parse_query(query, dataset)
     _ = translator(state.lang)
-    ctx = current_context()
+    ctx = coverage_context(snapshot)
     known = wanted if wanted in dataset.district_ids else None
     if known is None:
         known = next((d for d, n in dataset.district_names.items() if n == wanted), None)
     main: list[Any]
-    if known is None:
+    if known is None or ctx is None:
         main = [
             html.P(
                 _("Unbekannter Stadtteil „{value}“. Wählen Sie einen Stadtteil:", value=wanted)
@@ -75,7 +78,7 @@ def layout(**query: Any) -> html.Div:
                 className="page-nav no-print",
             ),
         ]
-    return frame(dataset, state, _, main, notices_block(dataset, notices, _), path="/profile")
+    return frame(dataset, state, _, main, notices_block(dataset, notices, _), path=PATH)
 
 
 def _join(state: FilterState) -> str:
