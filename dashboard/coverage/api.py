@@ -2,7 +2,8 @@
 
 ``/api/coverage.csv?category=counselling&district=ossweil`` returns one row per district
 (and the city, ``_city``) x metric: ``;``-separated UTF-8 with BOM (Excel), with the
-population method in its own column. Reads the current snapshot on every request.
+population method in its own column; every cell passes :func:`geodata.csvsafe.spreadsheet_safe`
+(a district named ``=HYPERLINK(..)`` stays text). Reads the current snapshot on every request.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dashboard.coverage._snapshot_compat import current_snapshot
 from dashboard.coverage.compute import CSV_HEADER, CoverageContext, csv_rows
 from dashboard.coverage.context import coverage_context
 from dashboard.filters import filter_mask, parse_query
+from geodata.csvsafe import spreadsheet_safe
 
 #: Answer when the current snapshot has no districts.
 NO_DISTRICTS = "Keine Stadtteile im Datenbestand: die Abdeckung braucht districts.geojson.\n"
@@ -28,7 +30,8 @@ def csv_text(ctx: CoverageContext, query: Mapping[str, Sequence[str]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
-    writer.writerows(csv_rows(ctx, filter_mask(ctx.dataset, state)))
+    for row in csv_rows(ctx, filter_mask(ctx.dataset, state)):
+        writer.writerow([spreadsheet_safe(str(cell)) for cell in row])
     return "\ufeff" + out.getvalue()
 
 

@@ -4,6 +4,7 @@ and the coverage context per snapshot (built once per snapshot, never captured a
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import shutil
@@ -16,9 +17,11 @@ from plotly.utils import PlotlyJSONEncoder
 from pyproj import Transformer
 
 from analysis import METHOD_AREA, METHOD_GRID
+from dashboard.app import create_app
 from dashboard.coverage._snapshot_compat import Snapshot
+from dashboard.coverage.api import csv_text
 from dashboard.coverage.callbacks import PAGE_OUTPUTS, focus_from_click, notes_document, update_page
-from dashboard.coverage.compute import PageParams
+from dashboard.coverage.compute import CoverageContext, PageParams
 from dashboard.coverage.context import CONTEXT_KEY, WARM_THREAD, CoverageUnavailable, coverage_context
 from dashboard.data import load_dataset
 from dashboard.filters import FilterState
@@ -141,3 +144,28 @@ def test_a_snapshot_without_districts_has_no_context(coverage_data_dir, tmp_path
 def test_registration_keeps_no_coverage_data(app):
     """Nothing coverage-related is stored at registration: the context lives in the snapshot only."""
     assert not [key for key in app.server.config if "COVERAGE" in key]
+
+
+def test_csv_cells_cannot_run_as_formulas(ctx):
+    """A district name a spreadsheet would run as a formula is written as text; numbers stay numbers."""
+    table = ctx.model.table.copy()
+    table.loc[0, "district_name"] = '=HYPERLINK("http://evil","x")'
+    evil = CoverageContext(ctx.dataset, ctx.cells, dataclasses.replace(ctx.model, table=table), ctx.offers)
+    rows = list(csv.reader(io.StringIO(csv_text(evil, {})[1:]), delimiter=";"))
+    names = {r[1] for r in rows[1:]}
+    assert '\'=HYPERLINK("http://evil","x")' in names and '=HYPERLINK("http://evil","x")' not in names
+    assert all(not r[3] or float(r[3]) >= 0 for r in rows[1:])
+
+
+def test_without_districts_the_csv_says_why_and_the_page_offers_the_way_back(coverage_data_dir, tmp_path):
+    folder = tmp_path / "nodistricts"
+    shutil.copytree(coverage_data_dir, folder)
+    (folder / DISTRICTS_FILE).unlink()
+    app = create_app(folder)
+    response = app.server.test_client().get("/api/coverage.csv")
+    assert response.status_code == 404 and "districts.geojson" in response.get_data(as_text=True)
+    pages = {p["path"]: p for p in dash.page_registry.values()}
+    with app.server.test_request_context("/coverage"):
+        text = as_text(pages["/coverage"]["layout"]())
+    assert '["Stadtteile", ": 0"]' in text
+    assert "Zur Karte der Angebote" in text
