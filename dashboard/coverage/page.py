@@ -17,7 +17,7 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.components.filter_panel import filter_panel, filter_toggle_button
 from dashboard.components.notices import notices_block
-from dashboard.coverage import view as parts
+from dashboard.coverage import view
 from dashboard.coverage._snapshot_compat import current_snapshot
 from dashboard.coverage.compute import page_data, page_params
 from dashboard.coverage.context import coverage_context
@@ -42,22 +42,22 @@ def layout(**query: Any) -> html.Div:
     params = page_params(query, ctx.district_ids)
     data = page_data(ctx, state, params)
     workshop = params.mode == "workshop"
-    figs = parts.page_figures(ctx, data, state, params)
-    heat_fig, heat_table = parts.heat_part(ctx, state, data.mask, workshop=workshop)
-    curve_fig, curve_table = parts.curve_part(ctx, state, data.mask, workshop=workshop)
+    figs = view.page_figures(ctx, data, state, params)
+    heat_fig, heat_table = view.heat_part(ctx, state, data.mask, workshop=workshop)
+    curve_fig, curve_table = view.curve_part(ctx, state, data.mask, workshop=workshop)
     name = data.filename
-    metric_table = parts.metric_table_html(data.table, params.metric, data.focus, ctx.method, _)
+    metric_table = view.metric_table_html(data.table, params.metric, data.focus, ctx.method, _)
     analysis = html.Div(
         [
             html.H2(_("Abdeckung nach Stadtteil: wo fehlen Angebote?")),
             html.P(
-                parts.summary(data, params, ctx.method, _),
+                view.summary(data, params, ctx.method, _),
                 id=ids.COV_SUMMARY,
                 className="cov-summary",
                 role="status",
                 **{"aria-live": "polite"},
             ),
-            parts.metric_picker(params.metric, _),
+            view.metric_picker(params.metric, _),
             html.P(
                 [
                     _("Export der aktuellen Auswertung:"),
@@ -70,7 +70,7 @@ def layout(**query: Any) -> html.Div:
             ),
             html.Div(
                 [
-                    parts.figure_block(
+                    view.figure_block(
                         _("Karte der Stadtteile"),
                         ids.COV_CHOROPLETH,
                         figs["choropleth"],
@@ -80,7 +80,7 @@ def layout(**query: Any) -> html.Div:
                         _,
                         table_id=ids.COV_TABLES,
                     ),
-                    parts.figure_block(
+                    view.figure_block(
                         _("Rangfolge gegen den Stadtdurchschnitt"),
                         ids.COV_BARS,
                         figs["bars"],
@@ -99,7 +99,7 @@ def layout(**query: Any) -> html.Div:
                         _("Mit den Pfeiltasten oder Bild auf/ab durch die Stadtteile blättern."),
                         className="workshop-only",
                     ),
-                    html.Div(parts.focus_children(data, ctx, state.lang, _), id=ids.COV_FOCUS_BODY),
+                    html.Div(view.focus_children(data, ctx, state.lang, _), id=ids.COV_FOCUS_BODY),
                 ],
                 id=ids.COV_FOCUS_PANEL,
                 className="cov-focus",
@@ -107,12 +107,12 @@ def layout(**query: Any) -> html.Div:
                 **{"aria-labelledby": "cov-focus-heading", "data-district": data.focus or ""},
             ),
             html.Section(
-                parts.compare_children(data, ctx, state.lang, _),
+                view.compare_children(data, ctx, state.lang, _),
                 id=ids.COV_COMPARE,
                 className="cov-compare",
                 **{"aria-label": _("Vergleich")},
             ),
-            parts.figure_block(
+            view.figure_block(
                 _("Weiße Flecken: Stadtteile und Kategorien"),
                 ids.COV_HEATMAP,
                 heat_fig,
@@ -122,7 +122,7 @@ def layout(**query: Any) -> html.Div:
                 _,
                 table_id=ids.COV_HEAT_TABLE,
             ),
-            parts.figure_block(
+            view.figure_block(
                 _("Erreichbarkeit: Anteil der Einwohner nach Entfernung"),
                 ids.COV_CURVE,
                 curve_fig,

@@ -14,7 +14,7 @@ from typing import Any
 from dash import html
 
 from dashboard.components.notices import notices_block
-from dashboard.coverage import view as parts
+from dashboard.coverage import view
 from dashboard.coverage._snapshot_compat import current_snapshot
 from dashboard.coverage.compute import district_profile
 from dashboard.coverage.context import coverage_context
@@ -60,12 +60,12 @@ def layout(**query: Any) -> html.Div:
             html.Article(
                 [
                     html.P(_("Stadtteilprofil"), className="eyebrow"),
-                    *parts.profile_block(profile, ctx, state.lang, _, level=2),
+                    *view.profile_block(profile, ctx, state.lang, _, level=2),
                     html.P(
                         [_("Filter:"), " ", html.Code(filters[1:] if filters else _("keine"))],
                         className="profile-filter",
                     ),
-                    parts.method_note(profile.method, _),
+                    view.method_note(profile.method, _),
                 ],
                 className="profile",
             ),
