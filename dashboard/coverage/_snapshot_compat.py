@@ -1,66 +1,17 @@
-"""Stand-in for :mod:`dashboard.snapshot` until that module is merged (same interface).
+"""Where the coverage room gets :class:`Snapshot` and :func:`current_snapshot` from.
 
-Only :class:`Snapshot` and :func:`current_snapshot` as specified for the snapshot
-module; the coverage room imports them from here, so that replacing this file's body
-with ``from dashboard.snapshot import Snapshot, current_snapshot`` is the whole merge.
-The stand-in serves the dataset that :func:`dashboard.app.create_app` loaded (one
-snapshot per app); it does not watch the data folder.
+:mod:`dashboard.snapshot` (written in parallel on another branch) when present, else the
+interface-identical stand-in :mod:`dashboard.coverage._snapshot_standin`. Once
+``dashboard.snapshot`` is merged, import it directly and delete both modules.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, TypeVar
+try:
+    from dashboard.snapshot import Snapshot, current_snapshot
+except ModuleNotFoundError as exc:  # dashboard.snapshot not merged yet
+    if exc.name != "dashboard.snapshot":  # it exists but something it needs is missing: say so
+        raise
+    from dashboard.coverage._snapshot_standin import Snapshot, current_snapshot  # type: ignore[assignment]
 
-from flask import current_app
-
-from dashboard.data import DATASET_KEY, Dataset
-
-T = TypeVar("T")
-
-#: Flask config key of the stand-in snapshot (one per app).
-_SNAPSHOT_KEY = "STADTKARTE_SNAPSHOT_STANDIN"
-#: Flask config key of the data folder, when the app records it.
-DATA_DIR_KEY = "STADTKARTE_DATA_DIR"
-
-
-@dataclass(frozen=True, eq=False)
-class Snapshot:
-    """One published version of the data: its folder and its dataset (read-only)."""
-
-    version: str
-    path: Path
-    dataset: Dataset
-    _values: dict[Hashable, Any] = field(default_factory=dict, repr=False)
-    _locks: dict[Hashable, threading.Lock] = field(default_factory=dict, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def derived(self, key: Hashable, factory: Callable[[], T]) -> T:
-        """``factory()`` computed once per snapshot and key (thread-safe; other keys never wait)."""
-        with self._lock:
-            if key in self._values:
-                return self._values[key]  # type: ignore[no-any-return]
-            key_lock = self._locks.setdefault(key, threading.Lock())
-        with key_lock:
-            with self._lock:
-                if key in self._values:
-                    return self._values[key]  # type: ignore[no-any-return]
-            value = factory()
-            with self._lock:
-                self._values[key] = value
-            return value
-
-
-def current_snapshot() -> Snapshot:
-    """The snapshot of the app serving the current request."""
-    config = current_app.config
-    snapshot = config.get(_SNAPSHOT_KEY)
-    dataset = config[DATASET_KEY]
-    if snapshot is None or snapshot.dataset is not dataset:
-        path = Path(config.get(DATA_DIR_KEY) or ".")
-        snapshot = Snapshot(version=f"standin-{id(dataset):x}", path=path, dataset=dataset)
-        config[_SNAPSHOT_KEY] = snapshot
-    return snapshot
+__all__ = ["Snapshot", "current_snapshot"]
