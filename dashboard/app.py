@@ -16,7 +16,7 @@ from flask import has_request_context, request
 
 from dashboard.api import register_api
 from dashboard.config import Settings
-from dashboard.coverage_api import register_coverage
+from dashboard.coverage import register_coverage
 from dashboard.filters import DEFAULT_LANG, UI_LANGUAGES
 from dashboard.i18n import text_direction
 from dashboard.map.callbacks import register_callbacks, register_map_callbacks
@@ -73,10 +73,10 @@ def create_app(data_dir: Path | str, settings: Settings | None = None) -> dash.D
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
-    snapshot = init_snapshots(app.server, data_dir)
+    init_snapshots(app.server, data_dir)
     app.server.config["DEBUG"] = settings.debug
     register_callbacks(app)
     register_map_callbacks(app)
     register_api(app.server)
-    register_coverage(app, snapshot.dataset, data_dir)
+    register_coverage(app)
     return app

@@ -209,14 +209,3 @@ def load_dataset(data_dir: str | Path) -> Dataset:
     dataset = build_dataset(features, districts, city, taxonomy)
     logger.info("loaded %d offers and %d districts from %s", len(features), len(districts), data_dir)
     return dataset
-
-
-def current_dataset() -> Dataset:
-    """The dataset of :func:`dashboard.snapshot.current_snapshot` (transitional, see below).
-
-    Kept only for the coverage pages until they read ``current_snapshot()`` themselves; then
-    this function goes. The import is local because ``dashboard.snapshot`` builds on this module.
-    """
-    from dashboard.snapshot import current_snapshot
-
-    return current_snapshot().dataset

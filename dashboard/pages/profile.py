@@ -1,83 +1,9 @@
-"""The printable district profile ("/profile?district=<id>").
-
-One district's offers by category, languages (in their own names), target groups,
-white spots, residents (with the population method) and rank by offers per 1,000
-residents, for the current filters. Print CSS (assets/coverage.css) hides the header,
-navigation and buttons so that the browser's print to PDF gives a clean page.
-"""
+"""Registers ``/profile``; the page lives in :mod:`dashboard.coverage.profile` (the coverage room)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import dash
-from dash import html
 
-from dashboard.components import coverage_parts as parts
-from dashboard.components.coverage_view import district_profile
-from dashboard.components.notices import notices_block
-from dashboard.coverage_api import current_context
-from dashboard.data import current_dataset
-from dashboard.filters import FilterState, filter_mask, parse_query, to_query
-from dashboard.i18n import translator
-from dashboard.layout import frame
+from dashboard.coverage import profile
 
-dash.register_page(__name__, path="/profile", title="Stadtteilprofil – Stadtkarte Integration", name="Profil")
-
-
-def layout(**query: Any) -> html.Div:
-    """The profile of ``?district=`` (the first district when missing or unknown)."""
-    dataset = current_dataset()
-    wanted = str(query.pop("district", "") or "")
-    state, notices = parse_query(query, dataset)
-    _ = translator(state.lang)
-    ctx = current_context()
-    known = wanted if wanted in dataset.district_ids else None
-    if known is None:
-        known = next((d for d, n in dataset.district_names.items() if n == wanted), None)
-    main: list[Any]
-    if known is None:
-        main = [
-            html.P(
-                _("Unbekannter Stadtteil „{value}“. Wählen Sie einen Stadtteil:", value=wanted)
-                if wanted
-                else _("Wählen Sie einen Stadtteil:")
-            ),
-            html.Ul(
-                [
-                    html.Li(html.A(dataset.district_names[d], href=f"/profile{_join(state)}district={d}"))
-                    for d in sorted(dataset.district_ids, key=dataset.district_names.get)
-                ]
-            ),
-        ]
-    else:
-        profile = district_profile(ctx, filter_mask(dataset, state), known)
-        filters = to_query(FilterState(**{**state.__dict__, "lang": "de"}))
-        main = [
-            html.Article(
-                [
-                    html.P(_("Stadtteilprofil"), className="eyebrow"),
-                    *parts.profile_block(profile, ctx, state.lang, _, level=2),
-                    html.P(
-                        [_("Filter:"), " ", html.Code(filters[1:] if filters else _("keine"))],
-                        className="profile-filter",
-                    ),
-                    parts.method_note(profile.method, _),
-                ],
-                className="profile",
-            ),
-            html.P(
-                [
-                    html.A(_("Zur Abdeckung"), href=f"/coverage{_join(state)}district_focus={known}"),
-                    " · ",
-                    html.Button(_("Drucken"), type="button", className="reset", **{"data-action": "print"}),
-                ],
-                className="page-nav no-print",
-            ),
-        ]
-    return frame(dataset, state, _, main, notices_block(dataset, notices, _), path="/profile")
-
-
-def _join(state: FilterState) -> str:
-    query = to_query(state)
-    return f"{query}&" if query else "?"
+dash.register_page(__name__, path=profile.PATH, title=profile.TITLE, name=profile.NAME, layout=profile.layout)

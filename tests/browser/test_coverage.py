@@ -1,6 +1,6 @@
 """Coverage page, district profile and workshop mode in a real (offline) Chromium.
 
-Dataset: ``tests.dashboard.test_coverage_page.write_coverage_dataset`` (Mitte 3,000 and
+Dataset: ``tests/dashboard/coverage/data`` (Mitte 3,000 and
 Oßweil 1,000 residents; Mitte 3 offers, Oßweil 2), so the ranking by offers per 1,000
 residents is Oßweil (2.0) then Mitte (1.0).
 """
@@ -16,12 +16,16 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import axe, create_dashboard, describe_violations, serve_app, wait_for_dash
-from tests.dashboard.test_coverage_page import write_coverage_dataset
+
+#: The coverage room's test dataset (a build output folder).
+COVERAGE_DATA = Path(__file__).resolve().parents[1] / "dashboard" / "coverage" / "data"
 
 
 @pytest.fixture(scope="module")
 def cov_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with serve_app(create_dashboard(write_coverage_dataset(tmp_path_factory.mktemp("cov-browser")))) as url:
+    data_dir = tmp_path_factory.mktemp("cov-browser") / "data"
+    shutil.copytree(COVERAGE_DATA, data_dir)
+    with serve_app(create_dashboard(data_dir)) as url:
         yield url
 
 

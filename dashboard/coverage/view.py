@@ -1,4 +1,4 @@
-"""HTML building blocks of the coverage page, the district profile and the workshop view.
+"""Markup of the coverage page, the district profile and the workshop view (from computed data).
 
 Every chart is paired with an accessible table holding the same numbers (``caption``,
 ``th scope``), and the population method is stated next to every figure. District
@@ -9,51 +9,29 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import coverage_figures as cf
+from analysis import CITY
 from dashboard import ids
-from dashboard import metrics as m
-from dashboard.components.coverage_view import (
+from dashboard.components.filter_panel import chip
+from dashboard.coverage import figures as cf
+from dashboard.coverage.compute import (
     METRICS,
     CoverageContext,
     DistrictProfile,
+    PageData,
+    PageParams,
+    category_counts,
     method_label,
     metric_label,
     ranked,
 )
-from dashboard.components.filter_panel import chip
-from dashboard.filters import FilterState, to_query
-from dashboard.i18n import Translator
+from dashboard.filters import FilterState
+from dashboard.i18n import Translator, translator
 from geodata.languages import native_name
-
-
-def page_query(
-    state: FilterState,
-    metric: str,
-    focus: str | None = None,
-    mode: str = "",
-    compare: Sequence[str] = (),
-) -> str:
-    """URL query of the coverage page: the shared filters plus ``metric``, ``district_focus``, mode, compare."""
-    base = to_query(state)
-    extra: list[tuple[str, str]] = []
-    if metric != "per_1000":
-        extra.append(("metric", metric))
-    if focus:
-        extra.append(("district_focus", focus))
-    if mode == "workshop":
-        extra.append(("mode", "workshop"))
-    if compare:
-        extra.append(("compare", ",".join(compare)))
-    if not extra:
-        return base
-    tail = urlencode(extra, safe=",")
-    return f"{base}&{tail}" if base else f"?{tail}"
 
 
 def method_note(method: str, _: Translator) -> html.P:
@@ -96,7 +74,7 @@ def metric_table_html(table: pd.DataFrame, metric: str, focus: str | None, metho
     """The ranked districts with value, offers and residents: the table of the choropleth and the bars."""
     label = metric_label(metric, _)
     rows = ranked(table)
-    city = table.loc[table["district_id"] == m.CITY]
+    city = table.loc[table["district_id"] == CITY]
     body = [
         html.Tr(
             [
@@ -288,3 +266,80 @@ def profile_block(
         sub(_("Zielgruppen")),
         count_list(profile.target_groups, lambda t: tax.target_groups.label(t, lang), _("keine Angaben")),
     ]
+
+
+# ---------------------------------------------------------------- one page state
+
+
+def summary(data: PageData, params: PageParams, method: str, _: Translator) -> list[Any]:
+    """The sentence naming the shown metric, the population method and the offers in the selection."""
+    return [
+        _("Gezeigt:"),
+        " ",
+        html.Strong(metric_label(params.metric, _)),
+        " · ",
+        _("Einwohner:"),
+        " ",
+        html.Strong(method_label(method, _)),
+        " · ",
+        _("{n} Angebote in der Auswahl", n=int(data.mask.sum())),
+    ]
+
+
+def focus_children(data: PageData, ctx: CoverageContext, lang: str, _: Translator) -> list[Any]:
+    """The focused district's figures, or the sentence asking to choose one."""
+    if data.focus_profile is None:
+        return [html.P(_("Kein Stadtteil ausgewählt. Wählen Sie einen Stadtteil in Karte, Diagramm oder Tabelle."))]
+    return [html.Div(profile_block(data.focus_profile, ctx, lang, _, level=3))]
+
+
+def compare_children(data: PageData, ctx: CoverageContext, lang: str, _: Translator) -> list[Any]:
+    """Two districts side by side (``compare=a,b``); nothing otherwise."""
+    if len(data.compare_profiles) != 2:
+        return []
+    return [
+        html.H2(_("Vergleich")),
+        html.Div(
+            [html.Div(profile_block(p, ctx, lang, _, level=3), className="compare-col") for p in data.compare_profiles],
+            className="compare-grid",
+        ),
+    ]
+
+
+def page_figures(
+    ctx: CoverageContext, data: PageData, state: FilterState, params: PageParams, with_map: bool = True
+) -> dict[str, Any]:
+    """The choropleth (only ``with_map``) and the ranked bars of one page state, workshop-sized in workshop mode."""
+    _ = translator(state.lang)
+    label = metric_label(params.metric, _)
+    choropleth = (
+        cf.choropleth(
+            ctx.dataset.districts, data.table, "value", label, ctx.dataset.city.get("outline"), focus=data.focus
+        )
+        if with_map
+        else None
+    )
+    bars: Any = cf.ranked_bars(data.table, "value", label, _("Stadtdurchschnitt"), focus=data.focus)
+    if params.mode == "workshop":  # readable from the back of the room
+        bars = cf.for_workshop(bars)
+        if choropleth is not None:
+            choropleth.update_layout(font={"size": cf.WORKSHOP_FONT_SIZE}, height=560)
+    return {"choropleth": choropleth, "bars": bars}
+
+
+def heat_part(ctx: CoverageContext, state: FilterState, mask: np.ndarray, workshop: bool = False) -> tuple[Any, Any]:
+    """The district x category heatmap (white spots marked "–") and its table."""
+    _ = translator(state.lang)
+    counts = category_counts(ctx, mask)
+    figure = cf.heatmap(
+        counts, lambda c: ctx.dataset.taxonomy.categories.label(c, state.lang), _("– = kein Angebot (weißer Fleck)")
+    )
+    return (cf.for_workshop(figure) if workshop else figure), heat_table_html(counts, ctx, state.lang, _)
+
+
+def curve_part(ctx: CoverageContext, state: FilterState, mask: np.ndarray, workshop: bool = False) -> tuple[Any, Any]:
+    """The distance-coverage curve and its table."""
+    _ = translator(state.lang)
+    curve = ctx.model.curve(mask)
+    figure = cf.distance_curve_figure(curve, _("Entfernung (Luftlinie, m)"), _("Anteil Einwohner (%)"), (500.0, 1000.0))
+    return (cf.for_workshop(figure) if workshop else figure), curve_table_html(curve, ctx.method, _)

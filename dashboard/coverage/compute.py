@@ -1,11 +1,13 @@
-"""The coverage analysis as the pages show it: pure adapters from a filter state to tables.
+"""The coverage analysis as the pages show it: pure adapters from a filter state to data.
 
-:class:`CoverageContext` holds what is loaded once (dataset, population cells,
-:class:`~dashboard.metrics.CoverageModel`); :func:`metric_table` computes ONE metric per
-district for a filter mask (the page computes only the metric being shown);
-:func:`csv_rows` gives every metric for the ``/api/coverage.csv`` export;
-:func:`district_profile` gathers one district's figures for the profile page and the
-workshop comparison. Everything here is pure apart from :func:`build_context`.
+:class:`CoverageContext` holds what one snapshot's coverage needs and what does not depend
+on the filter (the snapshot's dataset, population cells, :class:`analysis.CoverageModel`);
+:func:`build_context` adapts a :class:`~dashboard.data.Dataset` to the frames the
+:mod:`analysis` package takes. :func:`metric_table` computes ONE metric per district for a
+filter mask (the page computes only the metric shown); :func:`csv_rows` gives every metric
+for ``/api/coverage.csv``; :func:`district_profile` gathers one district's figures;
+:func:`page_data` everything one page state shows, as data. No markup here (see
+:mod:`dashboard.coverage.view`) and no I/O apart from :func:`build_context` reading the grid.
 """
 
 from __future__ import annotations
@@ -15,22 +17,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
 
-from dashboard import metrics as m
+import analysis as m
+from analysis import METHOD_AREA, METHOD_GRID, METHOD_NONE, PopulationCells
 from dashboard.data import Dataset
+from dashboard.filters import FilterState, filter_mask, to_query
 from dashboard.i18n import Translator
-from dashboard.population import (
-    METHOD_AREA,
-    METHOD_GRID,
-    METHOD_NONE,
-    PopulationCells,
-    PopulationGridError,
-    districts_frame,
-    population_cells,
-)
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +47,8 @@ METHOD_LABELS: Mapping[str, str] = {
     METHOD_AREA: "Einwohner verteilt auf Stadtteilfläche (Näherung)",
     METHOD_NONE: "keine Einwohnerzahl",
 }
+#: Offer columns the analysis takes from the dataset.
+OFFER_COLUMNS: tuple[str, ...] = ("id", "district_id", "category", "languages", "target_groups", "lon", "lat")
 
 
 class CoverageSetupError(ValueError):
@@ -59,7 +57,7 @@ class CoverageSetupError(ValueError):
 
 @dataclass(frozen=True, eq=False)
 class CoverageContext:
-    """Everything the coverage pages need that does not depend on the filter (built once)."""
+    """Everything the coverage pages need that does not depend on the filter (one per snapshot)."""
 
     dataset: Dataset
     cells: PopulationCells
@@ -76,6 +74,34 @@ class CoverageContext:
         return tuple(self.model.table["district_id"])
 
 
+@dataclass(frozen=True)
+class PageParams:
+    """Coverage page parameters beyond the shared filters (from the URL or the page's stores)."""
+
+    metric: str = DEFAULT_METRIC
+    focus: str | None = None
+    mode: str = ""
+    compare: tuple[str, ...] = ()
+
+
+def page_params(query: Mapping[str, Any], district_ids: Sequence[str]) -> PageParams:
+    """``metric``, ``district_focus``, ``mode`` and ``compare`` from a query; bad values dropped."""
+
+    def first(key: str) -> str:
+        raw = query.get(key) or ""
+        return str(raw[0] if isinstance(raw, list | tuple) and raw else raw).strip()
+
+    metric = first("metric")
+    focus = first("district_focus") or None
+    compare = tuple(d for d in first("compare").split(",") if d in district_ids)[:2]
+    return PageParams(
+        metric=metric if metric in METRIC_IDS else DEFAULT_METRIC,
+        focus=focus if focus in district_ids else None,
+        mode="workshop" if first("mode") == "workshop" else "",
+        compare=compare if len(compare) == 2 else (),
+    )
+
+
 def metric_label(metric: str, _: Translator) -> str:
     """Translated label of ``metric``."""
     return _(dict((k, label) for k, label, _u in METRICS)[metric])
@@ -86,34 +112,35 @@ def method_label(method: str, _: Translator) -> str:
     return " + ".join(_(METHOD_LABELS.get(part, part)) for part in method.split("+"))
 
 
-def grid_path(city: Mapping[str, Any], data_dir: Path | None) -> Path | None:
-    """The population grid named in ``city.json`` (relative paths are relative to ``data_dir``)."""
+def grid_path(city: Mapping[str, Any], folder: Path | None) -> Path | None:
+    """The population grid named in ``city.json`` (a relative path is relative to the snapshot ``folder``)."""
     raw = city.get("population_grid")
     if not raw:
         return None
     path = Path(str(raw))
-    if not path.is_absolute() and data_dir is not None and (Path(data_dir) / path).exists():
-        path = Path(data_dir) / path
+    if not path.is_absolute() and folder is not None and (Path(folder) / path).exists():
+        path = Path(folder) / path
     return path
 
 
-def build_context(dataset: Dataset, data_dir: Path | None = None) -> CoverageContext:
-    """Population cells and the precomputed model for ``dataset`` (once, at app start).
+def build_context(dataset: Dataset, folder: Path | None = None) -> CoverageContext:
+    """Population cells and the precomputed model for ``dataset`` (once per snapshot).
 
-    A configured but unusable population grid is logged and the district populations are
-    spread over their areas instead (the method shown on the page says which was used).
+    Adapts the dataset to the frames :mod:`analysis` takes. A configured but unusable
+    population grid is logged and the district populations are spread over their areas
+    instead (the method shown on the page says which was used).
+
+    Raises
+    ------
+    CoverageSetupError
+        When the dataset has no districts.
     """
-    districts = districts_frame(list(dataset.districts))
-    offers = dataset.offers[["id", "district_id", "category", "languages", "target_groups", "lon", "lat"]]
-    path = grid_path(dataset.city, data_dir)
-    try:
-        cells = population_cells(districts, path)
-    except PopulationGridError as exc:
-        logger.warning("population grid not used (%s); spreading district populations instead", exc)
-        cells = population_cells(districts, None)
-    model = m.build_coverage_model(offers, districts, cells) if len(districts) else None
-    if model is None:
+    districts = m.districts_frame(list(dataset.districts))
+    if not len(districts):
         raise CoverageSetupError("the dataset has no districts: add districts.geojson to show coverage per district")
+    offers = dataset.offers[list(OFFER_COLUMNS)]
+    cells = m.cells_or_spread(districts, grid_path(dataset.city, folder))
+    model = m.build_coverage_model(offers, districts, cells)
     logger.info("coverage: %d population cells (%s)", len(cells), cells.method)
     return CoverageContext(dataset, cells, model, offers)
 
@@ -299,3 +326,79 @@ def notes_markdown(
             f"| | {_('Stadtdurchschnitt')} | {_number(city['value'].iloc[0], 1) or '-'} | {int(city['offers'].iloc[0])} |"
         )
     return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- one page state
+
+
+def page_query(
+    state: FilterState,
+    metric: str,
+    focus: str | None = None,
+    mode: str = "",
+    compare: Sequence[str] = (),
+) -> str:
+    """URL query of the coverage page: the shared filters plus ``metric``, ``district_focus``, mode, compare."""
+    base = to_query(state)
+    extra: list[tuple[str, str]] = []
+    if metric != DEFAULT_METRIC:
+        extra.append(("metric", metric))
+    if focus:
+        extra.append(("district_focus", focus))
+    if mode == "workshop":
+        extra.append(("mode", "workshop"))
+    if compare:
+        extra.append(("compare", ",".join(compare)))
+    if not extra:
+        return base
+    tail = urlencode(extra, safe=",")
+    return f"{base}&{tail}" if base else f"?{tail}"
+
+
+def profile_href(state: FilterState, district_id: str | None) -> str:
+    """Link to the printable profile of ``district_id`` with the current filters."""
+    query = to_query(state)
+    return f"/profile{query}{'&' if query else '?'}district={district_id or ''}"
+
+
+def export_name(metric: str) -> str:
+    """File name stem of the PNG/CSV exports of ``metric`` (from its German label)."""
+    label = dict((k, label) for k, label, _u in METRICS)[metric]
+    return "stadtkarte-" + label.split(" (")[0].lower().replace(" ", "-").replace(".", "")
+
+
+@dataclass(frozen=True, eq=False)
+class PageData:
+    """What one coverage page state shows, as data (the markup is built from it)."""
+
+    mask: np.ndarray
+    table: pd.DataFrame
+    order: list[str]
+    focus: str | None
+    focus_profile: DistrictProfile | None
+    compare_profiles: tuple[DistrictProfile, ...]
+    query: str
+    csv_href: str
+    profile_href: str
+    filename: str
+
+
+def page_data(ctx: CoverageContext, state: FilterState, params: PageParams) -> PageData:
+    """The shown metric per district, ranking, focus, comparison and links for one page state."""
+    mask = filter_mask(ctx.dataset, state)
+    table = metric_table(ctx, mask, params.metric)
+    order = focus_order(table)
+    focus = params.focus if params.focus in order else None
+    compare = params.compare if len(params.compare) == 2 else ()
+    return PageData(
+        mask=mask,
+        table=table,
+        order=order,
+        focus=focus,
+        focus_profile=district_profile(ctx, mask, focus) if focus else None,
+        compare_profiles=tuple(district_profile(ctx, mask, d) for d in compare),
+        query=page_query(state, params.metric, focus, params.mode, params.compare),
+        csv_href="/api/coverage.csv" + page_query(state, DEFAULT_METRIC),
+        profile_href=profile_href(state, focus),
+        filename=export_name(params.metric),
+    )

@@ -8,8 +8,8 @@ import pytest
 from pyproj import Transformer
 from shapely.geometry import box
 
-from dashboard import metrics as m
-from dashboard.population import (
+import analysis as m
+from analysis.population import (
     METHOD_GRID,
     PopulationGridError,
     assign_cells,

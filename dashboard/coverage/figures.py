@@ -1,4 +1,4 @@
-"""Figures of the coverage page, built from the tidy tables of :mod:`dashboard.metrics` (pure).
+"""Figures of the coverage page, built from the tidy tables of :mod:`analysis` (pure).
 
 No figure relies on colour alone: bars and heatmap cells carry their value as text, white
 spots are marked with "–", the city average is a labelled line, and every figure has the
@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from analysis import CITY
 from dashboard.mapstyle import bounds_of, fit_view, offline_style
-from dashboard.metrics import CITY
 
 #: Marker of a white spot (no offer) in the heatmap and its table.
 WHITE_SPOT = "–"

@@ -12,7 +12,7 @@ Two sources, in order of preference:
 
 Either way the result is a :class:`PopulationCells` with every cell assigned to a
 district once (:func:`assign_cells`), and a ``method`` that the dashboard shows next
-to every figure derived from it. Cells are computed once at start, never per filter.
+to every figure derived from it. Cells are computed once per dataset, never per filter.
 """
 
 from __future__ import annotations
@@ -312,3 +312,19 @@ def population_cells(
     if grid_path:
         return cells_from_grid(read_population_grid(grid_path), districts)
     return spread_district_population(districts, cell_size_m)
+
+
+def cells_or_spread(
+    districts: gpd.GeoDataFrame, grid_path: str | Path | None = None, cell_size_m: float = 100.0
+) -> PopulationCells:
+    """:func:`population_cells`, falling back to the spread method when the grid is unusable.
+
+    A configured but unusable grid (missing file, wrong columns) is logged with its reason and
+    the district populations are spread over their areas instead; the returned cells'
+    ``method`` says which was used, so the figures never hide it.
+    """
+    try:
+        return population_cells(districts, grid_path, cell_size_m)
+    except PopulationGridError as exc:
+        logger.warning("population grid not used (%s); spreading district populations instead", exc)
+        return population_cells(districts, None, cell_size_m)

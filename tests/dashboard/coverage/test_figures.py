@@ -1,0 +1,93 @@
+"""Coverage figures: white spots marked by text, values on bars, city average labelled, offline map style.
+
+Tables come from :mod:`analysis` on a toy city of three 1 km squares (EPSG:25832): Alpha (1000
+residents; offers o1 counselling, o2 language_course), Beta (2000; o3 counselling), Gamma
+(population unknown; no offer), and o4 outside every district.
+"""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+from shapely.geometry import box
+
+import analysis as m
+from dashboard.coverage import figures as cf
+
+X0, Y0 = 510_000.0, 5_410_000.0
+
+
+@pytest.fixture
+def districts() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"id": ["A", "B", "C"], "name": ["Alpha", "Beta", "Gamma"], "population": [1000, 2000, None]},
+        geometry=[box(X0 + k * 1000, Y0, X0 + (k + 1) * 1000, Y0 + 1000) for k in range(3)],
+        crs="EPSG:25832",
+    )
+
+
+@pytest.fixture
+def offers() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "district_id": ["A", "A", "B", None],
+            "category": ["counselling", "language_course", "counselling", "counselling"],
+            "x": X0 + np.array([300.0, 750.0, 1900.0, -300.0]),
+            "y": Y0 + np.array([250.0, 750.0, 900.0, 250.0]),
+        }
+    )
+
+
+def test_heatmap_marks_white_spots_with_a_symbol(offers, districts):
+    counts = m.offers_by_district(offers, districts, groups=("counselling", "language_course"))
+    fig = cf.heatmap(counts, str.upper, "– = kein Angebot")
+    text = np.asarray(fig["data"][0]["text"])
+    # rows Alpha, Beta, Gamma; columns counselling, language_course
+    assert text.tolist() == [["1", "1"], ["1", cf.WHITE_SPOT], [cf.WHITE_SPOT, cf.WHITE_SPOT]]
+    assert list(fig["data"][0]["x"]) == ["COUNSELLING", "LANGUAGE_COURSE"]
+    go.Figure(fig)  # a valid Plotly figure
+
+
+def test_ranked_bars_show_values_and_city_average(offers, districts):
+    per = m.offers_per_1000(offers, districts)
+    fig = cf.ranked_bars(per, "per_1000", "Angebote je 1.000", "Stadtdurchschnitt")
+    bar = fig["data"][0]
+    assert list(bar["y"]) == ["Gamma", "Beta", "Alpha"]  # NaN first, then ascending 0.5, 2.0
+    assert list(bar["text"]) == ["–", "0.5", "2.0"]
+    assert fig["layout"]["annotations"][0]["text"] == "Stadtdurchschnitt: 1.0"
+    focused = cf.ranked_bars(per, "per_1000", "x", "avg", focus="B")["data"][0]
+    assert list(focused["y"]) == ["Gamma", "▶ Beta", "Alpha"]  # the focus is marked by a symbol too
+    go.Figure(fig)
+
+
+def test_choropleth_uses_the_offline_style(offers, districts):
+    features = json.loads(districts.to_crs("EPSG:4326").to_json())["features"]
+    for f in features:
+        f["properties"]["approximate"] = False
+    per = m.offers_per_1000(offers, m.districts_frame(features))
+    fig = cf.choropleth(features, per, "per_1000", "je 1.000")
+    style = fig.layout.map.style
+    assert isinstance(style, dict) and "glyphs" not in style and "sprite" not in style
+    assert list(fig.data[0].locations) == ["A", "B", "C"]
+
+
+def test_distance_curve_marks_thresholds(offers, districts):
+    cells = m.spread_district_population(districts, cell_size_m=500.0)
+    dist = m.nearest_distances(cells.xy, m.offer_xy(offers))
+    fig = cf.distance_curve_figure(m.distance_curve(cells, dist, 100, 1000), "m", "%", (500.0, 1000.0))
+    assert [a["text"] for a in fig["layout"]["annotations"]] == ["500 m: 67 %", "1000 m: 100 %"]
+    go.Figure(fig)
+    assert cf.graph_config("x")["toImageButtonOptions"]["format"] == "png"
+
+
+def test_for_workshop_enlarges_text_and_keeps_the_figure(offers, districts):
+    fig = cf.ranked_bars(m.offers_per_1000(offers, districts), "per_1000", "x", "avg")
+    big = cf.for_workshop(fig)
+    assert big["layout"]["font"]["size"] == cf.WORKSHOP_FONT_SIZE > cf.FONT["size"]
+    assert fig["layout"]["font"]["size"] == cf.FONT["size"]  # a new dict: the original is unchanged
+    assert big["data"][0]["y"] == fig["data"][0]["y"]
