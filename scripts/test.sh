@@ -9,4 +9,5 @@ python3 -m venv .venv
 npm ci --silent --no-audit --no-fund
 .venv/bin/ruff check .
 .venv/bin/mypy
+.venv/bin/lint-imports
 exec .venv/bin/python -m pytest "$@"
