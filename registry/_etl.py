@@ -1,0 +1,233 @@
+"""The one place where the register calls the ETL.
+
+Import runs :func:`etl.pipeline.build` itself (the same extract, validation,
+geocoding and rejects report as ``stadtkarte build``) into a work folder and reads
+its output back. A single record (a staff form, later the public form) goes
+through the same validation, geocoding and district assignment in
+:func:`check_values`. Publishing writes through :func:`etl.write.write_outputs`.
+
+Until ``etl.record.RecordChecker`` (the ETL's public per-record check) lands,
+:func:`check_values` drives the ETL's stages directly; swapping it is a change to
+this module only.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from geodata.crs import STORAGE_CRS
+from geodata.io import CITY_FILE, DISTRICTS_FILE, OFFERS_FILE, REJECTS_FILE, read_districts, read_offers
+from geodata.schema import PRECISIONS, SOURCES
+from registry.records import Problem
+
+logger = logging.getLogger(__name__)
+
+#: Form fields: the contract fields a person types (as in an offer list), plus ``district``, ``lat``, ``lon``.
+FORM_FIELDS: tuple[str, ...] = (
+    "id",
+    "name",
+    "organization",
+    "category",
+    "subcategories",
+    "languages",
+    "target_groups",
+    "description",
+    "street",
+    "house_number",
+    "postal_code",
+    "city",
+    "district",
+    "phone",
+    "email",
+    "url",
+    "opening_hours",
+    "accessibility",
+    "accessibility_details",
+    "last_verified",
+    "lat",
+    "lon",
+    "demo",
+)
+#: Words of the ETL's German messages -> the form field they concern (for errors shown at the field).
+_FIELD_WORDS: tuple[tuple[str, str], ...] = (
+    ("Kategorie", "category"),
+    ("Name", "name"),
+    ("ID", "id"),
+    ("Koordinate", "lat"),
+    ("Breitengrad", "lat"),
+    ("Lage", "street"),
+    ("Adresse", "street"),
+    ("Postleitzahl", "postal_code"),
+    ("E-Mail", "email"),
+    ("Webseite", "url"),
+    ("Link", "url"),
+)
+
+
+@dataclass(frozen=True)
+class ImportBuild:
+    """What ``build`` made of an offer list: contract features in input order plus the report."""
+
+    features: list[dict[str, Any]]
+    districts: list[dict[str, Any]]
+    city: dict[str, Any]
+    rows_in: int
+    rows_rejected: int
+    rejects_path: Path
+    empty_rows: tuple[int, ...]
+
+
+def build_import(
+    offers: Path, districts: Path | None, config: Path | Any | None, work_dir: Path, *, force: bool = False
+) -> ImportBuild:
+    """Run the ETL's build of ``offers`` into ``work_dir`` and read the result back.
+
+    Raises the ETL's input errors (exit code 2 at the command line) before anything is written.
+    """
+    from etl.pipeline import build
+
+    report = build(offers=offers, districts=districts, config=config, out_dir=work_dir, progress=False, force=force)
+    return ImportBuild(
+        features=read_offers(work_dir / OFFERS_FILE),
+        districts=read_districts(work_dir / DISTRICTS_FILE),
+        city=json.loads((work_dir / CITY_FILE).read_text(encoding="utf-8")),
+        rows_in=report.rows_in,
+        rows_rejected=report.rows_rejected,
+        rejects_path=work_dir / REJECTS_FILE,
+        empty_rows=tuple(report.empty_rows),
+    )
+
+
+def load_config(path: Path | None) -> Any:
+    """The city config (``None``: the bundled demo config)."""
+    from etl.config import load_config as _load
+
+    return _load(path)
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What checking one record needs: config, districts (EPSG:4326), widened city area, taxonomy."""
+
+    config: Any
+    districts: gpd.GeoDataFrame
+    area: Any
+    taxonomy: Any
+    work_dir: Path
+
+
+def make_context(config: Any, district_features: Sequence[Mapping[str, Any]], work_dir: Path) -> CheckContext:
+    """Prepare the per-record check for ``config`` and the register's districts."""
+    from etl.pipeline import city_area, widen
+    from geodata.taxonomy import load_taxonomy
+
+    districts = gpd.GeoDataFrame.from_features(list(district_features), crs=STORAGE_CRS)
+    area = widen(city_area(config, districts)) if len(districts) else None
+    return CheckContext(config, districts, area, load_taxonomy(overrides=config.taxonomy), work_dir)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """Result of :func:`check_values`: the contract feature (None on errors) and every problem."""
+
+    feature: dict[str, Any] | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.feature is not None
+
+
+def _field_of(message: str) -> str | None:
+    return next((name for word, name in _FIELD_WORDS if word in message), None)
+
+
+def _frame(values: Mapping[str, str | None], entry_id: str | None) -> pd.DataFrame:
+    row = {name: " ".join(str(values.get(name) or "").split()) for name in FORM_FIELDS}
+    for name in ("description", "opening_hours", "accessibility_details"):  # multi-line fields keep their lines
+        row[name] = str(values.get(name) or "").strip()
+    if entry_id is not None:
+        row["id"] = entry_id
+    return pd.DataFrame([{"row": 1, **row}], dtype=object)
+
+
+def check_values(
+    values: Mapping[str, str | None], context: CheckContext, source: str, entry_id: str | None = None
+) -> Checked:
+    """Validate, geocode and place one record given as form text (contract field -> text).
+
+    ``entry_id`` fixes the id (a change of an existing entry); otherwise the value's
+    ``id`` or a stable id from name and address is used. ``source`` fills the
+    ``source`` property.
+    """
+    from etl.enrich import assign_districts, offers_frame, outside_warnings
+    from etl.pipeline import _geocode, _precision_warnings
+    from etl.validate import validate_rows
+    from etl.write import offer_features
+
+    cfg = context.config
+    validation = validate_rows(_frame(values, entry_id), context.taxonomy, context.area, cfg.name)
+    warnings = [Problem(w["field"], w["message"], "warning") for w in validation.warnings]
+    if len(validation.rejects):
+        reasons = str(validation.rejects.iloc[0]["reason"]).split("; ")
+        return Checked(None, (*(Problem(_field_of(r), r) for r in reasons), *warnings))
+    located, unresolved, _hits = _geocode(validation.valid, cfg, context.districts, context.work_dir, None, False, True)
+    if len(unresolved):
+        reason = str(unresolved.iloc[0]["reason"])
+        return Checked(None, (Problem("street", reason), *warnings))
+    enriched = assign_districts(offers_frame(located), context.districts)
+    enriched["demo"] = [bool(cfg.demo) if d is None else bool(d) for d in enriched["demo"]]
+    warnings += [Problem(w["field"], w["message"], "warning") for w in _precision_warnings(located)]
+    warnings += [Problem(w["field"], w["message"], "warning") for w in outside_warnings(enriched)]
+    feature = offer_features(enriched, source)[0]
+    coords = feature["geometry"]["coordinates"]
+    feature["geometry"]["coordinates"] = [round(float(coords[0]), 7), round(float(coords[1]), 7)]
+    from geodata.schema import complete_properties
+
+    feature["properties"] = complete_properties(feature["properties"])
+    return Checked(feature, tuple(warnings))
+
+
+def write_snapshot_files(
+    folder: Path,
+    features: Sequence[Mapping[str, Any]],
+    districts: Sequence[Mapping[str, Any]],
+    city: Mapping[str, Any],
+) -> None:
+    """Write the files ``stadtkarte build`` writes for ``features`` into ``folder``.
+
+    ``offers.geojson``, ``districts.geojson`` and ``city.json`` are byte-identical to
+    a build of the same offers; ``rejects.csv`` is empty (rejects belong to an
+    import) and ``build_report.json`` counts the published entries.
+    """
+    from etl.write import BuildReport, rejects_csv, write_outputs
+
+    sources = pd.Series([f["properties"].get("geocode_source") for f in features], dtype=object)
+    precisions = pd.Series([f["properties"].get("geocode_precision") for f in features], dtype=object)
+    report = BuildReport(
+        rows_in=len(features),
+        rows_out=len(features),
+        rows_rejected=0,
+        by_geocode_source={s: int((sources == s).sum()) for s in SOURCES},
+        by_geocode_precision={p: int((precisions == p).sum()) for p in PRECISIONS},
+        inputs=({"path": "register", "sha256": ""},),
+        city=str(city.get("name") or ""),
+        out_dir=str(folder),
+    )
+    empty = pd.DataFrame(columns=["row", "reason"], dtype=object)
+    write_outputs(
+        folder,
+        features,
+        districts,
+        rejects_csv(empty, pd.DataFrame({"row": pd.Series([], dtype=object)})),
+        report,
+        city,
+    )
