@@ -141,4 +141,4 @@ def register_staff(
 
 def staff_app(server: Any) -> StaffApp:
     """The :class:`StaffApp` of a Flask app (``current_app`` in a request)."""
-    return server.extensions[EXTENSION_KEY]  # type: ignore[no-any-return]
+    return server.extensions[EXTENSION_KEY]

@@ -40,7 +40,8 @@ FORM_FIELDS: tuple[str, ...] = (
     "demo",
 )
 MULTILINE_FIELDS: frozenset[str] = frozenset({"description", "opening_hours", "accessibility_details"})
-ACCESSIBILITY_CHOICES: tuple[str, ...] = ("unknown", "yes", "no")
+#: Values of the accessibility select (as the per-record check reads them) and their label keys.
+ACCESSIBILITY_CHOICES: tuple[tuple[str, str], ...] = (("", "unknown"), ("ja", "yes"), ("nein", "no"))
 ROLES: tuple[str, ...] = ("moderator", "admin")
 QUEUE_KINDS: tuple[str, ...] = ("new", "change", "archive", "report")
 ENTRY_STATES: tuple[str, ...] = ("draft", "pending", "published", "rejected", "archived")
@@ -121,28 +122,6 @@ def display_value(value: Any) -> str:
     return str(value)
 
 
-def entry_form_values(properties: Mapping[str, Any], lon: float | None, lat: float | None) -> dict[str, str]:
-    """The edit form's text values for a stored offer.
-
-    Coordinates are only filled when they came from the input (``geocode_source == "input"``):
-    a geocoded location re-sent as input would pretend an exactness it never had, so the
-    register locates the address again instead.
-    """
-    values = {name: display_value(properties.get(name)) for name in FORM_FIELDS}
-    values["district"] = display_value(properties.get("district_name"))
-    values["accessibility"] = str(properties.get("accessibility") or "unknown")
-    demo = properties.get("demo")
-    values["demo"] = "" if demo is None else ("ja" if demo else "nein")
-    is_input = properties.get("geocode_source") == "input"
-    values["lat"] = _coordinate(lat) if is_input else ""
-    values["lon"] = _coordinate(lon) if is_input else ""
-    return values
-
-
-def _coordinate(value: float | None) -> str:
-    return "" if value is None else f"{value:.6f}".rstrip("0").rstrip(".")
-
-
 def form_values(form: Mapping[str, str]) -> dict[str, str | None]:
     """The contract values posted by the edit form (stripped, cut to a sane length; empty -> None)."""
     values: dict[str, str | None] = {}
@@ -153,7 +132,7 @@ def form_values(form: Mapping[str, str]) -> dict[str, str | None]:
 
 
 def form_text(values: Mapping[str, str | None]) -> dict[str, str]:
-    """Values as the form shows them again (``None`` -> ``""``), so the user's input is kept."""
+    """Values as the form shows them (``None`` -> ``""``): an entry's, or the user's input kept after an error."""
     return {name: values.get(name) or "" for name in FORM_FIELDS}
 
 

@@ -44,7 +44,6 @@ from dashboard.staff.forms import (
     clean_query,
     conflict_rows,
     display_value,
-    entry_form_values,
     errors_by_field,
     form_text,
     form_values,
@@ -117,7 +116,7 @@ def current_user() -> StaffUser | None:
     email = session.get(SESSION_EMAIL)
     if not email:
         return None
-    account = next((u for u in register().users() if u.email == email), None)
+    account = register().user(email)
     if account is None or not account.active:
         session.clear()
         return None
@@ -131,7 +130,7 @@ def register() -> Any:
 
 def user() -> StaffUser:
     """The signed-in staff member of this request (set by the session check)."""
-    return g.staff_user  # type: ignore[no-any-return]
+    return g.staff_user
 
 
 def page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
@@ -144,7 +143,7 @@ def publish_now(done_key: str, **values: object) -> None:
     from registry import RegisterError
 
     try:
-        version = register().publish(staff_app(current_app).data_dir)
+        version = register().publish(staff_app(current_app).data_dir, actor=user().email)
     except (RegisterError, OSError, ValueError) as exc:
         logger.exception("publishing after a staff action failed")
         flash(t("approved_publish_failed", message=str(exc)), "error")
@@ -155,10 +154,10 @@ def publish_now(done_key: str, **values: object) -> None:
 # --------------------------------------------------------------------------- shared checks
 
 
-def make_guard(csrf: Any) -> Callable[[], Response | None]:
+def make_guard(csrf: Any) -> Callable[[], Any]:
     """The blueprint's ``before_request``: session, role and CSRF checks, in that order."""
 
-    def guard() -> Response | None:
+    def guard() -> Any:
         if request.endpoint in PUBLIC_ENDPOINTS:
             if request.method == "POST":
                 csrf.protect()
@@ -376,7 +375,7 @@ def entry(entry_id: str) -> Any:
     found = register().entry(entry_id)
     if found is None:
         abort(404)
-    return _entry_page(found, entry_form_values(found.properties, found.lon, found.lat), [])
+    return _entry_page(found, form_text(register().form_values(found)), [])
 
 
 def save_entry(entry_id: str) -> Any:
@@ -392,7 +391,7 @@ def save_entry(entry_id: str) -> Any:
         abort(400)
     values = form_values(request.form)
     try:
-        saved = register().edit(entry_id, {"id": entry_id, **values}, actor=user().email, expected_version=expected)
+        saved = register().edit(entry_id, values, actor=user().email, expected_version=expected)
     except EditConflict as exc:
         return conflict_page(exc.current, form_text(values))
     except RecordInvalid as exc:
@@ -409,7 +408,7 @@ def save_entry(entry_id: str) -> Any:
 
 def conflict_page(current: Any, yours: dict[str, str]) -> Any:
     """Both versions side by side (409); the form carries the user's values onto the current version."""
-    saved = entry_form_values(current.properties, current.lon, current.lat)
+    saved = form_text(register().form_values(current))
     return page(
         "conflict.html",
         409,
@@ -493,7 +492,7 @@ def add_user() -> Any:
     if errors:
         return users(errors, form, 400)
     try:
-        register().add_user(email, password, role=role)
+        register().add_user(email, password, role=role, actor=user().email)
     except (ValueError, RuntimeError) as exc:
         return users([FieldError("email", t("user_exists", message=str(exc)))], form, 400)
     flash(t("user_added", email=email), "success")
@@ -506,7 +505,7 @@ def disable_user() -> Any:
     if email == user().email:
         return users([FieldError(None, t("cannot_disable_self"))], None, 400)
     try:
-        register().disable_user(email)
+        register().disable_user(email, actor=user().email)
     except (KeyError, ValueError, RuntimeError):
         abort(404)
     flash(t("user_disabled", email=email), "success")
@@ -526,7 +525,7 @@ def problem_render() -> Callable[[Any, str], str]:
 
     render = getattr(registry, "render_problem", None)
     if callable(render):
-        return render  # type: ignore[no-any-return]
+        return render
     return _problem_message
 
 

@@ -12,7 +12,6 @@ from dashboard.staff.forms import (
     choose,
     clean_query,
     conflict_rows,
-    entry_form_values,
     errors_by_field,
     form_text,
     form_values,
@@ -70,31 +69,6 @@ def test_choose_and_clean_query():
     assert clean_query("  Sprachcafé ") == "Sprachcafé"
     assert clean_query("   ") is None
     assert clean_query("x" * 500) == "x" * 200
-
-
-def test_entry_form_values_from_a_stored_offer():
-    props = {
-        "name": "Sprachcafé",
-        "languages": ["ar", "de"],
-        "accessibility": "yes",
-        "demo": True,
-        "district_name": "Mitte",
-        "geocode_source": "input",
-        "last_verified": "2025-12-31",
-    }
-    values = entry_form_values(props, 9.19, 48.895)
-    assert set(values) == set(FORM_FIELDS)
-    assert values["languages"] == "ar, de"
-    assert values["accessibility"] == "yes"
-    assert values["demo"] == "ja"
-    assert values["district"] == "Mitte"
-    assert (values["lat"], values["lon"]) == ("48.895", "9.19")
-    assert values["organization"] == ""
-
-
-def test_geocoded_coordinates_are_not_resent_as_input():
-    values = entry_form_values({"name": "x", "geocode_source": "postcode"}, 9.19, 48.895)
-    assert values["lat"] == values["lon"] == ""
 
 
 def test_form_values_strip_and_keep_only_contract_fields():
