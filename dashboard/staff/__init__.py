@@ -52,6 +52,7 @@ URL_PREFIX = "/verwaltung"
 EXTENSION_KEY = "stadtkarte_staff"
 LOGIN_LIMIT = "5 per minute"
 SESSION_HOURS = 8
+PAGE_SIZE = 50
 
 
 @dataclass
@@ -63,6 +64,7 @@ class StaffApp:
 
     data_dir: Path
     login_limit: str = LOGIN_LIMIT
+    page_size: int = PAGE_SIZE
     lockout: LoginLockout = field(default_factory=LoginLockout)
     _register: Register | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -102,6 +104,7 @@ def register_staff(
     secure_cookies: bool | None = None,
     login_limit: str = LOGIN_LIMIT,
     lockout: LoginLockout | None = None,
+    page_size: int = PAGE_SIZE,
 ) -> StaffApp:
     """Mount the staff pages at ``/verwaltung`` on the Flask ``server``.
 
@@ -120,6 +123,8 @@ def register_staff(
         Flask-Limiter limit of failed sign-ins per client address.
     lockout : LoginLockout, optional
         Per-account lock-out policy (tests pass a short one).
+    page_size : int
+        Rows per page of the queue and the entry list.
     """
     from flask_limiter import Limiter
     from flask_limiter.util import get_remote_address
@@ -131,7 +136,7 @@ def register_staff(
     configure_session(server, data_dir, secure_cookies)
     csrf = server.extensions.get("csrf") or CSRFProtect(server)
     limiter = Limiter(get_remote_address, app=server, storage_uri="memory://", default_limits=[])
-    staff = StaffApp(data_dir=data_dir, login_limit=login_limit, lockout=lockout or LoginLockout())
+    staff = StaffApp(data_dir=data_dir, login_limit=login_limit, page_size=page_size, lockout=lockout or LoginLockout())
     staff._register = register
     server.extensions[EXTENSION_KEY] = staff
     server.register_blueprint(make_blueprint(csrf, limiter), url_prefix=URL_PREFIX)

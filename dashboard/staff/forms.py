@@ -47,7 +47,6 @@ QUEUE_KINDS: tuple[str, ...] = ("new", "change", "archive", "report")
 ENTRY_STATES: tuple[str, ...] = ("draft", "pending", "published", "rejected", "archived")
 MIN_PASSWORD_LENGTH = 12
 MAX_FIELD_LENGTH = 5000
-PAGE_SIZE = 50
 _EMAIL = re.compile(r"^[^@\s<>(),;:]+@[^@\s<>(),;:]+\.[A-Za-z]{2,}$")
 
 

@@ -36,7 +36,6 @@ from dashboard.staff.forms import (
     FORM_FIELDS,
     MIN_PASSWORD_LENGTH,
     MULTILINE_FIELDS,
-    PAGE_SIZE,
     QUEUE_KINDS,
     ROLES,
     FieldError,
@@ -265,7 +264,8 @@ def queue() -> Any:
     kind = choose(request.args.get("kind"), QUEUE_KINDS)
     q = clean_query(request.args.get("q"))
     offset = parse_offset(request.args.get("offset"))
-    items = register().queue(kind=kind, q=q, limit=PAGE_SIZE + 1, offset=offset)
+    size = staff_app(current_app).page_size
+    items = register().queue(kind=kind, q=q, limit=size + 1, offset=offset)
     counts = register().queue_counts()
     return page(
         "queue.html",
@@ -274,7 +274,7 @@ def queue() -> Any:
         total=sum(counts.get(k, 0) for k in QUEUE_KINDS),
         kind=kind,
         q=q or "",
-        listing=make_page(items, offset, PAGE_SIZE),
+        listing=make_page(items, offset, size),
     )
 
 
@@ -348,10 +348,10 @@ def entries() -> Any:
     state = choose(request.args.get("state"), ENTRY_STATES)
     q = clean_query(request.args.get("q"))
     offset = parse_offset(request.args.get("offset"))
-    found = register().entries(state=state, q=q, limit=PAGE_SIZE + 1, offset=offset)
-    return page(
-        "entries.html", states=ENTRY_STATES, state=state, q=q or "", listing=make_page(found, offset, PAGE_SIZE)
-    )
+    size = staff_app(current_app).page_size
+    found = register().entries(state=state, q=q, limit=size + 1, offset=offset)
+    listing = make_page(found, offset, size)
+    return page("entries.html", states=ENTRY_STATES, state=state, q=q or "", listing=listing)
 
 
 def _entry_page(entry: Any, values: dict[str, str], errors: list[FieldError], status: int = 200) -> Any:
