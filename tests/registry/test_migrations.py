@@ -1,0 +1,44 @@
+"""Migrations: from an empty database and from the first revision, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from registry import Register, db
+from registry.models import Base
+
+
+def test_upgrade_from_empty_matches_the_models(database_url: str, data_dir) -> None:
+    with Register.open(database_url, data_dir) as register:
+        assert register.revision() is None
+        register.upgrade()
+        assert register.revision() == db.head_revision(register.engine) and register.is_current()
+        tables = set(inspect(register.engine).get_table_names())
+        assert {"entries", "change_sets", "audit_events", "users", "register_meta"} <= tables
+        with register.engine.connect() as conn:
+            assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+        register.upgrade()  # idempotent
+        assert register.is_current()
+
+
+def test_upgrade_from_the_first_revision_keeps_data(database_url: str, data_dir) -> None:
+    with Register.open(database_url, data_dir) as register:
+        db.upgrade(register.engine, "0001")
+        assert register.revision() == "0001"
+        assert "register_meta" not in inspect(register.engine).get_table_names()
+        with register.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO users (email, role, password_hash, active, created_at) "
+                    "VALUES ('a@stadt.de', 'admin', 'x', true, :at)"
+                ),
+                {"at": datetime(2026, 1, 1, tzinfo=UTC)},
+            )
+        register.upgrade()
+        assert register.is_current()
+        assert [u.email for u in register.users()] == ["a@stadt.de"]
+        assert register.meta("districts") is None
