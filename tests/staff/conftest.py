@@ -47,7 +47,7 @@ def passwords() -> dict[str, str]:
 
 
 OFFER_LIST = """ID;Name;Träger;Kategorie;Sprachen;Zielgruppe;Straße;Hausnr.;PLZ;Ort;Breitengrad;Längengrad
-lb-1;Migrationsberatung Mitte;Caritas;counselling;tr, de;all;Marktplatz;1;71634;Ludwigsburg;48.8950;9.1900
+lb-1;Migrationsberatung Innenstadt;Caritas;counselling;tr, de;all;Marktplatz;1;71634;Ludwigsburg;48.8950;9.1900
 lb-2;Deutschkurs A1;Volkshochschule;language_course;de;newcomers;Solitudestraße;24;71638;Ludwigsburg;48.8930;9.1850
 """
 
@@ -140,3 +140,20 @@ def post_form(client: Any, path: str, data: Mapping[str, str], token_path: str |
 def body(response: Any) -> str:
     """The response body as text."""
     return str(response.get_data(as_text=True))
+
+
+def publish_flat(register: Any, data_dir: Path) -> str:
+    """Publish the register into ``data_dir`` and copy the snapshot's files to its top level too.
+
+    The copy serves a dashboard that still reads the flat build folder; a dashboard that
+    reads ``CURRENT`` finds the same files in the snapshot.
+    """
+    from geodata.snapshot import current_snapshot_dir
+
+    version = register.publish(data_dir)
+    folder = current_snapshot_dir(data_dir)
+    assert folder is not None
+    for path in folder.iterdir():
+        if path.is_file():
+            shutil.copyfile(path, data_dir / path.name)
+    return str(version)

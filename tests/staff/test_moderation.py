@@ -33,7 +33,7 @@ def change_values(register: Any, entry_id: str, **changes: str) -> dict[str, str
 @pytest.fixture
 def proposed_change(register: Any) -> Any:
     """A pending change of lb-1: a new name and phone number."""
-    values = change_values(register, "lb-1", name="Migrationsberatung Innenstadt", phone="+49 7141 910-0")
+    values = change_values(register, "lb-1", name="Migrationsberatung Neckarweihingen", phone="+49 7141 910-0")
     return register.propose("lb-1", values, actor="verein@example.org", source="form", kind="change")
 
 
@@ -42,11 +42,11 @@ def test_queue_lists_pending_changes_with_counts(moderator, register, proposed_c
     page = body(moderator.get("/verwaltung/queue"))
     assert re.search(r"Alle: <strong>2</strong>", page)
     assert re.search(r"Neu: <strong>1</strong>", page) and re.search(r"Änderung: <strong>1</strong>", page)
-    assert "Migrationsberatung Innenstadt" in page and "Sprachcafé Weststadt" in page
+    assert "Migrationsberatung Neckarweihingen" in page and "Sprachcafé Weststadt" in page
     only_new = body(moderator.get("/verwaltung/queue?kind=new"))
-    assert "Sprachcafé Weststadt" in only_new and "Migrationsberatung Innenstadt" not in only_new
+    assert "Sprachcafé Weststadt" in only_new and "Migrationsberatung Neckarweihingen" not in only_new
     searched = body(moderator.get("/verwaltung/queue?q=lb-1"))  # the register searches the entry's name and id
-    assert "Migrationsberatung Innenstadt" in searched and "Sprachcafé Weststadt" not in searched
+    assert "Migrationsberatung Neckarweihingen" in searched and "Sprachcafé Weststadt" not in searched
     ignored = moderator.get("/verwaltung/queue?kind=<script>&offset=-3")
     assert ignored.status_code == 200 and "<script>" not in body(ignored)
 
@@ -70,8 +70,8 @@ def test_change_page_shows_the_diff_field_by_field(moderator, proposed_change):
     page = body(moderator.get(f"/verwaltung/change/{proposed_change.id}"))
     row = re.search(r'<tr class="changed">\s*<th scope="row">Name des Angebots.*?</tr>', page, re.S)
     assert row, page
-    assert "<del>Migrationsberatung Mitte</del>" in row.group(0)
-    assert "<ins>Migrationsberatung Innenstadt</ins>" in row.group(0)
+    assert "<del>Migrationsberatung Innenstadt</del>" in row.group(0)
+    assert "<ins>Migrationsberatung Neckarweihingen</ins>" in row.group(0)
     assert "geändert" in row.group(0)
     assert "<ins>+49 7141 910-0</ins>" in page
     assert moderator.get("/verwaltung/change/9999").status_code == 404
@@ -82,8 +82,8 @@ def test_approve_publishes_the_change(moderator, register, proposed_change, tmp_
     response = post_form(moderator, path + "/approve", {}, token_path=path)
     assert response.status_code == 302 and response.headers["Location"] == "/verwaltung/queue"
     assert register.change(proposed_change.id).state == "approved"
-    assert register.entry("lb-1").properties["name"] == "Migrationsberatung Innenstadt"
-    assert "Migrationsberatung Innenstadt" in published_names(tmp_path)
+    assert register.entry("lb-1").properties["name"] == "Migrationsberatung Neckarweihingen"
+    assert "Migrationsberatung Neckarweihingen" in published_names(tmp_path)
     assert "veröffentlicht als Version" in body(moderator.get("/verwaltung/queue"))
     again = post_form(moderator, path + "/approve", {}, token_path=path)
     assert again.status_code == 302
@@ -110,7 +110,7 @@ def test_reject_needs_a_reason_and_keeps_it(moderator, register, proposed_change
     assert done.status_code == 302
     rejected = register.change(proposed_change.id)
     assert rejected.state == "rejected" and rejected.reason == "Telefonnummer gehört nicht zum Träger"
-    assert register.entry("lb-1").properties["name"] == "Migrationsberatung Mitte"
+    assert register.entry("lb-1").properties["name"] == "Migrationsberatung Innenstadt"
     assert "Telefonnummer gehört nicht zum Träger" in body(moderator.get(path))
 
 
@@ -130,7 +130,7 @@ def test_edit_form_has_every_field_and_keeps_input_on_errors(moderator, register
         "demo",
     ):
         assert f'<label for="f-{name}">' in page and f'id="f-{name}"' in page, name
-    assert 'value="Migrationsberatung Mitte"' in page
+    assert 'value="Migrationsberatung Innenstadt"' in page
     version = register.entry("lb-1").version
     form = {
         **{k: v or "" for k, v in register.form_values(register.entry("lb-1")).items()},
@@ -145,7 +145,7 @@ def test_edit_form_has_every_field_and_keeps_input_on_errors(moderator, register
     assert 'value="Beratnug" selected' in page
     assert (
         register.entry("lb-1").version == version
-        and register.entry("lb-1").properties["name"] == "Migrationsberatung Mitte"
+        and register.entry("lb-1").properties["name"] == "Migrationsberatung Innenstadt"
     )
 
 
@@ -217,9 +217,9 @@ def test_archive_and_restore(moderator, register, tmp_path):
 def test_entries_list_filters_and_searches(moderator, register):
     register.propose(None, NEW_OFFER, actor="import", source="liste.csv", kind="new")
     page = body(moderator.get("/verwaltung/entries"))
-    assert "Migrationsberatung Mitte" in page and "Sprachcafé Weststadt" in page
+    assert "Migrationsberatung Innenstadt" in page and "Sprachcafé Weststadt" in page
     pending = body(moderator.get("/verwaltung/entries?state=pending"))
-    assert "Sprachcafé Weststadt" in pending and "Migrationsberatung Mitte" not in pending
+    assert "Sprachcafé Weststadt" in pending and "Migrationsberatung Innenstadt" not in pending
     assert "Deutschkurs" in body(moderator.get("/verwaltung/entries?q=Deutschkurs"))
 
 
@@ -228,7 +228,7 @@ def test_audit_log_per_entry_and_actor(moderator, register, proposed_change):
     post_form(moderator, path + "/approve", {}, token_path=path)
     page = body(moderator.get("/verwaltung/audit?entry=lb-1"))
     assert "approve" in page and MODERATOR in page
-    assert "<del>Migrationsberatung Mitte</del> → <ins>Migrationsberatung Innenstadt</ins>" in page
+    assert "<del>Migrationsberatung Innenstadt</del> → <ins>Migrationsberatung Neckarweihingen</ins>" in page
     assert "lb-2" not in page.split("<tbody>")[1]
     by_actor = body(moderator.get(f"/verwaltung/audit?actor={MODERATOR}"))
     assert "approve" in by_actor and "verein@example.org" not in by_actor.split("<tbody>")[1]

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from dashboard.staff.security import SECRET_ENV, LoginLockout, SecretKeyError, load_secret_key
-from tests.staff.conftest import ADMIN, MODERATOR, NEW_OFFER, body, csrf_token, login, make_server
+from tests.staff.conftest import ADMIN, MODERATOR, NEW_OFFER, body, csrf_token, login, make_server, publish_flat
 
 GET_ROUTES = (
     "/verwaltung/",
@@ -258,11 +258,9 @@ def test_unauthenticated_dash_callbacks_cannot_reach_register_data(tmp_path, reg
     """Every server-side Dash callback, fed the pending entry's id and name, answers from the public data only."""
     from dashboard import ids
     from dashboard.app import create_app
-    from tests.browser.conftest import write_tiny_dataset
 
-    write_tiny_dataset(tmp_path)
-    app = create_app(tmp_path)
-    app.server.extensions["stadtkarte_staff"]._register = register  # the same register as the staff pages
+    publish_flat(register, tmp_path)
+    app = create_app(tmp_path)  # its staff pages open the same register (tmp_path/register.sqlite)
     client = app.server.test_client()
     dependencies = client.get("/_dash-dependencies").get_json()
     server_side = [d for d in dependencies if not d.get("clientside_function")]
@@ -272,7 +270,7 @@ def test_unauthenticated_dash_callbacks_cannot_reach_register_data(tmp_path, reg
     answered = []
     # search by a word of the pending name (echoed back in links), select it by id: the full name
     # and its organisation would only come back if a callback read the register
-    for query, offer in (("Weststadt", secret_id), ("Frauen", "o1")):
+    for query, offer in (("Weststadt", secret_id), ("Innenstadt", "lb-1")):
         values = {
             (ids.SEARCH, "value"): query,
             (ids.SELECTED_OFFER, "data"): offer,
@@ -287,7 +285,7 @@ def test_unauthenticated_dash_callbacks_cannot_reach_register_data(tmp_path, reg
             if response.status_code == 200:
                 answered.append((query, dependency["output"], text))
     # the control: the same callbacks do find a published offer, so the absence above means something
-    assert any(q == "Frauen" and "Sprachcafé Frauen" in text for q, _, text in answered)
+    assert any(q == "Innenstadt" and "Migrationsberatung Innenstadt" in text for q, _, text in answered)
     assert any(q == "Weststadt" for q, _, _ in answered)
     assert json.loads(client.get("/api/offers.geojson").get_data(as_text=True))["features"]
     assert secret_name not in client.get("/api/offers.geojson").get_data(as_text=True)
