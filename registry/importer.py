@@ -259,3 +259,39 @@ def import_offers(
         result.rows_rejected,
     )
     return result
+
+
+def adopt_features(
+    register: Register,
+    features: list[dict[str, Any]],
+    districts: list[dict[str, Any]],
+    city: dict[str, Any],
+    actor: str = "setup",
+) -> int:
+    """Load an already published set (contract features, in order) into an empty register as published entries."""
+    at = now()
+    with register._tx() as s:
+        if s.scalar(select(EntryRow.id).limit(1)) is not None:
+            raise ValueError("the register already holds entries: adopt a published set into an empty register only")
+        if features:
+            s.execute(
+                insert(EntryRow),
+                [
+                    {
+                        "id": f["properties"]["id"],
+                        "state": "published",
+                        "version": 1,
+                        "position": i + 1,
+                        "created_at": at,
+                        "updated_at": at,
+                        "updated_by": actor,
+                        **entry_columns(f),
+                    }
+                    for i, f in enumerate(features)
+                ],
+            )
+        register._set_meta(s, META_DISTRICTS, districts)
+        register._set_meta(s, META_CITY, city)
+        register._log(s, actor, "adopt", note=f"{len(features)} published offers taken over", at=at)
+    register._context = None
+    return len(features)

@@ -167,3 +167,24 @@ def test_bootstrap_creates_demo_register_with_random_login(tmp_path: Path, monke
     assert ensure_register(tmp_path / "a") is None  # printed once only
     other = ensure_register(tmp_path / "b")
     assert other is not None and other.split(" / ", 1)[1] != password
+
+
+def test_bootstrap_adopts_an_existing_build_without_changing_the_map(tmp_path: Path, monkeypatch) -> None:
+    from etl.pipeline import build
+    from geodata.snapshot import current_snapshot_dir
+    from registry.bootstrap import ensure_register
+    from tests.registry.conftest import CONFIG, DISTRICTS, MESSY
+
+    monkeypatch.delenv("STADTKARTE_DATABASE_URL", raising=False)
+    data = tmp_path / "data"
+    build(MESSY, DISTRICTS, CONFIG, data, progress=False)
+    before = {name: (data / name).read_bytes() for name in ("offers.geojson", "districts.geojson", "city.json")}
+    login = ensure_register(data)
+    assert login is not None  # CONFIG is a demo city: the demo moderator is created
+    with Register.open(None, data) as register:
+        assert register.count_entries("published") == before["offers.geojson"].count(b'"type":"Feature"')
+        version = register.publish(data)
+    folder = current_snapshot_dir(data)
+    assert folder is not None and folder.name == version
+    for name, content in before.items():
+        assert (folder / name).read_bytes() == content, name
