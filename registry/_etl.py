@@ -24,7 +24,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geodata.crs import STORAGE_CRS
-from geodata.io import CITY_FILE, DISTRICTS_FILE, OFFERS_FILE, REJECTS_FILE, read_districts, read_offers
+from geodata.io import CITY_FILE, DISTRICTS_FILE, OFFERS_FILE, REJECTS_FILE, read_districts
 from geodata.schema import PRECISIONS, SOURCES
 from registry.records import Problem
 
@@ -95,8 +95,10 @@ def build_import(
     from etl.pipeline import build
 
     report = build(offers=offers, districts=districts, config=config, out_dir=work_dir, progress=False, force=force)
+    # build validated the offers against the contract on write: read them back without a second check
+    features = json.loads((work_dir / OFFERS_FILE).read_text(encoding="utf-8"))["features"]
     return ImportBuild(
-        features=read_offers(work_dir / OFFERS_FILE),
+        features=[{"type": "Feature", "geometry": f["geometry"], "properties": f["properties"]} for f in features],
         districts=read_districts(work_dir / DISTRICTS_FILE),
         city=json.loads((work_dir / CITY_FILE).read_text(encoding="utf-8")),
         rows_in=report.rows_in,

@@ -120,7 +120,7 @@ def import_offers(
         state = "published" if apply else "pending"
         if plan.new:
             s.execute(
-                insert(EntryRow),
+                insert(EntryRow.__table__),
                 [
                     {
                         "id": f["properties"]["id"],
@@ -137,7 +137,7 @@ def import_offers(
             )
         if plan.new and not apply:
             s.execute(
-                insert(ChangeRow),
+                insert(ChangeRow.__table__),
                 [
                     {
                         "entry_id": f["properties"]["id"],
@@ -231,7 +231,7 @@ def import_offers(
                 row.version += 1
                 archived.append(ident)
         if events:
-            s.execute(insert(AuditRow), events)
+            s.execute(insert(AuditRow.__table__), events)
         register._set_meta(s, META_DISTRICTS, built.districts)
         register._set_meta(s, META_CITY, built.city)
         if config is not None:
@@ -275,7 +275,7 @@ def adopt_features(
             raise ValueError("the register already holds entries: adopt a published set into an empty register only")
         if features:
             s.execute(
-                insert(EntryRow),
+                insert(EntryRow.__table__),
                 [
                     {
                         "id": f["properties"]["id"],
