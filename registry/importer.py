@@ -19,9 +19,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 
 from registry import _etl
 from registry.models import AuditRow, ChangeRow, EntryRow
@@ -38,6 +38,11 @@ from registry.register import (
 from registry.values import changed_fields, same_offer
 
 logger = logging.getLogger(__name__)
+
+
+def _table(model: type[Any]) -> Table:
+    """The Core table of an ORM class (bulk inserts through Core skip the ORM's per-row work)."""
+    return cast(Table, model.__table__)
 
 
 @dataclass(frozen=True)
@@ -120,7 +125,7 @@ def import_offers(
         state = "published" if apply else "pending"
         if plan.new:
             s.execute(
-                insert(EntryRow.__table__),
+                insert(_table(EntryRow)),
                 [
                     {
                         "id": f["properties"]["id"],
@@ -137,7 +142,7 @@ def import_offers(
             )
         if plan.new and not apply:
             s.execute(
-                insert(ChangeRow.__table__),
+                insert(_table(ChangeRow)),
                 [
                     {
                         "entry_id": f["properties"]["id"],
@@ -231,7 +236,7 @@ def import_offers(
                 row.version += 1
                 archived.append(ident)
         if events:
-            s.execute(insert(AuditRow.__table__), events)
+            s.execute(insert(_table(AuditRow)), events)
         register._set_meta(s, META_DISTRICTS, built.districts)
         register._set_meta(s, META_CITY, built.city)
         if config is not None:
@@ -275,7 +280,7 @@ def adopt_features(
             raise ValueError("the register already holds entries: adopt a published set into an empty register only")
         if features:
             s.execute(
-                insert(EntryRow.__table__),
+                insert(_table(EntryRow)),
                 [
                     {
                         "id": f["properties"]["id"],
