@@ -62,7 +62,6 @@ PUBLIC_ENDPOINTS = frozenset({"staff.login", "staff.static"})
 #: Endpoints for admins only.
 ADMIN_ENDPOINTS = frozenset({"staff.users", "staff.add_user", "staff.disable_user"})
 SESSION_EMAIL = "staff_email"
-SESSION_ROLE = "staff_role"
 
 
 # --------------------------------------------------------------------------- request helpers
@@ -98,6 +97,11 @@ def when(value: Any) -> str:
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     return display_value(value)
+
+
+def label(prefix: str, name: str) -> str:
+    """The catalogue text ``prefix + name`` (an audit action, a state ...), or ``name`` when there is none."""
+    return t(prefix + name) if has_text(prefix + name) else name
 
 
 def field_label(name: str) -> str:
@@ -145,7 +149,7 @@ def publish_now(done_key: str, **values: object) -> None:
         version = register().publish(staff_app(current_app).data_dir, actor=user().email)
     except (RegisterError, OSError, ValueError) as exc:
         logger.exception("publishing after a staff action failed")
-        flash(t("approved_publish_failed", message=str(exc)), "error")
+        flash(t("publish_failed", message=str(exc)), "error")
         return
     flash(t(done_key, version=version, **values), "success")
 
@@ -197,6 +201,7 @@ def template_globals() -> dict[str, Any]:
         "when": when,
         "show": display_value,
         "field_label": field_label,
+        "label": label,
         "staff_user": g.get("staff_user"),
         "prefix": URL_PREFIX,
     }
@@ -232,14 +237,13 @@ def login() -> Any:
     account = None if staff.lockout.is_locked(email) else register().authenticate(email, password)
     if account is None or account.role not in ROLES:
         staff.lockout.record_failure(email)
-        logger.info("failed staff sign-in from %s", request.remote_addr)
+        logger.info("failed staff sign-in")
         errors = [FieldError("email", t("login_failed"))]
         return page("login.html", 401, email=email, errors=errors, next=request.form.get("next", ""))
     staff.lockout.clear(email)
     session.clear()
     session.permanent = True
     session[SESSION_EMAIL] = account.email
-    session[SESSION_ROLE] = account.role
     logger.info("staff sign-in (%s)", account.role)
     return redirect(safe_next(request.form.get("next"), URL_PREFIX, lurl("staff.queue")))
 
@@ -309,7 +313,7 @@ def approve(change_id: int) -> Any:
     if item is None:
         abort(404)
     if item.state != "pending":
-        flash(t("not_pending", state=item.state), "error")
+        flash(t("not_pending", state=label("cstate_", item.state)), "error")
         return redirect(lurl("staff.change", change_id=change_id))
     try:
         register().approve(change_id, actor=user().email)
@@ -456,6 +460,12 @@ def restore(entry_id: str) -> Any:
     return redirect(lurl("staff.entry", entry_id=entry_id))
 
 
+def publish() -> Any:
+    """Publish the register now (e.g. after a failed publish); the map follows without restart."""
+    publish_now("published_now")
+    return redirect(lurl("staff.queue"))
+
+
 def audit() -> Any:
     """The audit log, filtered by entry and person (newest first)."""
     entry_id = clean_query(request.args.get("entry"))
@@ -578,6 +588,7 @@ def make_blueprint(csrf: Any, limiter: Any) -> Blueprint:
         ("/entry/<entry_id>", save_entry, ("POST",)),
         ("/entry/<entry_id>/archive", archive, ("POST",)),
         ("/entry/<entry_id>/restore", restore, ("POST",)),
+        ("/publish", publish, ("POST",)),
         ("/audit", audit, ("GET",)),
         ("/users", users, ("GET",)),
         ("/users/add", add_user, ("POST",)),

@@ -227,11 +227,11 @@ def test_audit_log_per_entry_and_actor(moderator, register, proposed_change):
     path = f"/verwaltung/change/{proposed_change.id}"
     post_form(moderator, path + "/approve", {}, token_path=path)
     page = body(moderator.get("/verwaltung/audit?entry=lb-1"))
-    assert "approve" in page and MODERATOR in page
+    assert "freigegeben" in page and MODERATOR in page
     assert "<del>Migrationsberatung Innenstadt</del> → <ins>Migrationsberatung Neckarweihingen</ins>" in page
     assert "lb-2" not in page.split("<tbody>")[1]
     by_actor = body(moderator.get(f"/verwaltung/audit?actor={MODERATOR}"))
-    assert "approve" in by_actor and "verein@example.org" not in by_actor.split("<tbody>")[1]
+    assert "freigegeben" in by_actor and "verein@example.org" not in by_actor.split("<tbody>")[1]
 
 
 def test_admin_manages_accounts(admin, register):
@@ -291,3 +291,32 @@ def test_failed_login_message_in_english(tmp_path, register):
         "/verwaltung/login?lang=en", data={"email": "x@y.de", "password": "nope", "csrf_token": token}
     )
     assert response.status_code == 401 and "E-mail address or password is wrong" in body(response)
+
+
+def test_a_failed_publish_is_reported_and_can_be_repeated(tmp_path, register, passwords, proposed_change):
+    blocked = tmp_path / "site"
+    blocked.mkdir()
+    (blocked / "snapshots").write_text("not a folder", encoding="utf-8")  # publishing cannot create its folder
+    client = make_server(blocked, register).test_client()
+    login(client, MODERATOR, passwords[MODERATOR])
+    path = f"/verwaltung/change/{proposed_change.id}"
+    response = post_form(client, path + "/approve", {}, token_path=path)
+    assert response.status_code == 302
+    assert register.change(proposed_change.id).state == "approved"  # the decision is kept
+    queue = body(client.get("/verwaltung/queue"))
+    assert "Veröffentlichung schlug fehl" in queue and "Jetzt veröffentlichen" in queue
+    assert current_snapshot_dir(blocked) is None
+    (blocked / "snapshots").unlink()
+    again = post_form(client, "/verwaltung/publish", {}, token_path="/verwaltung/queue")
+    assert again.status_code == 302
+    assert "Veröffentlicht als Version" in body(client.get("/verwaltung/queue"))
+    assert "Migrationsberatung Neckarweihingen" in published_names(blocked)
+
+
+def test_audit_and_change_pages_use_words_not_codes(moderator, register, proposed_change):
+    path = f"/verwaltung/change/{proposed_change.id}"
+    assert "<dd>offen</dd>" in body(moderator.get(path))
+    post_form(moderator, path + "/reject", {"reason": "doppelt"}, token_path=path)
+    assert "<dd>abgelehnt</dd>" in body(moderator.get(path))
+    audit = body(moderator.get("/verwaltung/audit?entry=lb-1&lang=en"))
+    assert "<td>rejected" in audit and "<td>proposed" in audit
