@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +26,18 @@ import geopandas as gpd
 import pandas as pd
 
 from geodata.crs import STORAGE_CRS
-from geodata.io import CITY_FILE, DISTRICTS_FILE, OFFERS_FILE, REJECTS_FILE, read_districts
+from geodata.io import (
+    CITY_FILE,
+    DISTRICTS_FILE,
+    OFFERS_FILE,
+    REJECTS_FILE,
+    REPORT_FILE,
+    atomic_write_bytes,
+    atomic_write_text,
+    dumps_features,
+    read_districts,
+    write_districts,
+)
 from geodata.schema import PRECISIONS, SOURCES
 from registry.records import Problem
 
@@ -195,41 +208,67 @@ def check_values(
     from geodata.schema import complete_properties
 
     feature["properties"] = complete_properties(feature["properties"])
+    from geodata.schema import offer_problems
+
+    broken = offer_problems(feature["properties"])  # the contract check the build runs on write
+    if broken:
+        return Checked(None, (*(Problem(None, text) for text in broken), *warnings))
     return Checked(feature, tuple(warnings))
 
 
-def write_snapshot_files(
+_COLLECTION_HEAD = '{"type":"FeatureCollection","features":[\n'
+_COLLECTION_TAIL = "\n]}\n"
+_SOURCE = re.compile(r'"geocode_source":"([a-z]+)"')
+_PRECISION = re.compile(r'"geocode_precision":"([a-z]+)"')
+
+
+def feature_line(feature: Mapping[str, Any]) -> str:
+    """The feature as one line of ``offers.geojson``, serialised by :func:`geodata.io.dumps_features`."""
+    text = dumps_features([feature])
+    if not (text.startswith(_COLLECTION_HEAD) and text.endswith(_COLLECTION_TAIL)):
+        raise RuntimeError("geodata.io.dumps_features changed its layout: update registry._etl.feature_line")
+    return text[len(_COLLECTION_HEAD) : -len(_COLLECTION_TAIL)]
+
+
+def offers_text(lines: Sequence[str]) -> str:
+    """``offers.geojson`` from feature lines (the layout of :func:`geodata.io.dumps_features`)."""
+    return _COLLECTION_HEAD + ",\n".join(lines) + ("\n" if lines else "") + "]}\n"
+
+
+def write_snapshot_lines(
     folder: Path,
-    features: Sequence[Mapping[str, Any]],
+    lines: Sequence[str],
     districts: Sequence[Mapping[str, Any]],
     city: Mapping[str, Any],
 ) -> None:
-    """Write the files ``stadtkarte build`` writes for ``features`` into ``folder``.
+    """Write the files ``stadtkarte build`` writes, from the register's stored feature lines.
 
-    ``offers.geojson``, ``districts.geojson`` and ``city.json`` are byte-identical to
-    a build of the same offers; ``rejects.csv`` is empty (rejects belong to an
-    import) and ``build_report.json`` counts the published entries.
+    The same steps as :func:`etl.write.write_outputs`, except that the offers are not
+    validated a second time: every entry was checked against the contract when it was
+    written. ``offers.geojson``, ``districts.geojson`` and ``city.json`` are byte-identical
+    to a build of the same offers; ``rejects.csv`` is empty (rejects belong to an import)
+    and ``build_report.json`` counts the published entries.
     """
-    from etl.write import BuildReport, rejects_csv, write_outputs
+    from etl.uptodate import output_hashes
+    from etl.write import BuildReport, dumps_json, rejects_csv
 
-    sources = pd.Series([f["properties"].get("geocode_source") for f in features], dtype=object)
-    precisions = pd.Series([f["properties"].get("geocode_precision") for f in features], dtype=object)
+    body = offers_text(lines)
+    sources, precisions = Counter(_SOURCE.findall(body)), Counter(_PRECISION.findall(body))
     report = BuildReport(
-        rows_in=len(features),
-        rows_out=len(features),
+        rows_in=len(lines),
+        rows_out=len(lines),
         rows_rejected=0,
-        by_geocode_source={s: int((sources == s).sum()) for s in SOURCES},
-        by_geocode_precision={p: int((precisions == p).sum()) for p in PRECISIONS},
+        by_geocode_source={s: int(sources.get(s, 0)) for s in SOURCES},
+        by_geocode_precision={p: int(precisions.get(p, 0)) for p in PRECISIONS},
         inputs=({"path": "register", "sha256": ""},),
         city=str(city.get("name") or ""),
         out_dir=str(folder),
     )
+    folder.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(folder / OFFERS_FILE, body)
+    write_districts(folder / DISTRICTS_FILE, districts)
     empty = pd.DataFrame(columns=["row", "reason"], dtype=object)
-    write_outputs(
-        folder,
-        features,
-        districts,
-        rejects_csv(empty, pd.DataFrame({"row": pd.Series([], dtype=object)})),
-        report,
-        city,
-    )
+    atomic_write_bytes(folder / REJECTS_FILE, rejects_csv(empty, pd.DataFrame({"row": pd.Series([], dtype=object)})))
+    atomic_write_text(folder / CITY_FILE, dumps_json(dict(city)))
+    outputs = output_hashes(folder, (OFFERS_FILE, DISTRICTS_FILE, REJECTS_FILE, CITY_FILE))
+    atomic_write_text(folder / REPORT_FILE, dumps_json({**report.to_dict(), "outputs": outputs}))

@@ -41,6 +41,9 @@ class EntryRow(Base):
     properties: Mapped[dict[str, Any]] = mapped_column(JSONType)
     lon: Mapped[float] = mapped_column(Double)
     lat: Mapped[float] = mapped_column(Double)
+    #: The feature exactly as it appears as one line of the published offers.geojson
+    #: (kept in step with properties/lon/lat by every write; publishing joins these lines).
+    feature_json: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_by: Mapped[str] = mapped_column(String(320))

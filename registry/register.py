@@ -109,7 +109,7 @@ def _with_point(properties: Mapping[str, Any], lon: float, lat: float) -> dict[s
 
 
 def entry_columns(feature: Mapping[str, Any]) -> dict[str, Any]:
-    """The entry columns that follow from a contract feature."""
+    """The entry columns that follow from a contract feature (including its published line)."""
     props = feature["properties"]
     lon, lat = feature["geometry"]["coordinates"][:2]
     return {
@@ -119,6 +119,7 @@ def entry_columns(feature: Mapping[str, Any]) -> dict[str, Any]:
         "properties": dict(props),
         "lon": float(lon),
         "lat": float(lat),
+        "feature_json": _etl.feature_line(feature),
     }
 
 
@@ -567,12 +568,27 @@ class Register:
         districts, city = self.meta(META_DISTRICTS), self.meta(META_CITY)
         if districts is None or city is None:
             raise RegisterError("nothing to publish: the register has no districts yet (stadtkarte import first)")
-        features = self.published_features()
-        version = publish_snapshot(target, lambda folder: _etl.write_snapshot_files(folder, features, districts, city))
+        lines = self.published_lines()
+        version = publish_snapshot(target, lambda folder: _etl.write_snapshot_lines(folder, lines, districts, city))
         with self._tx() as s:
-            self._log(s, actor, "publish", note=f"{version}: {len(features)} offers")
-        logger.info("published %d offers as snapshot %s", len(features), version)
+            self._log(s, actor, "publish", note=f"{version}: {len(lines)} offers")
+        logger.info("published %d offers as snapshot %s", len(lines), version)
         return version
+
+    def published_lines(self) -> list[str]:
+        """The published entries' offers.geojson lines in publication order (checked for sane locations)."""
+        where = EntryRow.state == "published"
+        bad = or_(EntryRow.lon < -180, EntryRow.lon > 180, EntryRow.lat < -90, EntryRow.lat > 90)
+        with self._tx() as s:
+            broken = s.scalars(select(EntryRow.id).where(where, bad).limit(3)).all()
+            if broken:
+                from geodata.errors import ContractError
+
+                raise ContractError(
+                    f"entries {', '.join(broken)} have coordinates outside -180..180 / -90..90: edit them, then publish"
+                )
+            stmt = select(EntryRow.feature_json).where(where).order_by(EntryRow.position, EntryRow.id)
+            return list(s.scalars(stmt))
 
     # --- staff accounts ----------------------------------------------------------------------
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
+from geodata.io import dumps_features
+from geodata.schema import complete_properties
 from registry import Register, db
 from registry.models import Base
 
@@ -38,7 +41,29 @@ def test_upgrade_from_the_first_revision_keeps_data(database_url: str, data_dir)
                 ),
                 {"at": datetime(2026, 1, 1, tzinfo=UTC)},
             )
+            props = complete_properties(
+                {
+                    "id": "x1",
+                    "name": "Alt",
+                    "category": "sports",
+                    "geocode_source": "input",
+                    "geocode_precision": "input",
+                    "accessibility": "unknown",
+                }
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO entries (id, name, category, state, version, position, properties, lon, lat, "
+                    "created_at, updated_at, updated_by) VALUES ('x1', 'Alt', 'sports', 'published', 1, 1, "
+                    ":props, 9.19, 48.9, :at, :at, 'old')"
+                ),
+                {"props": json.dumps(props), "at": datetime(2026, 1, 1, tzinfo=UTC)},
+            )
         register.upgrade()
         assert register.is_current()
         assert [u.email for u in register.users()] == ["a@stadt.de"]
         assert register.meta("districts") is None
+        entry = register.entry("x1")
+        assert entry is not None and entry.properties == props and (entry.lon, entry.lat) == (9.19, 48.9)
+        expected = dumps_features([entry.feature()])  # the line publishing will write
+        assert register.published_lines() == [expected.split("\n")[1]]
