@@ -43,7 +43,7 @@ import pandas as pd
 from bench._synthetic import write_offers, write_register
 from etl.config import load_config
 from registry import Register
-from registry.importer import import_offers
+from registry.importer import adopt_features, import_offers
 
 PASSWORD = "bench-" + secrets.token_urlsafe(12)
 
@@ -93,13 +93,26 @@ def bench_import(root: Path, url: str | None, config: Any, addresses: Any, rows:
         }
 
 
-def bench_publish(root: Path, url: str | None, config: Any, addresses: Any, rows: int) -> dict[str, Any]:
-    offers = root / f"offers_{rows}.csv"
-    write_offers(offers, addresses, rows)
+def bench_publish(root: Path, url: str | None, config: Any, rows: int) -> dict[str, Any]:
+    """Publish a register of ``rows`` entries: the 10k import's offers repeated under new ids."""
+    work = root / f"import_{10_000}" / "import"
+    offers = json.loads((work / "offers.geojson").read_text(encoding="utf-8"))["features"]
+    districts = json.loads((work / "districts.geojson").read_text(encoding="utf-8"))["features"]
+    city = json.loads((work / "city.json").read_text(encoding="utf-8"))
+    features = []
+    for i in range(rows):
+        source = offers[i % len(offers)]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": source["geometry"],
+                "properties": {**source["properties"], "id": f"P{i:06d}"},
+            }
+        )
     data = root / f"publish_{rows}"
     with _open(_fresh_url(url, "publish"), data, config) as register:
         started = time.perf_counter()
-        import_offers(register, offers, apply=True)
+        adopt_features(register, features, districts, city)
         setup = time.perf_counter() - started
         count = register.count_entries("published")
         runs = []
@@ -108,7 +121,7 @@ def bench_publish(root: Path, url: str | None, config: Any, addresses: Any, rows
             register.publish(data)
             runs.append(time.perf_counter() - started)
         size = sum(p.stat().st_size for p in next((data / "snapshots").iterdir()).iterdir())
-        return {"entries": count, "setup_import_s": setup, "publish_s": runs, "snapshot_mb": size / 1e6}
+        return {"entries": count, "setup_s": setup, "publish_s": runs, "snapshot_mb": size / 1e6}
 
 
 def _changed_copy(src: Path, dst: Path) -> None:
@@ -259,11 +272,11 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
         if not args.skip_100k:
-            pub = bench_publish(root, args.database, config, addresses, args.publish_rows)
+            pub = bench_publish(root, args.database, config, args.publish_rows)
             runs = " / ".join(f"{s:.2f}" for s in pub["publish_s"])
             print(
                 f"publish a register of {pub['entries']:,} entries: {runs} s (first / same content again), "
-                f"{pub['snapshot_mb']:.1f} MB snapshot; setup import --apply {pub['setup_import_s']:.1f} s  target < 20 s",
+                f"{pub['snapshot_mb']:.1f} MB snapshot (setup: {pub['entries']:,} entries loaded in {pub['setup_s']:.1f} s)  target < 20 s",
                 flush=True,
             )
         que = bench_queue(root, args.database, config, addresses, args.changes, args.repeat)
