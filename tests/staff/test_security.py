@@ -37,6 +37,7 @@ POST_ROUTES = (
     "/verwaltung/entry/neu-1/restore",
     "/verwaltung/users/add",
     "/verwaltung/users/disable",
+    "/verwaltung/publish",
 )
 
 
