@@ -45,10 +45,8 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
 
 
 def ensure_data(data_dir: Path) -> None:
-    """Build the embedded demo into ``data_dir`` when it has no ``offers.geojson`` and no published snapshot."""
-    from geodata.snapshot import CURRENT_FILE
-
-    if (data_dir / OFFERS_FILE).exists() or (data_dir / CURRENT_FILE).exists():
+    """Build the embedded demo into ``data_dir`` when it has no ``offers.geojson``."""
+    if (data_dir / OFFERS_FILE).exists():
         return
     logger.warning("%s has no %s: building the embedded demo first", data_dir, OFFERS_FILE)
     from etl.pipeline import build
