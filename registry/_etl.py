@@ -90,6 +90,7 @@ class ImportBuild:
     """What ``build`` made of an offer list: contract features in input order plus the report."""
 
     features: list[dict[str, Any]]
+    lines: tuple[str, ...]
     districts: list[dict[str, Any]]
     city: dict[str, Any]
     rows_in: int
@@ -108,10 +109,16 @@ def build_import(
     from etl.pipeline import build
 
     report = build(offers=offers, districts=districts, config=config, out_dir=work_dir, progress=False, force=force)
-    # build validated the offers against the contract on write: read them back without a second check
-    features = json.loads((work_dir / OFFERS_FILE).read_text(encoding="utf-8"))["features"]
+    # build validated the offers against the contract on write: read them back without a second check,
+    # and keep each feature's line of the file (what publishing writes again)
+    text = (work_dir / OFFERS_FILE).read_text(encoding="utf-8")
+    features = json.loads(text)["features"]
+    lines = split_lines(text) if features else []
+    if len(lines) != len(features):
+        raise RuntimeError(f"{work_dir / OFFERS_FILE} does not have one feature a line: update registry._etl")
     return ImportBuild(
         features=[{"type": "Feature", "geometry": f["geometry"], "properties": f["properties"]} for f in features],
+        lines=tuple(lines),
         districts=read_districts(work_dir / DISTRICTS_FILE),
         city=json.loads((work_dir / CITY_FILE).read_text(encoding="utf-8")),
         rows_in=report.rows_in,
@@ -228,6 +235,14 @@ def feature_line(feature: Mapping[str, Any]) -> str:
     if not (text.startswith(_COLLECTION_HEAD) and text.endswith(_COLLECTION_TAIL)):
         raise RuntimeError("geodata.io.dumps_features changed its layout: update registry._etl.feature_line")
     return text[len(_COLLECTION_HEAD) : -len(_COLLECTION_TAIL)]
+
+
+def split_lines(text: str) -> list[str]:
+    """The feature lines of an ``offers.geojson`` written by :func:`geodata.io.dumps_features`."""
+    if not (text.startswith(_COLLECTION_HEAD) and text.endswith(_COLLECTION_TAIL)):
+        raise RuntimeError("offers.geojson is not in the layout of geodata.io.dumps_features")
+    body = text[len(_COLLECTION_HEAD) : -len(_COLLECTION_TAIL)]
+    return body.split(",\n") if body else []  # JSON escapes newlines inside strings: ",\n" only separates
 
 
 def offers_text(lines: Sequence[str]) -> str:

@@ -119,6 +119,7 @@ def import_offers(
     source = Path(offers).name
     at = now()
     with register._tx() as s:
+        lines = {f["properties"]["id"]: line for f, line in zip(built.features, built.lines, strict=True)}
         existing = {row.id: row for row in s.scalars(select(EntryRow))}
         plan = _plan(built.features, existing)
         position = register._next_position(s)
@@ -135,7 +136,7 @@ def import_offers(
                         "created_at": at,
                         "updated_at": at,
                         "updated_by": actor,
-                        **entry_columns(f),
+                        **entry_columns(f, lines[f["properties"]["id"]]),
                     }
                     for i, f in enumerate(plan.new)
                 ],
@@ -173,7 +174,7 @@ def import_offers(
             for f in plan.new
         ]
         for feature, row in plan.changed:
-            cols = entry_columns(feature)
+            cols = entry_columns(feature, lines[row.id])
             fields = changed_fields(
                 _with_point(row.properties, row.lon, row.lat), _with_point(cols["properties"], cols["lon"], cols["lat"])
             )

@@ -108,8 +108,8 @@ def _with_point(properties: Mapping[str, Any], lon: float, lat: float) -> dict[s
     return {**properties, "lon": lon, "lat": lat}
 
 
-def entry_columns(feature: Mapping[str, Any]) -> dict[str, Any]:
-    """The entry columns that follow from a contract feature (including its published line)."""
+def entry_columns(feature: Mapping[str, Any], line: str | None = None) -> dict[str, Any]:
+    """The entry columns that follow from a contract feature (``line``: its published line, when known)."""
     props = feature["properties"]
     lon, lat = feature["geometry"]["coordinates"][:2]
     return {
@@ -119,7 +119,7 @@ def entry_columns(feature: Mapping[str, Any]) -> dict[str, Any]:
         "properties": dict(props),
         "lon": float(lon),
         "lat": float(lat),
-        "feature_json": _etl.feature_line(feature),
+        "feature_json": line if line is not None else _etl.feature_line(feature),
     }
 
 
