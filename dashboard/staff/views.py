@@ -207,19 +207,23 @@ def template_globals() -> dict[str, Any]:
     }
 
 
-def error_page(error: HTTPException) -> tuple[Response | str, int]:
-    """401/403/404/409/429 and CSRF failures as a short page (or JSON) in the user's language, no data."""
-    from flask_wtf.csrf import CSRFError
+#: status -> (title key, message key) of the short error pages.
+ERROR_TEXTS: dict[int, tuple[str, str]] = {
+    400: ("csrf_title", "csrf"),  # a missing/expired CSRF token or a tampered form
+    401: ("unauthorized", "login_required"),
+    403: ("forbidden_title", "forbidden"),
+    404: ("not_found_title", "not_found"),
+    429: ("too_many_title", "too_many"),
+}
 
-    status = error.code or 500
-    key = {401: "unauthorized", 403: "forbidden", 404: "not_found", 429: "too_many"}.get(status, "csrf")
-    if isinstance(error, CSRFError):
-        key = "csrf"
-    title = {"unauthorized": "unauthorized", "forbidden": "forbidden_title", "not_found": "not_found_title"}
-    title_key = title.get(key, "too_many_title" if key == "too_many" else "csrf_title")
-    if wants_json() or (status == 401 and request.method != "GET"):
-        return Response(f'{{"error": "{key}"}}\n', mimetype="application/json"), status
-    return page("error.html", status, title=t(title_key), message=t(key))
+
+def error_page(error: HTTPException) -> tuple[Response | str, int]:
+    """400/401/403/404/429 as a short page in the user's language (JSON when asked for); never any data."""
+    status = error.code or 400
+    title_key, message_key = ERROR_TEXTS.get(status, ERROR_TEXTS[400])
+    if wants_json():
+        return Response(f'{{"error": "{message_key}"}}\n', mimetype="application/json"), status
+    return page("error.html", status, title=t(title_key), message=t(message_key))
 
 
 # --------------------------------------------------------------------------- sign-in
@@ -561,15 +565,12 @@ def category_choices() -> list[tuple[str, str]]:
 
 def make_blueprint(csrf: Any, limiter: Any) -> Blueprint:
     """The ``staff`` blueprint with its checks, error pages and routes (one per app)."""
-    from flask_wtf.csrf import CSRFError
-
     bp = Blueprint("staff", __name__, template_folder="templates", static_folder="static")
     bp.before_request(make_guard(csrf))
     bp.after_request(no_index)
     bp.context_processor(template_globals)
-    for code in (401, 403, 404, 409, 429):
+    for code in ERROR_TEXTS:  # CSRFError is a 400
         bp.register_error_handler(code, error_page)
-    bp.register_error_handler(CSRFError, error_page)
     login_limit = limiter.limit(
         lambda: staff_app(current_app).login_limit,
         methods=["POST"],

@@ -60,7 +60,9 @@ def test_no_session_post_is_401_without_data(client, register, pending, path):
     token = csrf_token(client)  # even with a valid token: no session, no access
     response = client.post(path, data={"csrf_token": token, "reason": "x", "email": ADMIN, "name": "Hack"})
     assert response.status_code == 401
-    assert response.is_json and response.get_json() == {"error": "unauthorized"}
+    assert "Bitte melden Sie sich an." in body(response) and "Sprachcafé" not in body(response)
+    api = client.post(path, json={"reason": "x"})
+    assert api.status_code == 401 and api.get_json() == {"error": "login_required"}
     assert register.change(pending.id).state == "pending"
     assert sorted(u.email for u in register.users() if u.active) == sorted([ADMIN, MODERATOR])
     assert register.entry(NEW_OFFER["id"]) is None or register.entry(NEW_OFFER["id"]).state != "published"
