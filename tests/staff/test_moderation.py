@@ -320,3 +320,20 @@ def test_audit_and_change_pages_use_words_not_codes(moderator, register, propose
     assert "<dd>abgelehnt</dd>" in body(moderator.get(path))
     audit = body(moderator.get("/verwaltung/audit?entry=lb-1&lang=en"))
     assert "<td>rejected" in audit and "<td>proposed" in audit
+
+
+def test_a_proposal_that_fails_the_check_shows_its_problems_and_cannot_be_approved(moderator, register, tmp_path):
+    item = register.propose(
+        None, {**NEW_OFFER, "category": "Beratnug"}, actor="verein@example.org", source="formular", kind="new"
+    )
+    assert item.problems  # kept with its problems (nothing lost)
+    path = f"/verwaltung/change/{item.id}"
+    page = body(moderator.get(path))
+    assert "Hinweise der Prüfung" in page and "Beratnug" in page
+    refused = post_form(moderator, path + "/approve", {}, token_path=path)
+    assert refused.status_code == 400
+    assert 'class="error-summary"' in body(refused) and "Beratnug" in body(refused).split('class="error-summary"')[1]
+    assert register.change(item.id).state == "pending"
+    assert current_snapshot_dir(tmp_path) is None  # nothing was published
+    post_form(moderator, path + "/reject", {"reason": "Kategorie unklar, bitte neu einreichen"}, token_path=path)
+    assert register.change(item.id).state == "rejected"
