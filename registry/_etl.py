@@ -111,19 +111,22 @@ def build_import(
     report = build(offers=offers, districts=districts, config=config, out_dir=work_dir, progress=False, force=force)
     # build validated the offers against the contract on write: read them back without a second check,
     # and keep each feature's line of the file (what publishing writes again)
-    text = (work_dir / OFFERS_FILE).read_text(encoding="utf-8")
+    from geodata.snapshot import current_snapshot_dir
+
+    folder = current_snapshot_dir(work_dir) or work_dir  # a build may publish a snapshot or write flat files
+    text = (folder / OFFERS_FILE).read_text(encoding="utf-8")
     features = json.loads(text)["features"]
     lines = split_lines(text) if features else []
     if len(lines) != len(features):
-        raise RuntimeError(f"{work_dir / OFFERS_FILE} does not have one feature a line: update registry._etl")
+        raise RuntimeError(f"{folder / OFFERS_FILE} does not have one feature a line: update registry._etl")
     return ImportBuild(
         features=[{"type": "Feature", "geometry": f["geometry"], "properties": f["properties"]} for f in features],
         lines=tuple(lines),
-        districts=read_districts(work_dir / DISTRICTS_FILE),
-        city=json.loads((work_dir / CITY_FILE).read_text(encoding="utf-8")),
+        districts=read_districts(folder / DISTRICTS_FILE),
+        city=json.loads((folder / CITY_FILE).read_text(encoding="utf-8")),
         rows_in=report.rows_in,
         rows_rejected=report.rows_rejected,
-        rejects_path=work_dir / REJECTS_FILE,
+        rejects_path=folder / REJECTS_FILE,
         empty_rows=tuple(report.empty_rows),
     )
 
@@ -137,23 +140,35 @@ def load_config(path: Path | None) -> Any:
 
 @dataclass(frozen=True)
 class CheckContext:
-    """What checking one record needs: config, districts (EPSG:4326), widened city area, taxonomy."""
+    """What checking one record needs: config, districts (EPSG:4326), widened city area, taxonomy.
+
+    ``checker`` is the ETL's public ``etl.record.RecordChecker`` where the installed ETL
+    has one; then every check goes through it.
+    """
 
     config: Any
     districts: gpd.GeoDataFrame
     area: Any
     taxonomy: Any
     work_dir: Path
+    checker: Any = None
 
 
 def make_context(config: Any, district_features: Sequence[Mapping[str, Any]], work_dir: Path) -> CheckContext:
     """Prepare the per-record check for ``config`` and the register's districts."""
-    from etl.pipeline import city_area, widen
     from geodata.taxonomy import load_taxonomy
 
     districts = gpd.GeoDataFrame.from_features(list(district_features), crs=STORAGE_CRS)
-    area = widen(city_area(config, districts)) if len(districts) else None
-    return CheckContext(config, districts, area, load_taxonomy(overrides=config.taxonomy), work_dir)
+    taxonomy = load_taxonomy(overrides=config.taxonomy)
+    try:
+        from etl.record import RecordChecker  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        from etl.pipeline import city_area, widen  # type: ignore[attr-defined,unused-ignore]
+
+        area = widen(city_area(config, districts)) if len(districts) else None
+        return CheckContext(config, districts, area, taxonomy, work_dir)
+    checker = RecordChecker.from_config(config, work_dir, districts)
+    return CheckContext(config, districts, None, taxonomy, work_dir, checker)
 
 
 @dataclass(frozen=True)
@@ -190,8 +205,10 @@ def check_values(
     ``id`` or a stable id from name and address is used. ``source`` fills the
     ``source`` property.
     """
-    from etl.enrich import assign_districts, offers_frame, outside_warnings
-    from etl.pipeline import _geocode, _precision_warnings
+    if context.checker is not None:
+        return _check_with_record_checker(values, context, source, entry_id)
+    from etl.enrich import assign_districts, offers_frame, outside_warnings  # type: ignore[attr-defined,unused-ignore]
+    from etl.pipeline import _geocode, _precision_warnings  # type: ignore[attr-defined,unused-ignore]
     from etl.validate import validate_rows
     from etl.write import offer_features
 
@@ -221,6 +238,26 @@ def check_values(
     if broken:
         return Checked(None, (*(Problem(None, text) for text in broken), *warnings))
     return Checked(feature, tuple(warnings))
+
+
+def _check_with_record_checker(
+    values: Mapping[str, str | None], context: CheckContext, source: str, entry_id: str | None
+) -> Checked:
+    """The same check through the ETL's public ``RecordChecker`` (problems rendered in German)."""
+    from etl.problems import render  # type: ignore[import-not-found,unused-ignore]
+
+    given = {name: values.get(name) for name in FORM_FIELDS}
+    if entry_id is not None:
+        given["id"] = entry_id
+    result = context.checker.check(given)
+    problems = tuple(Problem(p.field, render(p, "de"), p.severity) for p in result.problems)
+    if not result.ok or result.feature is None:
+        return Checked(None, problems)
+    feature = result.feature
+    lon, lat = feature["geometry"]["coordinates"][:2]
+    feature["geometry"] = {"type": "Point", "coordinates": [round(float(lon), 7), round(float(lat), 7)]}
+    feature["properties"] = {**feature["properties"], "source": source}
+    return Checked(feature, tuple(p for p in problems if p.severity != "error"))
 
 
 _COLLECTION_HEAD = '{"type":"FeatureCollection","features":[\n'

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from geodata.snapshot import current_snapshot_dir
 from registry import Register
 from stadtkarte.cli import main
 from tests.registry.conftest import DISTRICTS, HEADER, MESSY, ROWS, write_offers
@@ -147,7 +148,8 @@ def test_messy_cp1252_file_accounts_for_every_row(cli, database_url, data_dir) -
     first = out.splitlines()[0]
     new = int(first.split(": ", 1)[1].split(" neu")[0])
     rejected = int(first.split(", ")[-1].split(" abgelehnt")[0])
-    report = json.loads((data_dir / "import" / "build_report.json").read_text(encoding="utf-8"))
+    built = current_snapshot_dir(data_dir / "import") or data_dir / "import"  # the import's build output
+    report = json.loads((built / "build_report.json").read_text(encoding="utf-8"))
     assert new == report["rows_out"] and rejected == report["rows_rejected"]
     lines = MESSY.read_bytes().decode("cp1252").splitlines()[1:]
     # every line after the header is an entry, a reject, or listed as empty (Excel's ;;;; rows)
