@@ -178,7 +178,9 @@ def test_bootstrap_adopts_an_existing_build_without_changing_the_map(tmp_path: P
     monkeypatch.delenv("STADTKARTE_DATABASE_URL", raising=False)
     data = tmp_path / "data"
     build(MESSY, DISTRICTS, CONFIG, data, progress=False)
-    before = {name: (data / name).read_bytes() for name in ("offers.geojson", "districts.geojson", "city.json")}
+    built = current_snapshot_dir(data)  # the build's folder (flat, or its snapshot)
+    assert built is not None
+    before = {name: (built / name).read_bytes() for name in ("offers.geojson", "districts.geojson", "city.json")}
     login = ensure_register(data)
     assert login is not None  # CONFIG is a demo city: the demo moderator is created
     with Register.open(None, data) as register:

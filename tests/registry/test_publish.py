@@ -24,8 +24,10 @@ def test_publish_is_byte_identical_to_build(empty_register: Register, tmp_path: 
     version = empty_register.publish(data_dir)
     folder = current_snapshot_dir(data_dir)
     assert folder is not None and folder.name == version == current_version(data_dir)
+    built = current_snapshot_dir(tmp_path / "built")  # the build's folder (flat, or its snapshot)
+    assert built is not None
     for name in SAME_BYTES:
-        assert (folder / name).read_bytes() == (tmp_path / "built" / name).read_bytes(), name
+        assert (folder / name).read_bytes() == (built / name).read_bytes(), name
     published = json.loads((folder / "build_report.json").read_text(encoding="utf-8"))
     assert published["rows_out"] == report.rows_out == empty_register.count_entries("published")
     assert (folder / "rejects.csv").read_bytes().decode("utf-8-sig").startswith("row;reason")

@@ -18,8 +18,9 @@ def test_first_serve_prints_the_demo_login_once(tmp_path, monkeypatch, capsys) -
     served = []
     monkeypatch.setattr("dash.Dash.run", lambda self, **kwargs: served.append(kwargs))  # do not block on a port
     data = tmp_path / "data"
-    assert run_serve(_args("--data", str(data), "--port", "8799")) == 0
-    out = capsys.readouterr().out
+    code = run_serve(_args("--data", str(data), "--port", "8799"))
+    out, err = capsys.readouterr()
+    assert code == 0, err
     line = next(line for line in out.splitlines() if DEMO_MODERATOR in line)
     password = line.split(f"{DEMO_MODERATOR} / ", 1)[1].split(" ", 1)[0]
     with Register.open(None, data) as register:
