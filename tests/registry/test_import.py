@@ -163,3 +163,14 @@ def test_messy_cp1252_file_accounts_for_every_row(cli, database_url, data_dir) -
 
 def test_header_matches_the_build_columns() -> None:
     assert HEADER.startswith("ID;Name;")
+
+
+def test_bad_config_is_one_line_exit_2(database_url, data_dir, tmp_path, capsys) -> None:
+    config = tmp_path / "kaputt.toml"
+    config.write_text('[city]\nname = "X"\n[unbekannt]\nx = 1\n', encoding="utf-8")
+    offers = write_offers(tmp_path / "o.csv", [ROWS["a1"]])
+    code = main(["import", str(offers), "--config", str(config), "--data", str(data_dir), "--database", database_url])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and err.count("\n") == 1 and "unbekannt" in err
+    with Register.open(database_url, data_dir) as register:
+        assert register.count_entries() == 0
