@@ -100,6 +100,29 @@ def _feature_of(row: EntryRow) -> dict[str, Any]:
     }
 
 
+def _supersede_import_changes(s: Any, entry_id: str, feature: dict[str, Any], source: str, actor: str, at: Any) -> bool:
+    """Reject earlier imports' pending changes of ``entry_id`` as superseded; True when one equals ``feature``.
+
+    An identical pending change is kept (re-importing the same file queues nothing twice);
+    changes proposed by people (staff, public) are never touched.
+    """
+    pending = s.scalars(
+        select(ChangeRow).where(
+            ChangeRow.entry_id == entry_id,
+            ChangeRow.state == "pending",
+            ChangeRow.kind == "change",
+            ChangeRow.created_by.like("import%"),
+        )
+    ).all()
+    for change in pending:
+        if change.feature is not None and same_offer(change.feature, feature):
+            return True
+    for change in pending:
+        change.state, change.reason = "rejected", f"ersetzt durch den Import von {source}"
+        change.decided_at, change.decided_by = at, actor
+    return False
+
+
 def import_offers(
     register: Register,
     offers: Path,
@@ -191,6 +214,9 @@ def import_offers(
                         .values(feature=feature)
                     )
             else:
+                action = "propose"
+                if _supersede_import_changes(s, row.id, feature, source, actor, at):
+                    continue  # the same change from an earlier import is still waiting for review
                 s.add(
                     ChangeRow(
                         entry_id=row.id,

@@ -174,3 +174,25 @@ def test_bad_config_is_one_line_exit_2(database_url, data_dir, tmp_path, capsys)
     assert code == 2 and out == "" and err.count("\n") == 1 and "unbekannt" in err
     with Register.open(database_url, data_dir) as register:
         assert register.count_entries() == 0
+
+
+def test_reimport_queues_a_change_once_and_supersedes_older_imports(cli, tmp_path, database_url, data_dir) -> None:
+    assert cli("import", str(write_offers(tmp_path / "v1.csv", list(ROWS.values()))), "--apply")[0] == 0
+    v2 = write_offers(tmp_path / "v2.csv", [ROWS["a1"], ROWS["a2"].replace("Caritas", "Caritas LB"), ROWS["a3"]])
+    assert cli("import", str(v2))[0] == 0
+    assert cli("import", str(v2))[0] == 0  # the same file again: nothing queued twice
+    with _open(database_url, data_dir) as register:
+        first = register.queue(kind="change")
+        assert [c.entry_id for c in first] == ["a2"]
+        a1 = register.entry("a1")
+        staff = register.propose("a1", {**register.form_values(a1), "name": "Von Hand"}, "anna@stadt.de", "verwaltung")
+    v3 = write_offers(
+        tmp_path / "v3.csv", [ROWS["a1"], ROWS["a2"].replace("Caritas", "Caritas Ludwigsburg"), ROWS["a3"]]
+    )
+    assert cli("import", str(v3))[0] == 0
+    with _open(database_url, data_dir) as register:
+        queued = register.queue(kind="change")
+        assert [c.entry_id for c in queued] == ["a1", "a2"] and queued[0].id == staff.id  # people's proposals stay
+        old = register.change(first[0].id)
+        assert old is not None and old.state == "rejected" and "v3.csv" in old.reason
+        assert queued[1].feature["properties"]["organization"] == "Caritas Ludwigsburg"  # type: ignore[index]
