@@ -100,24 +100,22 @@ def _feature_of(row: EntryRow) -> dict[str, Any]:
     }
 
 
-def _supersede_import_changes(s: Any, entry_id: str, feature: dict[str, Any], source: str, actor: str, at: Any) -> bool:
-    """Reject earlier imports' pending changes of ``entry_id`` as superseded; True when one equals ``feature``.
+def _pending_import_changes(s: Any) -> dict[str, list[ChangeRow]]:
+    """Pending changes proposed by earlier imports, per entry (people's proposals are not included)."""
+    stmt = select(ChangeRow).where(
+        ChangeRow.state == "pending", ChangeRow.kind == "change", ChangeRow.created_by.like("import%")
+    )
+    found: dict[str, list[ChangeRow]] = {}
+    for change in s.scalars(stmt):
+        found.setdefault(str(change.entry_id), []).append(change)
+    return found
 
-    An identical pending change is kept (re-importing the same file queues nothing twice);
-    changes proposed by people (staff, public) are never touched.
-    """
-    pending = s.scalars(
-        select(ChangeRow).where(
-            ChangeRow.entry_id == entry_id,
-            ChangeRow.state == "pending",
-            ChangeRow.kind == "change",
-            ChangeRow.created_by.like("import%"),
-        )
-    ).all()
-    for change in pending:
-        if change.feature is not None and same_offer(change.feature, feature):
-            return True
-    for change in pending:
+
+def _supersede(changes: list[ChangeRow], feature: dict[str, Any] | None, source: str, actor: str, at: Any) -> bool:
+    """Reject ``changes`` as superseded by this import; True (and nothing rejected) when one equals ``feature``."""
+    if feature is not None and any(c.feature is not None and same_offer(c.feature, feature) for c in changes):
+        return True
+    for change in changes:
         change.state, change.reason = "rejected", f"ersetzt durch den Import von {source}"
         change.decided_at, change.decided_by = at, actor
     return False
@@ -143,6 +141,7 @@ def import_offers(
     at = now()
     with register._tx() as s:
         lines = {f["properties"]["id"]: line for f, line in zip(built.features, built.lines, strict=True)}
+        earlier = _pending_import_changes(s)
         existing = {row.id: row for row in s.scalars(select(EntryRow))}
         plan = _plan(built.features, existing)
         position = register._next_position(s)
@@ -215,7 +214,7 @@ def import_offers(
                     )
             else:
                 action = "propose"
-                if _supersede_import_changes(s, row.id, feature, source, actor, at):
+                if _supersede(earlier.get(row.id, []), feature, source, actor, at):
                     continue  # the same change from an earlier import is still waiting for review
                 s.add(
                     ChangeRow(
@@ -244,6 +243,8 @@ def import_offers(
                     "note": f"change from {source}",
                 }
             )
+        for ident in plan.unchanged:  # the file agrees with the register again
+            _supersede(earlier.get(ident, []), None, source, actor, at)
         archived: list[str] = []
         if archive_missing:
             for ident in plan.missing:

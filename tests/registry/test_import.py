@@ -196,3 +196,20 @@ def test_reimport_queues_a_change_once_and_supersedes_older_imports(cli, tmp_pat
         old = register.change(first[0].id)
         assert old is not None and old.state == "rejected" and "v3.csv" in old.reason
         assert queued[1].feature["properties"]["organization"] == "Caritas Ludwigsburg"  # type: ignore[index]
+
+
+def test_reimport_of_the_published_values_drops_an_earlier_imports_change(
+    cli, tmp_path, database_url, data_dir
+) -> None:
+    v1 = write_offers(tmp_path / "v1.csv", list(ROWS.values()))
+    assert cli("import", str(v1), "--apply")[0] == 0
+    assert (
+        cli("import", str(write_offers(tmp_path / "v2.csv", [ROWS["a1"], ROWS["a2"].replace("Ost", "O"), ROWS["a3"]])))[
+            0
+        ]
+        == 0
+    )
+    code, out, _err = cli("import", str(v1))
+    assert code == 0 and "0 geändert, 3 unverändert" in out
+    with _open(database_url, data_dir) as register:
+        assert register.queue() == []
