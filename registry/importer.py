@@ -118,7 +118,23 @@ def _supersede(changes: list[ChangeRow], feature: dict[str, Any] | None, source:
     for change in changes:
         change.state, change.reason = "rejected", f"ersetzt durch den Import von {source}"
         change.decided_at, change.decided_by = at, actor
+    changes.clear()  # decided now: not pending for this import any more
     return False
+
+
+def _rejection_events(changes: list[ChangeRow], actor: str, at: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "at": at,
+            "actor": actor,
+            "action": "reject",
+            "entry_id": c.entry_id,
+            "change_id": c.id,
+            "fields": {},
+            "note": c.reason,
+        }
+        for c in changes
+    ]
 
 
 def import_offers(
@@ -214,8 +230,10 @@ def import_offers(
                     )
             else:
                 action = "propose"
+                before = list(earlier.get(row.id, []))
                 if _supersede(earlier.get(row.id, []), feature, source, actor, at):
                     continue  # the same change from an earlier import is still waiting for review
+                events.extend(_rejection_events(before, actor, at))
                 s.add(
                     ChangeRow(
                         entry_id=row.id,
@@ -244,7 +262,9 @@ def import_offers(
                 }
             )
         for ident in plan.unchanged:  # the file agrees with the register again
+            before = list(earlier.get(ident, []))
             _supersede(earlier.get(ident, []), None, source, actor, at)
+            events.extend(_rejection_events(before, actor, at))
         archived: list[str] = []
         if archive_missing:
             for ident in plan.missing:

@@ -213,3 +213,5 @@ def test_reimport_of_the_published_values_drops_an_earlier_imports_change(
     assert code == 0 and "0 geändert, 3 unverändert" in out
     with _open(database_url, data_dir) as register:
         assert register.queue() == []
+        latest = register.audit(entry_id="a2")[0]
+        assert latest.action == "reject" and "v1.csv" in latest.note
