@@ -21,6 +21,7 @@ from dashboard.filters import DEFAULT_LANG, UI_LANGUAGES
 from dashboard.i18n import text_direction
 from dashboard.map.callbacks import register_callbacks, register_map_callbacks
 from dashboard.snapshot import init_snapshots
+from dashboard.staff import register_staff
 
 logger = logging.getLogger(__name__)
 
@@ -79,4 +80,5 @@ def create_app(data_dir: Path | str, settings: Settings | None = None) -> dash.D
     register_map_callbacks(app)
     register_api(app.server)
     register_coverage(app)
+    register_staff(app.server, data_dir)
     return app

@@ -59,6 +59,10 @@ def run_serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
         settings = settings_from_args(args)
+        from registry.bootstrap import ensure_register
+
+        if demo_login := ensure_register(settings.data_dir):
+            print(f"Demo-Moderation /verwaltung: {demo_login} (nur jetzt angezeigt / shown once)", flush=True)
         ensure_data(settings.data_dir)
         from dashboard.app import create_app
 

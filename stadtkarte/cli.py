@@ -1,8 +1,9 @@
 """The ``stadtkarte`` command.
 
 ``stadtkarte build`` runs the ETL (see :mod:`etl.cli`); ``stadtkarte serve`` starts
-the dashboard (see :mod:`dashboard.cli`). This module only wires the two: each
-package owns its own arguments, so neither imports the other.
+the dashboard (see :mod:`dashboard.cli`); ``import``, ``user``, ``db``, ``backup``,
+``restore`` and ``publish`` work on the offer register (see :mod:`registry.cli`).
+This module only wires them: each package owns its own arguments.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ def _parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="stadtkarte",
-        description="Stadtkarte Integration: build the map data from a city's offer list and serve the dashboard.",
+        description="Stadtkarte Integration: build the map data from a city's offer list, keep it in the register and serve the dashboard.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     build = sub.add_parser(
@@ -33,6 +34,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Start the Dash dashboard at http://HOST:PORT.",
     )
     add_serve_arguments(serve)
+    from registry.cli import add_registry_commands
+
+    add_registry_commands(sub)
     return parser
 
 

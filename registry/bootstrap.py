@@ -1,0 +1,70 @@
+"""First start: make sure the data folder is served from a register.
+
+* An empty data folder (a fresh machine): a SQLite register is created, the embedded
+  Ludwigsburg demo is imported and published, and a demo moderator with a random
+  password is created (printed once on the console by ``stadtkarte serve``).
+* A data folder that already serves a set (a ``stadtkarte build`` output or a published
+  snapshot) and an empty register: the register adopts that set as published entries
+  (nothing changes on the map; the next publish writes the same files). A demo set
+  also gets the demo moderator.
+* A register with data: only migrated.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from pathlib import Path
+
+from geodata.datasets import get_path
+from geodata.errors import DatasetError
+from geodata.io import CITY_FILE, DISTRICTS_FILE, OFFERS_FILE, read_districts, read_offers
+from geodata.snapshot import current_snapshot_dir
+from registry.importer import adopt_features, import_offers
+from registry.register import Register
+
+logger = logging.getLogger(__name__)
+
+DEMO_MODERATOR = "demo-moderator@example.org"
+DEMO_OFFERS = "ludwigsburg/offers.csv"
+
+
+def _demo_login(register: Register) -> str:
+    password = secrets.token_urlsafe(15)
+    register.add_user(DEMO_MODERATOR, password, role="moderator", actor="demo-setup")
+    return f"{DEMO_MODERATOR} / {password}"
+
+
+def adopt_served_set(register: Register, folder: Path) -> bool:
+    """Take the set served from ``folder`` into the empty register; returns whether it is demo data."""
+    offers, districts = read_offers(folder / OFFERS_FILE), read_districts(folder / DISTRICTS_FILE)
+    try:
+        city = json.loads((folder / CITY_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DatasetError(
+            f"{folder / CITY_FILE} is missing or unreadable ({exc}); rebuild with 'stadtkarte build'"
+        ) from exc
+    adopt_features(register, offers, districts, city)
+    logger.warning("register created from the set served in %s", folder)
+    return bool(city.get("demo"))
+
+
+def ensure_register(data_dir: Path, url: str | None = None) -> str | None:
+    """Make sure ``data_dir`` is served from an up-to-date register (see the module docstring).
+
+    Returns the demo login ``"demo-moderator@example.org / <password>"`` once, when it was
+    just created; None otherwise. Raises ``geodata`` errors when an existing set is unreadable.
+    """
+    data_dir = Path(data_dir)
+    with Register.open(url, data_dir) as register:
+        register.upgrade()
+        if not register.is_empty():
+            return None
+        served = current_snapshot_dir(data_dir) if data_dir.is_dir() else None
+        if served is not None and (served / OFFERS_FILE).is_file():
+            return _demo_login(register) if adopt_served_set(register, served) else None
+        logger.warning("empty register: importing the Ludwigsburg demo offers and publishing them")
+        import_offers(register, get_path(DEMO_OFFERS), actor="demo-setup", apply=True)
+        register.publish(data_dir, actor="demo-setup")
+        return _demo_login(register)

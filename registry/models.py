@@ -1,0 +1,108 @@
+"""The register's tables (SQLAlchemy 2, typed ``Mapped[...]``).
+
+Only this package talks SQL. An entry keeps the whole contract record as JSON
+(``properties``) plus, as columns, what the staff pages filter and sort on
+(name, category, district, state) and its location as ``lon``/``lat`` (EPSG:4326
+degrees). Geometry: plain columns, so neither PostGIS nor SpatiaLite is needed.
+A PostGIS deployment would add ``geom = mapped_column(Geometry("POINT", srid=4326))``
+(GeoAlchemy2) on PostgreSQL only, filled from lon/lat, in a later migration.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Double, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+#: JSON on SQLite, JSONB on PostgreSQL.
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the register's tables."""
+
+
+class EntryRow(Base):
+    """One offer with its editorial state."""
+
+    __tablename__ = "entries"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(500))
+    category: Mapped[str] = mapped_column(String(64), index=True)
+    district_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    #: Order in the published offers.geojson (the input row order of the import that created it).
+    position: Mapped[int] = mapped_column(Integer, index=True)
+    properties: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    lon: Mapped[float] = mapped_column(Double)
+    lat: Mapped[float] = mapped_column(Double)
+    #: The feature exactly as it appears as one line of the published offers.geojson
+    #: (kept in step with properties/lon/lat by every write; publishing joins these lines).
+    feature_json: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str] = mapped_column(String(320))
+
+
+class ChangeRow(Base):
+    """A change set waiting for (or after) review."""
+
+    __tablename__ = "change_sets"
+    __table_args__ = (Index("ix_change_sets_state_kind", "state", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entry_id: Mapped[str | None] = mapped_column(ForeignKey("entries.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16))
+    proposed: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    feature: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    problems: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
+    base_version: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(320))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[str | None] = mapped_column(String(320))
+
+
+class AuditRow(Base):
+    """One action, with the fields it changed as ``{name: [before, after]}``."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor: Mapped[str] = mapped_column(String(320), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    entry_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    change_id: Mapped[int | None] = mapped_column(Integer)
+    fields: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class UserRow(Base):
+    """A staff account; the password is an argon2 hash."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class MetaRow(Base):
+    """Register-wide settings: the districts and city settings of the last import, the config path."""
+
+    __tablename__ = "register_meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSONType)

@@ -1,0 +1,32 @@
+"""``stadtkarte serve`` on an empty data folder: a SQLite register from the demo, the login printed once."""
+
+from __future__ import annotations
+
+import argparse
+
+from dashboard.cli import add_serve_arguments, run_serve
+from registry import Register
+from registry.bootstrap import DEMO_MODERATOR
+
+
+def _args(*argv: str) -> argparse.Namespace:
+    return add_serve_arguments(argparse.ArgumentParser()).parse_args(list(argv))
+
+
+def test_first_serve_prints_the_demo_login_once(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.delenv("STADTKARTE_DATABASE_URL", raising=False)
+    served = []
+    monkeypatch.setattr("dash.Dash.run", lambda self, **kwargs: served.append(kwargs))  # do not block on a port
+    data = tmp_path / "data"
+    code = run_serve(_args("--data", str(data), "--port", "8799"))
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    line = next(line for line in out.splitlines() if DEMO_MODERATOR in line)
+    password = line.split(f"{DEMO_MODERATOR} / ", 1)[1].split(" ", 1)[0]
+    with Register.open(None, data) as register:
+        assert register.authenticate(DEMO_MODERATOR, password) is not None
+        assert register.count_entries("published") > 100
+    assert (data / "CURRENT").is_file()  # the register's snapshot (a flat demo build may exist beside it)
+    assert run_serve(_args("--data", str(data), "--port", "8799")) == 0
+    assert DEMO_MODERATOR not in capsys.readouterr().out  # shown once only
+    assert len(served) == 2
