@@ -11,7 +11,6 @@ import pytest
 from plotly.offline import get_plotlyjs
 
 from dashboard.i18n import format_decimal, format_number, plotly_locale
-from tests.browser.conftest import browser_context_args, browser_type_launch_args  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
