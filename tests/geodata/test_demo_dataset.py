@@ -25,8 +25,8 @@ from etl.districts import load_districts
 from etl.pipeline import build
 from geodata.datasets import get_path
 from geodata.io import read_offers
-from geodata.snapshot import current_snapshot_dir
 from geodata.languages import resolve_language
+from geodata.snapshot import current_snapshot_dir
 from geodata.taxonomy import load_taxonomy
 
 ROOT = Path(__file__).resolve().parents[2]
