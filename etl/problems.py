@@ -336,11 +336,11 @@ _ENTRIES: dict[str, tuple[str, str, str, str, str]] = {
         "Поштовий індекс '{value}' не є п'ятизначним – будь ласка, перевірте",
     ),
     "accessibility_unclear": (
-        "Barrierefrei '{value}' nicht verstanden (ja/nein) – als unbekannt übernommen",
-        "Accessible '{value}' not understood (ja/nein) – recorded as unknown",
-        "Engelsiz erişim '{value}' anlaşılamadı (ja/nein) – bilinmiyor olarak alındı",
-        "قيمة إمكانية الوصول '{value}' غير مفهومة (ja/nein) – سُجّلت كغير معروفة",
-        "Безбар'єрність '{value}' не зрозуміло (ja/nein) – записано як невідомо",
+        "Barrierefrei '{value}' nicht verstanden (ja/teilweise/nein) – als unbekannt übernommen",
+        "Accessible '{value}' not understood (ja/teilweise/nein) – recorded as unknown",
+        "Engelsiz erişim '{value}' anlaşılamadı (ja/teilweise/nein) – bilinmiyor olarak alındı",
+        "قيمة إمكانية الوصول '{value}' غير مفهومة (ja/teilweise/nein) – سُجّلت كغير معروفة",
+        "Безбар'єрність '{value}' не зрозуміло (ja/teilweise/nein) – записано як невідомо",
     ),
     "date_invalid": (
         "Datum '{value}' ungültig (TT.MM.JJJJ) – weggelassen",
