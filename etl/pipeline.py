@@ -29,9 +29,17 @@ from etl.record import RecordChecker, districts_path
 from etl.report import BuildReport
 from etl.uptodate import build_fingerprint, previous_report
 from etl.validate import warning_dicts
-from etl.write import REVIEW_FILE, city_settings, district_features, rejects_csv, review_csv, write_snapshot
+from etl.write import city_settings, district_features, rejects_csv, review_csv, write_snapshot
 from geodata.datasets import get_path
-from geodata.io import CITY_FILE, DISTRICTS_FILE, OFFERS_FILE, REJECTS_FILE, REPORT_FILE, atomic_write_bytes
+from geodata.io import (
+    CITY_FILE,
+    DISTRICTS_FILE,
+    OFFERS_FILE,
+    REJECTS_FILE,
+    REPORT_FILE,
+    REVIEW_FILE,
+    atomic_write_bytes,
+)
 from geodata.snapshot import SNAPSHOTS_DIR, snapshot_dir
 
 logger = logging.getLogger(__name__)

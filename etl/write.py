@@ -42,6 +42,7 @@ from geodata.io import (
     OFFERS_FILE,
     REJECTS_FILE,
     REPORT_FILE,
+    REVIEW_FILE,
     atomic_write_bytes,
     atomic_write_text,
     write_districts,
@@ -51,9 +52,6 @@ from geodata.schema import OFFER_FIELD_NAMES
 from geodata.snapshot import publish_snapshot
 
 logger = logging.getLogger(__name__)
-
-#: The review list: offers published at an approximate location (next to ``rejects.csv``).
-REVIEW_FILE = "review.csv"
 
 
 def _clean(value: Any) -> Any:
