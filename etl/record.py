@@ -244,6 +244,8 @@ def review_frame(
         if precision not in APPROXIMATE_PRECISIONS:
             continue
         reasons = list(by_row.get(number, []))
+        if any(p.code == "district_undecided" for p in reasons):  # it names the precision already
+            reasons = [p for p in reasons if p.code != "address_imprecise"]
         if props.get("district_source") == "named" and props.get("district_name"):
             reasons.append(warning("district_named", "district_id", district=props["district_name"]))
         out.append(
