@@ -22,7 +22,7 @@ from etl.errors import INPUT_ERRORS
 from etl.problems import DEFAULT_LANGUAGE, LANGUAGES
 from etl.report import BuildReport
 from geodata.errors import ContractError, DatasetError
-from geodata.io import REJECTS_FILE
+from geodata.io import REJECTS_FILE, REVIEW_FILE
 
 logger = logging.getLogger(__name__)
 
@@ -133,9 +133,11 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def summary(report: BuildReport, out: Path, lang: str = DEFAULT_LANGUAGE) -> str:
-    """The one-line summary of a build in ``lang`` (German by default), naming the rejects file."""
+    """The one-line summary of a build in ``lang`` (German by default), naming the rejects and review files."""
     texts = _SUMMARY.get(lang, _SUMMARY[DEFAULT_LANGUAGE])
     rejects = f" -> {out / REJECTS_FILE}" if report.rows_rejected else ""
+    if report.rows_review:
+        rejects += texts["review"].format(rows_review=report.rows_review, path=out / REVIEW_FILE)
     template = texts["up_to_date"] if report.up_to_date else texts["written"]
     return template.format(
         out=out, rows_out=report.rows_out, rows_rejected=report.rows_rejected, rejects=rejects, version=report.version
@@ -145,26 +147,31 @@ def summary(report: BuildReport, out: Path, lang: str = DEFAULT_LANGUAGE) -> str
 #: The summary line per language (the German one as clerks know it).
 _SUMMARY: dict[str, dict[str, str]] = {
     "de": {
+        "review": ", {rows_review} nur ungefähr verortet -> {path}",
         "written": "{rows_out} Angebote geschrieben, {rows_rejected} abgelehnt{rejects} (Datenstand {version})",
         "up_to_date": "{out} ist aktuell (Eingaben unverändert): {rows_out} Angebote, {rows_rejected} abgelehnt"
         "{rejects} – mit --force neu bauen",
     },
     "en": {
+        "review": ", {rows_review} located only approximately -> {path}",
         "written": "{rows_out} offers written, {rows_rejected} rejected{rejects} (data version {version})",
         "up_to_date": "{out} is up to date (inputs unchanged): {rows_out} offers, {rows_rejected} rejected"
         "{rejects} – rebuild with --force",
     },
     "tr": {
+        "review": ", {rows_review} yalnızca yaklaşık konumlu -> {path}",
         "written": "{rows_out} teklif yazıldı, {rows_rejected} reddedildi{rejects} (veri sürümü {version})",
         "up_to_date": "{out} güncel (girdiler değişmedi): {rows_out} teklif, {rows_rejected} reddedildi"
         "{rejects} – yeniden oluşturmak için --force",
     },
     "ar": {
+        "review": "، {rows_review} بموقع تقريبي فقط -> {path}",
         "written": "تمت كتابة {rows_out} عرضاً، ورُفض {rows_rejected}{rejects} (إصدار البيانات {version})",
         "up_to_date": "{out} محدَّث (المدخلات لم تتغير): {rows_out} عرضاً، رُفض {rows_rejected}"
         "{rejects} – لإعادة البناء استخدم --force",
     },
     "uk": {
+        "review": ", розташовано лише приблизно: {rows_review} -> {path}",
         "written": "Записано пропозицій: {rows_out}, відхилено: {rows_rejected}{rejects} (версія даних {version})",
         "up_to_date": "{out} актуальна (вхідні дані не змінилися): пропозицій {rows_out}, відхилено "
         "{rows_rejected}{rejects} – перебудувати з --force",

@@ -24,14 +24,22 @@ import geopandas as gpd
 from etl.config import CityConfig, load_config
 from etl.extract import read_table
 from etl.geocode import Provider
-from etl.problems import DEFAULT_LANGUAGE
+from etl.problems import DEFAULT_LANGUAGE, Problem, render, warning
 from etl.record import RecordChecker, districts_path
 from etl.report import BuildReport
 from etl.uptodate import build_fingerprint, previous_report
 from etl.validate import warning_dicts
-from etl.write import city_settings, district_features, rejects_csv, write_snapshot
+from etl.write import city_settings, district_features, rejects_csv, review_csv, write_snapshot
 from geodata.datasets import get_path
-from geodata.io import CITY_FILE, DISTRICTS_FILE, OFFERS_FILE, REJECTS_FILE, REPORT_FILE, atomic_write_bytes
+from geodata.io import (
+    CITY_FILE,
+    DISTRICTS_FILE,
+    OFFERS_FILE,
+    REJECTS_FILE,
+    REPORT_FILE,
+    REVIEW_FILE,
+    atomic_write_bytes,
+)
 from geodata.snapshot import SNAPSHOTS_DIR, snapshot_dir
 
 logger = logging.getLogger(__name__)
@@ -83,6 +91,32 @@ def _input_entry(path: Path | None, digest: str | None = None) -> dict[str, str]
     return {"path": str(path), "sha256": digest}
 
 
+def _is_demo_offers(offers: Path) -> bool:
+    """True when ``offers`` is the bundled demo's own offer list."""
+    try:
+        return offers.resolve() == get_path(DEMO_OFFERS).resolve()
+    except OSError:
+        return False
+
+
+def default_settings_notice(
+    offers: Path, districts: str | Path | gpd.GeoDataFrame | None, cfg: CityConfig
+) -> Problem | None:
+    """The notice for a build of the user's own offers without ``--config`` (None otherwise).
+
+    Such a build uses the demo's city settings and, without ``--districts``, its districts:
+    say so, because they are most likely not the user's city.
+    """
+    if _is_demo_offers(offers):
+        return None
+    where = "GeoDataFrame" if isinstance(districts, gpd.GeoDataFrame) else str(districts_path(districts))
+    return warning("default_settings", city=cfg.name, districts=where)
+
+
+def _notice_dict(problem: Problem, lang: str) -> dict[str, object]:
+    return {"code": problem.code, "params": dict(problem.params), "message": render(problem, lang)}
+
+
 def _remove_flat_outputs(out: Path) -> None:
     """Remove the flat output files an earlier release wrote directly into ``out`` (now in snapshots)."""
     for name in (OFFERS_FILE, DISTRICTS_FILE, CITY_FILE, REPORT_FILE):
@@ -114,12 +148,14 @@ def build(
         District polygons or a CSV of centres (see :func:`etl.districts.load_districts`),
         or a GeoDataFrame of districts; None = the bundled demo's ``districts.csv``.
     config
-        City config path or :class:`~etl.config.CityConfig`; None = the bundled demo config.
+        City config path or :class:`~etl.config.CityConfig`; None = the bundled demo config. With
+        ``offers`` other than the demo's own list, that is reported as a notice (log warning and
+        ``notices`` in the report) and the config's demo flag is dropped: a user's data is never demo data.
     out_dir
         The data folder (created when missing): the set is published as
         ``snapshots/<version>/`` and ``CURRENT`` switched to it atomically
-        (:func:`etl.write.write_snapshot`); a copy of ``rejects.csv`` is kept at
-        ``out_dir/rejects.csv`` for the clerk; the geocode cache lives in ``out_dir/.cache``.
+        (:func:`etl.write.write_snapshot`); copies of ``rejects.csv`` and ``review.csv``
+        (offers located only approximately) are kept in ``out_dir`` for the clerk; the geocode cache lives in ``out_dir/.cache``.
     progress
         Show a progress bar while geocoding; None = only when stderr is a terminal.
     providers
@@ -151,6 +187,11 @@ def build(
     with timer.stage("load"):
         cfg = config if isinstance(config, CityConfig) else load_config(config)
         offers_path = Path(offers) if offers is not None else get_path(DEMO_OFFERS)
+        notice = default_settings_notice(offers_path, districts, cfg) if config is None else None
+        if notice is not None:
+            # the demo flag comes only with the demo's own offers: never label a user's data as demo data
+            cfg = replace(cfg, demo=False)
+            logger.warning("%s", render(notice, lang))
         fingerprint = _fingerprint(offers_path, districts, cfg, lang) if providers is None and use_cache else ""
         if fingerprint and not force and (previous := previous_report(out, fingerprint)) is not None:
             logger.info("build: %s is up to date (inputs, settings and code unchanged)", out)
@@ -162,6 +203,7 @@ def build(
     checked = checker.check_frame(extract.frame, offers_path.name, progress=progress, stage=timer.stage)
     with timer.stage("write"):
         rejects = checked.rejects(lang)
+        review = checked.review(lang)
         warnings = warning_dicts(sorted([*extract.problems, *checked.problems], key=lambda item: item[0]), lang)
         districts_file = None if isinstance(districts, gpd.GeoDataFrame) else districts_path(districts)
         config_path = cfg.source if cfg.source is not None and cfg.source.is_file() else None
@@ -177,6 +219,8 @@ def build(
             by_geocode_source=checked.by_geocode_source,
             by_geocode_precision=checked.by_geocode_precision,
             cache_hits=checked.cache_hits,
+            rows_review=len(review),
+            notices=(_notice_dict(notice, lang),) if notice is not None else (),
             warnings=warnings,
             inputs=tuple(i for i in inputs if i is not None),
             city=cfg.name,
@@ -186,6 +230,7 @@ def build(
             out_dir=str(out),
         )
         rejects_bytes = rejects_csv(rejects, extract.raw)
+        review_bytes = review_csv(review)
         version = write_snapshot(
             out,
             checked.features,
@@ -193,8 +238,10 @@ def build(
             city_settings(cfg, checker.area),
             report,
             rejects_bytes,
+            review=review_bytes,
         )
-        atomic_write_bytes(out / REJECTS_FILE, rejects_bytes)  # the clerk's copy, next to CURRENT
+        atomic_write_bytes(out / REJECTS_FILE, rejects_bytes)  # the clerk's copies, next to CURRENT
+        atomic_write_bytes(out / REVIEW_FILE, review_bytes)
         _remove_flat_outputs(out)
     report = replace(report, version=version, snapshot_dir=str(snapshot_dir(out, version)))
     logger.info(

@@ -336,11 +336,11 @@ _ENTRIES: dict[str, tuple[str, str, str, str, str]] = {
         "Поштовий індекс '{value}' не є п'ятизначним – будь ласка, перевірте",
     ),
     "accessibility_unclear": (
-        "Barrierefrei '{value}' nicht verstanden (ja/nein) – als unbekannt übernommen",
-        "Accessible '{value}' not understood (ja/nein) – recorded as unknown",
-        "Engelsiz erişim '{value}' anlaşılamadı (ja/nein) – bilinmiyor olarak alındı",
-        "قيمة إمكانية الوصول '{value}' غير مفهومة (ja/nein) – سُجّلت كغير معروفة",
-        "Безбар'єрність '{value}' не зрозуміло (ja/nein) – записано як невідомо",
+        "Barrierefrei '{value}' nicht verstanden (ja/teilweise/nein) – als unbekannt übernommen",
+        "Accessible '{value}' not understood (ja/teilweise/nein) – recorded as unknown",
+        "Engelsiz erişim '{value}' anlaşılamadı (ja/teilweise/nein) – bilinmiyor olarak alındı",
+        "قيمة إمكانية الوصول '{value}' غير مفهومة (ja/teilweise/nein) – سُجّلت كغير معروفة",
+        "Безбар'єрність '{value}' не зрозуміло (ja/teilweise/nein) – записано як невідомо",
     ),
     "date_invalid": (
         "Datum '{value}' ungültig (TT.MM.JJJJ) – weggelassen",
@@ -537,6 +537,53 @@ _ENTRIES: dict[str, tuple[str, str, str, str, str]] = {
         "“{district}” semti bilinmiyor",
         "الحي „{district}“ غير معروف",
         "район «{district}» невідомий",
+    ),
+    # --- which district an offer counts in (issue 12), the review list and the build's settings
+    "district_undecided": (
+        "Lage nur ungefähr ({precision}) – sagt nicht, in welchem Stadtteil das Angebot liegt; es wird keinem"
+        " Stadtteil zugerechnet (bitte Stadtteil, Hausadresse oder Koordinaten angeben)",
+        "Location only approximate ({precision}) – it does not tell which district the offer is in; it counts in no"
+        " district (please give the district, a house address or coordinates)",
+        "Konum yalnızca yaklaşık ({precision}) – teklifin hangi semtte olduğunu göstermiyor; hiçbir semte"
+        " sayılmıyor (lütfen semt, ev adresi veya koordinat girin)",
+        "الموقع تقريبي فقط ({precision}) – لا يبيّن في أي حي يقع العرض؛ لا يُحتسب في أي حي"
+        " (يُرجى ذكر الحي أو عنوان المبنى أو الإحداثيات)",
+        "Розташування лише приблизне ({precision}) – з нього не видно, в якому районі пропозиція; її не зараховано"
+        " до жодного району (вкажіть район, адресу будинку або координати)",
+    ),
+    "precision_term": ("{precision}", "{precision}", "{precision}", "{precision}", "{precision}"),
+    "district_named": (
+        "Stadtteil „{district}“ aus der Spalte Stadtteil übernommen",
+        "district “{district}” taken from the district column",
+        "“{district}” semti semt sütunundan alındı",
+        "الحي „{district}“ مأخوذ من عمود الحي",
+        "район «{district}» взято зі стовпця району",
+    ),
+    "fix_house_number": (
+        "Hausnummer ergänzen oder im Adressregister prüfen – oder Koordinaten angeben",
+        "add the house number or check it in the address register – or give coordinates",
+        "kapı numarasını ekleyin veya adres kaydında kontrol edin – ya da koordinat verin",
+        "أضف رقم المبنى أو تحقّق منه في سجل العناوين – أو أدخل الإحداثيات",
+        "додайте номер будинку або перевірте його в реєстрі адрес – або вкажіть координати",
+    ),
+    "fix_address": (
+        "Straße und Hausnummer (im Adressregister) oder Koordinaten angeben",
+        "give street and house number (as in the address register) or coordinates",
+        "sokak ve kapı numarası (adres kaydındaki gibi) ya da koordinat verin",
+        "أدخل الشارع ورقم المبنى (كما في سجل العناوين) أو الإحداثيات",
+        "вкажіть вулицю й номер будинку (як у реєстрі адрес) або координати",
+    ),
+    "default_settings": (
+        "Keine --config angegeben: Stadteinstellungen der Demo ({city}) und Stadtteile aus {districts} werden"
+        " verwendet – für die eigene Stadt --config und --districts angeben",
+        "No --config given: the demo's city settings ({city}) and the districts from {districts} are used"
+        " – give --config and --districts for your own city",
+        "--config verilmedi: demonun şehir ayarları ({city}) ve {districts} dosyasındaki semtler kullanılıyor"
+        " – kendi şehriniz için --config ve --districts verin",
+        "لم يُذكر --config: تُستخدم إعدادات المدينة التجريبية ({city}) والأحياء من {districts}"
+        " – لمدينتك استخدم --config و --districts",
+        "--config не вказано: використано налаштування демо-міста ({city}) і райони з {districts}"
+        " – для свого міста вкажіть --config і --districts",
     ),
     # --- joining words
     "join.list": ("; ", "; ", "; ", "؛ ", "; "),

@@ -28,11 +28,18 @@ from shapely.geometry.base import BaseGeometry
 from etl._frames import records
 from etl.config import CityConfig
 from etl.districts import city_outline, load_districts
-from etl.enrich import assign_districts, offers_frame, outside_problems
+from etl.enrich import (
+    assign_districts,
+    decide_districts,
+    district_lookup,
+    offers_frame,
+    outside_problems,
+    undecided_problems,
+)
 from etl.errors import InputMissingError
 from etl.extract import FRAME_FIELDS
 from etl.geocode import AddressQuery, GeocodeCache, Provider, geocode_queries, make_providers
-from etl.problems import Problem, error, warning
+from etl.problems import Problem, error, render, render_all, warning
 from etl.validate import rejects_frame, validate_rows, warning_dicts
 from etl.write import offer_features
 from geodata.crs import METRIC_CRS, STORAGE_CRS
@@ -130,6 +137,10 @@ class CheckedRows:
         """Warnings as report entries ``{"row", "field", "code", "params", "message"}`` (message in ``lang``)."""
         return warning_dicts(self.problems, lang)
 
+    def review(self, lang: str = "de") -> pd.DataFrame:
+        """Offers located only approximately, for the clerk's ``review.csv`` (see :func:`review_frame`)."""
+        return review_frame(self.features, self.feature_rows, self.problems, lang)
+
 
 # --------------------------------------------------------------------------------------------
 # The city's geometry (pure)
@@ -185,6 +196,70 @@ def _precision_problems(located: pd.DataFrame) -> list[tuple[int, Problem]]:
         (int(row), warning("address_imprecise", "geocode_precision", precision=p))
         for row, p in zip(rough["row"], rough["geocode_precision"], strict=True)
     ]
+
+
+#: Columns of the review list (``review.csv``), in order.
+REVIEW_COLUMNS: tuple[str, ...] = ("row", "id", "name", "precision", "district", "reason", "fix")
+#: Problem codes that explain an approximate location (shown in the review list's reason).
+_REVIEW_REASONS = frozenset({"address_imprecise", "district_undecided", "outside_districts"})
+
+
+def _fix(precision: str, house_number: str | None) -> Problem:
+    """What would make an approximate location exact."""
+    if precision == "street" and not house_number:
+        return warning("fix_house_number", "house_number")
+    return warning("fix_address", "street")
+
+
+def review_frame(
+    features: Sequence[Mapping[str, Any]],
+    feature_rows: Sequence[int],
+    problems: Sequence[tuple[int, Problem]],
+    lang: str = "de",
+) -> pd.DataFrame:
+    """One row per offer located only approximately (precision street, postcode, district or city).
+
+    Parameters
+    ----------
+    features, feature_rows
+        Contract features and their input rows (:class:`CheckedRows`).
+    problems
+        ``(row, problem)`` of the check; the location's warnings become the ``reason``.
+    lang
+        Language of ``precision``, ``reason`` and ``fix`` (one of :data:`etl.problems.LANGUAGES`).
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`REVIEW_COLUMNS`, sorted by row.
+    """
+    by_row: dict[int, list[Problem]] = {}
+    for number, problem in problems:
+        if problem.code in _REVIEW_REASONS:
+            by_row.setdefault(number, []).append(problem)
+    out = []
+    for feature, number in zip(features, feature_rows, strict=True):
+        props = feature["properties"]
+        precision = str(props.get("geocode_precision"))
+        if precision not in APPROXIMATE_PRECISIONS:
+            continue
+        reasons = list(by_row.get(number, []))
+        if any(p.code == "district_undecided" for p in reasons):  # it names the precision already
+            reasons = [p for p in reasons if p.code != "address_imprecise"]
+        if props.get("district_source") == "named" and props.get("district_name"):
+            reasons.append(warning("district_named", "district_id", district=props["district_name"]))
+        out.append(
+            {
+                "row": int(number),
+                "id": props.get("id") or "",
+                "name": props.get("name") or "",
+                "precision": render(warning("precision_term", precision=precision), lang),
+                "district": props.get("district_name") or "",
+                "reason": render_all(reasons, lang),
+                "fix": render(_fix(precision, props.get("house_number")), lang),
+            }
+        )
+    return pd.DataFrame(out, columns=list(REVIEW_COLUMNS)).sort_values("row", kind="stable").reset_index(drop=True)
 
 
 def values_frame(rows: Sequence[Mapping[str, str | None]], first_row: int = 1) -> pd.DataFrame:
@@ -332,13 +407,20 @@ class RecordChecker:
         with stage("geocode"):
             located, unresolved, cache_hits = self._geocode(validation.valid, progress)
         with stage("enrich"):
-            enriched = assign_districts(offers_frame(located), self.districts)
+            placed = assign_districts(offers_frame(located), self.districts)
+            enriched = decide_districts(placed, district_lookup(self.districts))
             # An empty Demo cell takes the city's default ([city] demo); a filled one is kept.
             enriched["demo"] = [bool(self.config.demo) if d is None else bool(d) for d in enriched["demo"]]
             features = offer_features(enriched, source)
             feature_rows = tuple(int(r) for r in enriched["row"].sort_values(kind="stable"))
         problems = sorted(
-            [*validation.problems, *unresolved, *_precision_problems(located), *outside_problems(enriched)],
+            [
+                *validation.problems,
+                *unresolved,
+                *_precision_problems(located),
+                *outside_problems(enriched),
+                *undecided_problems(enriched),
+            ],
             key=lambda item: item[0],
         )
         kept = set(feature_rows)
@@ -396,4 +478,13 @@ class RecordChecker:
         return located, unresolved, int(outcome.stats.get("cache_hits", 0))
 
 
-__all__ = ["CheckedRows", "RecordCheck", "RecordChecker", "city_area", "values_frame", "widen"]
+__all__ = [
+    "REVIEW_COLUMNS",
+    "CheckedRows",
+    "RecordCheck",
+    "RecordChecker",
+    "city_area",
+    "review_frame",
+    "values_frame",
+    "widen",
+]

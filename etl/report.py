@@ -15,6 +15,9 @@ class BuildReport:
     snapshot) are known once the set is written and are not part of the file.
 
     ``rows_in == rows_out + rows_rejected`` always holds (checked on creation).
+    ``rows_review`` counts the published offers located only approximately (``review.csv``);
+    ``notices`` are build-wide remarks (e.g. which city settings were used without ``--config``)
+    as ``{"code", "params", "message"}``.
     ``rows_in`` counts non-empty data rows; fully empty rows are listed in
     ``empty_rows`` and are neither offers nor rejects. ``timings_s`` (seconds per
     stage) is the only part that differs between two runs of the same input.
@@ -26,6 +29,8 @@ class BuildReport:
     by_geocode_source: Mapping[str, int] = field(default_factory=dict)
     by_geocode_precision: Mapping[str, int] = field(default_factory=dict)
     cache_hits: int = 0
+    rows_review: int = 0
+    notices: tuple[Mapping[str, Any], ...] = ()
     warnings: tuple[Mapping[str, Any], ...] = ()
     inputs: tuple[Mapping[str, str], ...] = ()
     city: str = ""
@@ -51,6 +56,7 @@ class BuildReport:
         data["by_geocode_precision"] = dict(self.by_geocode_precision)
         data["timings_s"] = dict(self.timings_s)
         data["warnings"] = [dict(w) for w in self.warnings]
+        data["notices"] = [dict(n) for n in self.notices]
         data["inputs"] = [dict(i) for i in self.inputs]
         data["empty_rows"] = list(self.empty_rows)
         return data

@@ -72,7 +72,9 @@ _DE_DATE = re.compile(r"^(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{2}|\d{4})$")
 _YES = frozenset({"ja", "j", "yes", "y", "x", "true", "wahr", "1", "barrierefrei", "vorhanden", "oui"})
 _NO = frozenset({"nein", "n", "no", "false", "falsch", "0", "nicht barrierefrei", "keine"})
 _UNKNOWN = frozenset({"", "unbekannt", "unknown", "?", "k.a.", "ka", "keine angabe", "-"})
-_PARTLY = frozenset({"teilweise", "eingeschraenkt", "bedingt", "partly", "partial", "teils"})
+_PARTLY = frozenset(
+    {"teilweise", "eingeschraenkt", "bedingt", "partly", "partial", "teils", "teilweise barrierefrei", "partiell"}
+)
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ class ValidationResult:
     ----------
     valid
         One row per kept offer: ``row``, the contract fields (lists as lists of
-        ids, ``accessibility`` as ``yes/no/unknown``, ``demo`` as bool or None when
+        ids, ``accessibility`` as ``yes/partial/no/unknown``, ``demo`` as bool or None when
         the cell is empty),
         ``district`` (the Stadtteil as given, for geocoding) and ``lat``/``lon``
         (floats in EPSG:4326, or None when the row must be geocoded).
@@ -207,7 +209,10 @@ def parse_date(text: str) -> date | None:
 
 
 def parse_accessibility(text: str) -> tuple[str, bool, bool]:
-    """Map a Barrierefrei cell to ``(yes|no|unknown, understood, partly)``."""
+    """Map a Barrierefrei cell to ``(yes|partial|no|unknown, understood, partly)``.
+
+    "teilweise", "eingeschränkt", "partly", "partial" (and a few more) become ``partial``.
+    """
     key = fold(text).rstrip(".")
     if key in _YES:
         return "yes", True, False
@@ -216,7 +221,7 @@ def parse_accessibility(text: str) -> tuple[str, bool, bool]:
     if key in _UNKNOWN:
         return "unknown", True, False
     if key in _PARTLY:
-        return "unknown", True, True
+        return "partial", True, True
     return "unknown", False, False
 
 
@@ -338,10 +343,8 @@ def _check_address(row: _Row, rec: Mapping[str, str]) -> None:
 
 
 def _check_misc(row: _Row, rec: Mapping[str, str]) -> None:
-    access, understood, partly = parse_accessibility(rec["accessibility"])
+    access, understood, _partly = parse_accessibility(rec["accessibility"])
     details = rec["accessibility_details"]
-    if partly and not details:
-        details = rec["accessibility"]
     if not understood:
         row.add(warning("accessibility_unclear", "accessibility", value=rec["accessibility"]))
     row.props["accessibility"], row.props["accessibility_details"] = access, details

@@ -3,7 +3,8 @@
 Files (names from :mod:`geodata.io`): ``offers.geojson`` (stable order by input
 row), ``districts.geojson`` (sorted by id), ``rejects.csv`` (``row;reason;`` +
 the original columns, ``;``-separated, UTF-8 with BOM so that Excel opens it; every
-cell made safe to open in a spreadsheet, see :mod:`geodata.csvsafe`),
+cell made safe to open in a spreadsheet, see :mod:`geodata.csvsafe`), ``review.csv``
+(offers located only approximately, with what would make them exact; same format),
 ``build_report.json`` and ``city.json``. The same input gives byte-identical
 offers and districts files; the report differs only in ``timings_s``.
 
@@ -41,6 +42,7 @@ from geodata.io import (
     OFFERS_FILE,
     REJECTS_FILE,
     REPORT_FILE,
+    REVIEW_FILE,
     atomic_write_bytes,
     atomic_write_text,
     write_districts,
@@ -122,6 +124,19 @@ def rejects_csv(rejects: pd.DataFrame, raw: pd.DataFrame | None = None) -> bytes
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+def review_csv(review: pd.DataFrame) -> bytes:
+    """``review.csv`` bytes from :meth:`etl.record.CheckedRows.review`: same format as :func:`rejects_csv`.
+
+    Columns ``row;id;name;precision;district;reason;fix``; every cell spreadsheet-safe.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([spreadsheet_safe(str(h)) for h in review.columns])
+    for rec in review.itertuples(index=False):
+        writer.writerow([spreadsheet_safe("" if _clean(c) is None else str(c)) for c in rec])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
 def _round_coords(coords: Any, decimals: int = 6) -> Any:
     if isinstance(coords, int | float):
         return round(float(coords), decimals)
@@ -161,6 +176,7 @@ def write_outputs(
     rejects: bytes,
     report: BuildReport,
     city: Mapping[str, Any],
+    review: bytes | None = None,
 ) -> Path:
     """Write the set's files into ``out_dir`` (each atomically, the report last); see :func:`write_snapshot`."""
     out = Path(out_dir)
@@ -168,8 +184,12 @@ def write_outputs(
     write_offers(out / OFFERS_FILE, offers)
     write_districts(out / DISTRICTS_FILE, districts)
     atomic_write_bytes(out / REJECTS_FILE, rejects)
+    names = [OFFERS_FILE, DISTRICTS_FILE, REJECTS_FILE, CITY_FILE]
+    if review is not None:
+        atomic_write_bytes(out / REVIEW_FILE, review)
+        names.append(REVIEW_FILE)
     atomic_write_text(out / CITY_FILE, dumps_json(dict(city)))
-    outputs = output_hashes(out, (OFFERS_FILE, DISTRICTS_FILE, REJECTS_FILE, CITY_FILE))
+    outputs = output_hashes(out, names)
     atomic_write_text(out / REPORT_FILE, dumps_json({**report.to_dict(), "outputs": outputs}))
     logger.info(
         "wrote %d offers, %d districts, %d rejects to %s", len(offers), len(districts), report.rows_rejected, out
@@ -185,6 +205,7 @@ def write_snapshot(
     report: BuildReport,
     rejects: bytes,
     keep: int = 3,
+    review: bytes | None = None,
 ) -> str:
     """Publish the set as a new snapshot of ``data_dir`` and make it current, atomically.
 
@@ -202,6 +223,8 @@ def write_snapshot(
         ``rejects.csv`` bytes (:func:`rejects_csv`; ``rejects_csv(empty_frame)`` for none).
     keep
         Snapshots to keep (older ones are pruned).
+    review
+        ``review.csv`` bytes (:func:`review_csv`), or None to write no review list.
 
     Returns
     -------
@@ -210,19 +233,21 @@ def write_snapshot(
     """
 
     def fill(folder: Path) -> None:
-        write_outputs(folder, offers, districts, rejects, report, city)
+        write_outputs(folder, offers, districts, rejects, report, city, review)
 
     return publish_snapshot(Path(data_dir), fill, keep=keep)
 
 
 __all__ = [
     "CITY_FILE",
+    "REVIEW_FILE",
     "BuildReport",
     "city_settings",
     "district_features",
     "dumps_json",
     "offer_features",
     "rejects_csv",
+    "review_csv",
     "write_outputs",
     "write_snapshot",
 ]

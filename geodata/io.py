@@ -29,6 +29,8 @@ COORDINATE_DECIMALS = 7
 OFFERS_FILE = "offers.geojson"
 DISTRICTS_FILE = "districts.geojson"
 REJECTS_FILE = "rejects.csv"
+#: Offers published at an approximate location, with what would make them exact (written by etl.write).
+REVIEW_FILE = "review.csv"
 REPORT_FILE = "build_report.json"
 #: Dashboard-facing city settings written by the ETL (name, demo flag, contact, basemap, outline).
 CITY_FILE = "city.json"

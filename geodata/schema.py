@@ -28,7 +28,14 @@ PRECISIONS: tuple[str, ...] = ("input", "address", "street", "postcode", "distri
 APPROXIMATE_PRECISIONS: frozenset[str] = frozenset({"street", "postcode", "district", "city"})
 #: Where a location came from (a cache hit keeps the source that produced it).
 SOURCES: tuple[str, ...] = ("input", "gazetteer", "online", "postcode", "district")
-ACCESSIBILITY: tuple[str, ...] = ("yes", "no", "unknown")
+#: Step-free access: ``partial`` = some of it (e.g. a ramp at a side entrance, but no accessible WC).
+ACCESSIBILITY: tuple[str, ...] = ("yes", "partial", "no", "unknown")
+#: How an offer's district was decided (see docs/DESIGN.md, "Which district an offer counts in"):
+#: ``location`` = its point lies in the district (exact location, or an approximate one that can tell);
+#: ``named`` = the row names the Stadtteil and its location is only approximate, so the name wins;
+#: ``none`` = neither: the location is too coarse to tell (a postcode centre) and no Stadtteil is named,
+#: or the point lies in no district.
+DISTRICT_SOURCES: tuple[str, ...] = ("location", "named", "none")
 #: Link schemes that are kept; anything else is dropped with a warning.
 SAFE_URL_SCHEMES: tuple[str, ...] = ("http", "https", "mailto", "tel")
 
@@ -73,8 +80,21 @@ OFFER_FIELDS: tuple[Field, ...] = (
     Field("district_id", "str", hsds="(none: derived by point-in-polygon)"),
     Field("district_name", "str", hsds="(none)"),
     Field("outside_districts", "bool", hsds="(none)", doc="true when the point lies in no district"),
+    Field(
+        "district_source",
+        "enum",
+        choices=DISTRICT_SOURCES,
+        hsds="(none)",
+        doc="how district_id was decided: location | named | none (see docs/DESIGN.md)",
+    ),
     Field("geocode_source", "enum", True, SOURCES, hsds="(none)", doc="where the location came from"),
     Field("geocode_precision", "enum", True, PRECISIONS, hsds="(none)", doc="how exact the location is"),
+    Field(
+        "location_approximate",
+        "bool",
+        hsds="(none)",
+        doc="true when geocode_precision is street, postcode, district or city (counted apart in coverage figures)",
+    ),
     Field("phone", "str", hsds="phone.number", doc="organisational phone number"),
     Field("email", "str", hsds="service.email", doc="organisational e-mail"),
     Field("url", "str", hsds="service.url", doc="http(s) website"),

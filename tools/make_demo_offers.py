@@ -8,13 +8,19 @@ this script (tests/geodata/test_demo_dataset.py does).
 Every row is invented (``Demo=ja``, names ending in "(Demo)", organisations
 "Beispielträger …", phone numbers ``+49 7141 000-…`` that cannot be dialled,
 addresses ``@example.org``/``https://example.org``) except two public service
-points with their published address only (``Demo=nein``). Coordinates, where a
-row has them, are drawn inside the intended district's approximate cell. A few
-rows carry deliberate problems for the rejects report and the warnings.
+points with their published address only (``Demo=nein``). A few rows carry
+deliberate problems for the rejects report and the warnings.
+
+Like a real clerk's list, most rows have coordinates or a house address, a few only a
+postcode or a Stadtteil (to show the geocoding chain and ``review.csv``). Coordinates
+and house addresses are points drawn inside the intended district's approximate cell
+(within 600 m of its centre). The house addresses go into the demo's **address
+register** ``addresses.csv`` (the ``[gazetteer]`` of ``city.toml``; EPSG:25832): every
+entry is invented except the two service points, whose coordinates are approximate.
 
 Usage::
 
-    python tools/make_demo_offers.py [--out PATH] [--seed N]
+    python tools/make_demo_offers.py [--out PATH] [--register PATH] [--seed N]
 """
 
 from __future__ import annotations
@@ -44,7 +50,14 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 DATASET = HERE.parent / "geodata" / "datasets" / "ludwigsburg"
 DEFAULT_OUT = DATASET / "offers.csv"
+DEFAULT_REGISTER = DATASET / "addresses.csv"
 SEED = 20251231
+#: Header of the demo address register (etl.settings.DEFAULT_GAZETTEER_COLUMNS plus a note).
+REGISTER_HEADERS: tuple[str, ...] = ("strasse", "hausnummer", "plz", "ort", "x", "y", "hinweis")
+#: At most this many rows per district are located only by their Stadtteil (they share its centre).
+MAX_DISTRICT_ONLY = 2
+#: At most this many rows in the whole file have only a postcode (half of them name the Stadtteil).
+MAX_POSTCODE_ONLY = 4
 
 HEADERS: tuple[str, ...] = (
     "ID",
@@ -451,6 +464,7 @@ def _demo_row(
     kind_id: str,
     n: int,
     geometry: dict[str, tuple[shapely.Geometry, tuple[float, float]]],
+    placement: Placement,
 ) -> dict[str, str]:
     kind = KINDS[kind_id]
     stem_index = rng.randrange(len(kind.names))
@@ -481,8 +495,50 @@ def _demo_row(
     if rng.random() < 0.5:
         row["Webseite"] = f"https://example.org/demo/{n:04d}"
     row["Barrierefrei"], row["Hinweise Barrierefreiheit"] = _accessibility(rng)
-    _place(rng, row, district_id, district_name, postcodes, streets, geometry)
+    _place(rng, row, district_id, district_name, postcodes, streets, geometry, placement)
     return row
+
+
+@dataclass
+class Placement:
+    """What the rows placed so far used: the address register and the counts of coarse rows."""
+
+    register: dict[tuple[str, str, str], tuple[str, float, float]]  # (street, no., PLZ) -> (district, x, y)
+    district_only: dict[str, int]
+    postcode_only: int = 0
+
+    def mode(self, rng: random.Random, district_id: str) -> str:
+        """How the next row of ``district_id`` is located (coordinates or address mostly)."""
+        mode = rng.choices(("coordinates", "address", "postcode", "district"), weights=(46, 44, 4, 6))[0]
+        if mode == "district" and self.district_only.get(district_id, 0) >= MAX_DISTRICT_ONLY:
+            return "address"
+        if mode == "postcode" and self.postcode_only >= MAX_POSTCODE_ONLY:
+            return "address"
+        if mode == "district":
+            self.district_only[district_id] = self.district_only.get(district_id, 0) + 1
+        if mode == "postcode":
+            self.postcode_only += 1
+        return mode
+
+    def address(
+        self,
+        rng: random.Random,
+        district_id: str,
+        streets: tuple[str, ...],
+        postcode: str,
+        point: tuple[float, float],
+    ) -> tuple[str, str]:
+        """A street and house number not used by another district under ``postcode``; registered at ``point``."""
+        for _ in range(1000):
+            street = rng.choice(streets)
+            number = str(rng.randrange(1, 80)) + ("a" if rng.random() < 0.08 else "")
+            key = (street, number, postcode)
+            if key not in self.register:
+                self.register[key] = (district_id, point[0], point[1])
+                return street, number
+            if self.register[key][0] == district_id:
+                return street, number  # a second offer in the same house
+        raise RuntimeError(f"no free address in {district_id}; add streets to DISTRICTS")
 
 
 def _place(
@@ -493,26 +549,29 @@ def _place(
     postcodes: tuple[str, ...],
     streets: tuple[str, ...],
     geometry: dict[str, tuple[shapely.Geometry, tuple[float, float]]],
+    placement: Placement,
 ) -> None:
     """Fill the location columns in one of four ways a municipal list has them."""
-    mode = rng.choices(("coordinates", "address", "postcode", "district"), weights=(40, 35, 5, 20))[0]
+    mode = placement.mode(rng, district_id)
     if mode in ("coordinates", "address"):
-        row["Straße"] = rng.choice(streets)
-        row["Hausnr."] = str(rng.randrange(1, 80)) + ("a" if rng.random() < 0.08 else "")
-        row["PLZ"] = rng.choice(postcodes)
+        cell, centre = geometry[district_id]
+        x, y = _point_in_cell(rng, cell, centre)
+        postcode = rng.choice(postcodes)
+        row["Straße"], row["Hausnr."] = placement.address(rng, district_id, streets, postcode, (x, y))
+        x, y = placement.register[(row["Straße"], row["Hausnr."], postcode)][1:]
+        row["PLZ"] = postcode
         row["Ort"] = (
             "Ludwigsburg" if rng.random() < 0.85 or district_id == "kernstadt" else f"Ludwigsburg-{district_name}"
         )
         row["Stadtteil"] = district_name if rng.random() < 0.7 else ""
     if mode == "coordinates":
-        cell, centre = geometry[district_id]
-        x, y = _point_in_cell(rng, cell, centre)
         lon, lat = to_storage(np.array([x]), np.array([y]))
         comma = rng.random() >= 0.1  # most exports use the German decimal comma
         row["Breitengrad"], row["Längengrad"] = _decimal(float(lat[0]), comma), _decimal(float(lon[0]), comma)
         row["Stadtteil"] = district_name if rng.random() < 0.8 else row["Stadtteil"]
     elif mode == "postcode":
         row["PLZ"], row["Ort"] = rng.choice(postcodes), "Ludwigsburg"
+        row["Stadtteil"] = district_name if placement.postcode_only % 2 == 0 else ""
     elif mode == "district":
         row["Stadtteil"], row["Ort"] = district_name, "Ludwigsburg"
 
@@ -627,13 +686,22 @@ def _problem_rows(rows: list[dict[str, str]]) -> list[tuple[str, dict[str, str]]
     ]
 
 
-def build_rows(seed: int = SEED) -> list[dict[str, str]]:
-    """All rows of the demo file, in file order (pure given the seed and the bundled districts)."""
+#: Approximate positions (EPSG:4326 lon, lat) of the two real service points in the demo register:
+#: near the Marktplatz (Obere Marktstraße 1) and the Rathaus (Wilhelmstraße 11), city centre.
+PUBLIC_POSITIONS: dict[tuple[str, str, str], tuple[float, float]] = {
+    ("Obere Marktstraße", "1", "71634"): (9.1928, 48.8959),
+    ("Wilhelmstraße", "11", "71638"): (9.1912, 48.8936),
+}
+
+
+def build_demo(seed: int = SEED) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """All rows of the demo file in file order, and the demo address register (pure given the seed)."""
     rng = random.Random(seed)
     geometry = _district_geometry()
+    placement = Placement(register={}, district_only={})
     planned = [(d, k) for d, counts in PLAN.items() for k, c in counts.items() for _ in range(c)]
     rng.shuffle(planned)
-    rows = [_demo_row(rng, d, k, n, geometry) for n, (d, k) in enumerate(planned, start=3)]
+    rows = [_demo_row(rng, d, k, n, geometry, placement) for n, (d, k) in enumerate(planned, start=3)]
     _distinct_names(rows)
     rows[0:0] = [{**dict.fromkeys(HEADERS, ""), **p} for p in PUBLIC_POINTS]
     problems = _problem_rows(rows)
@@ -646,7 +714,28 @@ def build_rows(seed: int = SEED) -> list[dict[str, str]]:
     duplicate = next(row for label, row in problems if label == "duplicate id")
     duplicate["ID"] = rows[11]["ID"]
     log.info("generated %d rows (%d deliberately faulty)", len(rows), len(problems))
-    return rows
+    return rows, _register_rows(placement)
+
+
+def build_rows(seed: int = SEED) -> list[dict[str, str]]:
+    """All rows of the demo file, in file order (pure given the seed and the bundled districts)."""
+    return build_demo(seed)[0]
+
+
+def _register_rows(placement: Placement) -> list[dict[str, str]]:
+    """The demo address register: invented addresses at their drawn points, plus the two service points."""
+    entries = []
+    for (street, number, postcode), (lon, lat) in PUBLIC_POSITIONS.items():
+        x, y = to_metric(np.array([lon]), np.array([lat]))
+        hint = "öffentliche Servicestelle, Lage ungefähr (Demo-Register)"
+        entries.append((street, number, postcode, float(x[0]), float(y[0]), hint))
+    for (street, number, postcode), (_district, x_m, y_m) in placement.register.items():
+        entries.append((street, number, postcode, x_m, y_m, "erfundene Adresse (Demo-Register)"))
+    entries.sort(key=lambda e: (e[0], e[2], e[1]))
+    return [
+        dict(zip(REGISTER_HEADERS, (st, no, plz, "Ludwigsburg", f"{x:.1f}", f"{y:.1f}", hint), strict=True))
+        for st, no, plz, x, y, hint in entries
+    ]
 
 
 def _number_contacts(row: dict[str, str]) -> None:
@@ -669,10 +758,10 @@ def _distinct_names(rows: list[dict[str, str]]) -> None:
             row["Name"] = row["Name"].replace(" (Demo)", f" {seen[row['Name']]} (Demo)")
 
 
-def render(rows: Sequence[dict[str, str]]) -> bytes:
+def render(rows: Sequence[dict[str, str]], headers: Sequence[str] = HEADERS) -> bytes:
     """The CSV bytes: ``;``-separated, CRLF, UTF-8 with BOM, header row first."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=HEADERS, delimiter=";", lineterminator="\r\n")
+    writer = csv.DictWriter(buffer, fieldnames=list(headers), delimiter=";", lineterminator="\r\n")
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue().encode("utf-8-sig")
@@ -682,10 +771,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Write the demo offers CSV; returns the exit code."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output CSV (default: {DEFAULT_OUT})")
+    parser.add_argument(
+        "--register", type=Path, default=DEFAULT_REGISTER, help=f"demo address register (default: {DEFAULT_REGISTER})"
+    )
     parser.add_argument("--seed", type=int, default=SEED, help=f"random seed (default: {SEED})")
     args = parser.parse_args(argv)
-    atomic_write_bytes(args.out, render(build_rows(args.seed)))
-    print(f"wrote {args.out}", file=sys.stderr)
+    rows, register = build_demo(args.seed)
+    atomic_write_bytes(args.out, render(rows))
+    atomic_write_bytes(args.register, render(register, REGISTER_HEADERS))
+    print(f"wrote {args.out} and {args.register}", file=sys.stderr)
     return 0
 
 

@@ -80,7 +80,7 @@ def make_providers(
     district_points: Mapping[str, tuple[float, float]] | None,
     index_dir: str | Path,
 ) -> list[Provider]:
-    """Build the provider chain: register -> online (if enabled) -> postcode -> district.
+    """Build the provider chain: register -> online (if enabled) -> named district -> postcode.
 
     Parameters
     ----------

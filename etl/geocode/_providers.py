@@ -791,7 +791,9 @@ def make_providers(
         providers.append(GazetteerProvider(gazetteer, index_dir))
     if geocoder is not None and geocoder.online:
         providers.append(OnlineProvider(geocoder, postcodes_allowed))
-    providers.append(PostcodeProvider(postcodes_allowed))
+    # A Stadtteil the row names beats the postcode centre: a postcode area may span several
+    # districts, so its centre must not decide where an offer counts (issue 12, docs/DESIGN.md).
     if district_points:
         providers.append(DistrictProvider(district_points))
+    providers.append(PostcodeProvider(postcodes_allowed))
     return providers

@@ -51,8 +51,10 @@ def test_main_builds_messy_file(tmp_path, config, capsys):
     version = current_version(tmp_path / "out")
     assert captured.out.strip() == (
         f"{report['rows_out']} Angebote geschrieben, {report['rows_rejected']} abgelehnt"
-        f" -> {tmp_path / 'out' / 'rejects.csv'} (Datenstand {version})"
+        f" -> {tmp_path / 'out' / 'rejects.csv'}, {report['rows_review']} nur ungefähr verortet"
+        f" -> {tmp_path / 'out' / 'review.csv'} (Datenstand {version})"
     )
+    assert report["rows_review"] >= 1
     assert report["by_geocode_source"]["postcode"] >= 1  # the real offline postcode centroids were used
     assert "Traceback" not in captured.err
 

@@ -200,7 +200,8 @@ def test_missing_register_file_and_unknown_crs(tmp_path: Path) -> None:
 
 def test_make_providers_order(register: GazetteerSettings, tmp_path: Path) -> None:
     chain = make_providers(register, GeocoderSettings(online=False), ["71634"], {"Mitte": (9.19, 48.89)}, tmp_path)
-    assert [type(p) for p in chain] == [GazetteerProvider, PostcodeProvider, DistrictProvider]
+    # a named Stadtteil beats the postcode centre (issue 12)
+    assert [type(p) for p in chain] == [GazetteerProvider, DistrictProvider, PostcodeProvider]
     chain = make_providers(None, GeocoderSettings(online=True, url="https://geo.example.invalid"), None, None, tmp_path)
     assert [type(p) for p in chain] == [OnlineProvider, PostcodeProvider]
     assert make_providers(GazetteerSettings(path=None), None, None, None, tmp_path)[0].name == "postcode"

@@ -162,11 +162,21 @@ def test_id_with_bad_characters_is_sanitised():
     assert messages(result, "id")
 
 
+@pytest.mark.parametrize("cell", ["teilweise", "eingeschränkt", "Eingeschränkt", "partly", "partial"])
+def test_partly_accessible_is_kept_as_partial(cell: str) -> None:
+    """Issue 12 item 8: "teilweise" was recorded as unknown (lost); it is the contract's ``partial`` now."""
+    result = run({"accessibility": cell, "accessibility_details": "Rampe am Seiteneingang"})
+    rec = result.valid.iloc[0]
+    assert rec["accessibility"] == "partial"
+    assert rec["accessibility_details"] == "Rampe am Seiteneingang"
+    assert not messages(result, "accessibility")
+
+
 def test_postcode_lost_leading_zero_and_dates_and_accessibility():
     result = run({"postal_code": "7111", "last_verified": "31.12.25", "accessibility": "teilweise", "demo": "ja"})
     rec = result.valid.iloc[0]
     assert rec["postal_code"] == "07111" and rec["last_verified"] == "2025-12-31"
-    assert rec["accessibility"] == "unknown" and rec["accessibility_details"] == "teilweise"
+    assert rec["accessibility"] == "partial" and not rec["accessibility_details"]
     assert rec["demo"] is True
     assert messages(result, "postal_code")
     assert run({}).valid.iloc[0]["demo"] is None  # empty cell: the city's default applies later

@@ -141,5 +141,6 @@ def test_write_snapshot_is_what_build_publishes(tmp_path, postcodes):
         city,
         replace(report, version="", snapshot_dir=""),
         (folder / "rejects.csv").read_bytes(),
+        review=(folder / "review.csv").read_bytes(),
     )
     assert version == report.version == (tmp_path / "again" / CURRENT_FILE).read_text(encoding="ascii").strip()

@@ -112,3 +112,18 @@ def test_atomic_write_gives_usual_permissions(tmp_path):
     atomic_write_text(target, "hallo")
     assert target.read_text() == "hallo"
     assert target.stat().st_mode & 0o044 == 0o044  # group and others may read, as with open()
+
+
+def test_partial_accessibility_and_the_district_fields_are_in_the_contract():
+    """Issue 12: ``partial`` is kept; ``district_source`` and ``location_approximate`` describe the location."""
+    good = offer(accessibility="partial", district_source="named", location_approximate=True)
+    assert offer_problems(good["properties"]) == []
+    assert offer_problems(offer(district_source="postcode")["properties"]) == [
+        "district_source must be one of location, named, none"
+    ]
+    assert offer_problems(offer(location_approximate="ja")["properties"]) == [
+        "location_approximate must be true or false"
+    ]
+    # optional: offers files of earlier builds (without the new fields) still load
+    assert offer_problems(offer()["properties"]) == []
+    assert complete_properties({"id": "a"})["location_approximate"] is False
