@@ -12,9 +12,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import secrets
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from geodata.datasets import get_path
@@ -50,13 +53,49 @@ def adopt_served_set(register: Register, folder: Path) -> bool:
     return bool(city.get("demo"))
 
 
+@contextlib.contextmanager
+def _first_start_lock(data_dir: Path) -> Iterator[None]:
+    """Serialise first starts of several server processes on one data folder (an OS file lock).
+
+    Without it two processes starting at once would both migrate and import the demo into the
+    same empty SQLite file. POSIX ``flock``; on Windows ``msvcrt.locking``.
+    """
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / ".first-start.lock", "a+b") as handle:
+        if sys.platform == "win32":  # pragma: no cover - Windows servers
+            import msvcrt
+
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
+            try:
+                yield
+            finally:
+                handle.seek(0)
+                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
 def ensure_register(data_dir: Path, url: str | None = None) -> str | None:
     """Make sure ``data_dir`` is served from an up-to-date register (see the module docstring).
 
     Returns the demo login ``"demo-moderator@example.org / <password>"`` once, when it was
     just created; None otherwise. Raises ``geodata`` errors when an existing set is unreadable.
+    Several processes starting at once on one folder take turns (a file lock), so only the
+    first creates the register.
     """
     data_dir = Path(data_dir)
+    with _first_start_lock(data_dir):
+        return _ensure_register(data_dir, url)
+
+
+def _ensure_register(data_dir: Path, url: str | None) -> str | None:
     with Register.open(url, data_dir) as register:
         register.upgrade()
         if not register.is_empty():
