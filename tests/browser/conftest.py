@@ -383,9 +383,9 @@ class BrowserTools:
     ----------
     repo_root : Path
         The repository (``assets/`` lives there).
-    wait_for_dash, axe, describe_violations, serve_app, attach_log
+    wait_for_dash, axe, describe_violations, serve_app, create_dashboard, attach_log
         :func:`wait_for_dash`, :func:`axe`, :func:`describe_violations`, :func:`serve_app`,
-        :meth:`PageLog.attach`.
+        :func:`create_dashboard`, :meth:`PageLog.attach`.
     """
 
     repo_root: Path = REPO_ROOT
@@ -393,6 +393,7 @@ class BrowserTools:
     axe: Callable[..., list[dict[str, Any]]] = axe
     describe_violations: Callable[[list[dict[str, Any]]], str] = describe_violations
     serve_app: Callable[[Any], Any] = serve_app
+    create_dashboard: Callable[[Path], Any] = create_dashboard
     attach_log: Callable[[Any], PageLog] = PageLog.attach
 
 

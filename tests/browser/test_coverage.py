@@ -15,17 +15,15 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import axe, create_dashboard, describe_violations, serve_app, wait_for_dash
-
 #: The coverage room's test dataset (a build output folder).
 COVERAGE_DATA = Path(__file__).resolve().parents[1] / "dashboard" / "coverage" / "data"
 
 
 @pytest.fixture(scope="module")
-def cov_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def cov_url(tmp_path_factory: pytest.TempPathFactory, tools: Any) -> Iterator[str]:
     data_dir = tmp_path_factory.mktemp("cov-browser") / "data"
     shutil.copytree(COVERAGE_DATA, data_dir)
-    with serve_app(create_dashboard(data_dir)) as url:
+    with tools.serve_app(tools.create_dashboard(data_dir)) as url:
         yield url
 
 
@@ -45,9 +43,9 @@ def wait_focus(page: Any, district: str) -> None:
     )
 
 
-def test_coverage_page_offline_with_tables_and_axe(page: Any, cov_url: str, output_path: str) -> None:
+def test_coverage_page_offline_with_tables_and_axe(page: Any, cov_url: str, output_path: str, tools: Any) -> None:
     page.goto(cov_url + "/coverage")
-    wait_for_dash(page)
+    tools.wait_for_dash(page)
     page.wait_for_selector("#cov-choropleth .js-plotly-plot, #cov-choropleth.js-plotly-plot", state="attached")
     rows = page.locator("#cov-tables tbody tr th[scope='row']").all_inner_texts()
     assert rows == ["Oßweil", "Mitte", "Stadtdurchschnitt"]  # 2.0, 1.0 per 1,000; city 1.25
@@ -59,14 +57,14 @@ def test_coverage_page_offline_with_tables_and_axe(page: Any, cov_url: str, outp
     assert page.locator("#cov-heat-table td.white-spot").count() > 0
     assert page.locator("#cov-heat-table td.white-spot").first.inner_text() == "–"
     assert "– = kein Angebot" in page.locator("#cov-heat-table caption").inner_text()
-    violations = axe(page)
-    assert not violations, describe_violations(violations)
+    violations = tools.axe(page)
+    assert not violations, tools.describe_violations(violations)
     page.screenshot(path=str(shots(output_path) / "coverage-1280.png"), full_page=False)
 
 
-def test_metric_switch_and_click_to_focus(page: Any, cov_url: str) -> None:
+def test_metric_switch_and_click_to_focus(page: Any, cov_url: str, tools: Any) -> None:
     page.goto(cov_url + "/coverage?category=counselling")
-    wait_for_dash(page)
+    tools.wait_for_dash(page)
     page.click("button[data-cov-metric='within_1000']")
     page.wait_for_function("() => document.getElementById('cov-summary').innerText.includes('1.000 m')")
     page.wait_for_function("() => window.location.search.includes('metric=within_1000')")
@@ -80,9 +78,9 @@ def test_metric_switch_and_click_to_focus(page: Any, cov_url: str) -> None:
     assert "▶ Mitte" in labels
 
 
-def test_clicking_a_bar_focuses_the_district(page: Any, cov_url: str) -> None:
+def test_clicking_a_bar_focuses_the_district(page: Any, cov_url: str, tools: Any) -> None:
     page.goto(cov_url + "/coverage")
-    wait_for_dash(page)
+    tools.wait_for_dash(page)
     page.wait_for_selector("#cov-bars .trace.bars .point path")
     # bars run from the lowest value (bottom) to the highest: Mitte 1.0 is the first point
     page.locator("#cov-bars .trace.bars .point path").first.click(force=True)
@@ -90,13 +88,13 @@ def test_clicking_a_bar_focuses_the_district(page: Any, cov_url: str) -> None:
     assert "Mitte" in page.inner_text("#cov-focus-body")
 
 
-def test_district_profile_prints_cleanly(page: Any, cov_url: str, output_path: str) -> None:
+def test_district_profile_prints_cleanly(page: Any, cov_url: str, output_path: str, tools: Any) -> None:
     page.goto(cov_url + "/profile?district=ossweil")
-    wait_for_dash(page)
+    tools.wait_for_dash(page)
     text = page.inner_text("main")
     assert "Oßweil" in text and "Rang 1 von 2" in text and "Українська" in text
-    violations = axe(page)
-    assert not violations, describe_violations(violations)
+    violations = tools.axe(page)
+    assert not violations, tools.describe_violations(violations)
     page.emulate_media(media="print")
     assert not page.is_visible(".site-header") and not page.is_visible(".site-footer")
     assert page.is_visible(".profile")
@@ -110,10 +108,12 @@ def test_district_profile_prints_cleanly(page: Any, cov_url: str, output_path: s
         )
 
 
-def test_workshop_mode_steps_through_districts_with_the_keyboard(page: Any, cov_url: str, output_path: str) -> None:
+def test_workshop_mode_steps_through_districts_with_the_keyboard(
+    page: Any, cov_url: str, output_path: str, tools: Any
+) -> None:
     page.set_viewport_size({"width": 1920, "height": 1080})
     page.goto(cov_url + "/coverage?mode=workshop&compare=mitte,ossweil")
-    wait_for_dash(page)
+    tools.wait_for_dash(page)
     assert page.evaluate("() => document.body.classList.contains('workshop')")
     base_px = page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)")
     assert base_px >= 24
@@ -131,8 +131,8 @@ def test_workshop_mode_steps_through_districts_with_the_keyboard(page: Any, cov_
     assert "Oßweil" in page.inner_text("#cov-focus-body")
     assert "mode=workshop" in page.url
     page.screenshot(path=str(shots(output_path) / "workshop-1920.png"))
-    violations = axe(page)
-    assert not violations, describe_violations(violations)
+    violations = tools.axe(page)
+    assert not violations, tools.describe_violations(violations)
     # notes + figures download
     page.fill("#cov-notes", "Oßweil: Sprachkurs fehlt")
     with page.expect_download() as info:
@@ -141,19 +141,21 @@ def test_workshop_mode_steps_through_districts_with_the_keyboard(page: Any, cov_
     assert "Oßweil: Sprachkurs fehlt" in body and "| 1 | Oßweil |" in body
 
 
-def test_workshop_mode_on_the_map_page(page: Any, cov_url: str) -> None:
+def test_workshop_mode_on_the_map_page(page: Any, cov_url: str, tools: Any) -> None:
     page.goto(cov_url + "/?mode=workshop")
-    wait_for_dash(page)
+    tools.wait_for_dash(page)
     assert page.evaluate("() => document.documentElement.classList.contains('workshop')")
     assert page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)") >= 24
 
 
-def test_filtering_on_the_map_page_of_an_app_with_coverage_has_no_console_error(page: Any, cov_url: str) -> None:
+def test_filtering_on_the_map_page_of_an_app_with_coverage_has_no_console_error(
+    page: Any, cov_url: str, tools: Any
+) -> None:
     # the coverage callbacks share the filter store with the map page; mixing them with the
     # coverage-only stores once raised "nonexistent object used in an Input" here (the page
     # fixture fails the test on any console error)
     page.goto(cov_url + "/?district_focus=ossweil")
-    wait_for_dash(page)
+    tools.wait_for_dash(page)
     page.locator("#filter-panel button[aria-pressed]").first.click()
     page.wait_for_function("() => location.search.includes('category=')")
     page.fill("#search", "kurs")
@@ -161,23 +163,23 @@ def test_filtering_on_the_map_page_of_an_app_with_coverage_has_no_console_error(
     assert "district_focus=ossweil" in page.url
 
 
-def test_arabic_coverage_page_is_right_to_left_without_overflow(page: Any, cov_url: str) -> None:
+def test_arabic_coverage_page_is_right_to_left_without_overflow(page: Any, cov_url: str, tools: Any) -> None:
     page.goto(cov_url + "/coverage?lang=ar&metric=within_1000")
-    wait_for_dash(page)
+    tools.wait_for_dash(page)
     page.wait_for_selector("#cov-bars .ytick text")
     assert page.get_attribute("html", "dir") == "rtl"
     # Plotly's labels stay inside their charts and wide tables scroll inside their region
     assert page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth")
-    violations = axe(page)
-    assert not violations, describe_violations(violations)
+    violations = tools.axe(page)
+    assert not violations, tools.describe_violations(violations)
 
 
-def test_language_links_keep_the_pages_own_parameters(page: Any, cov_url: str) -> None:
+def test_language_links_keep_the_pages_own_parameters(page: Any, cov_url: str, tools: Any) -> None:
     page.goto(cov_url + "/profile?district=ossweil")
-    wait_for_dash(page)
+    tools.wait_for_dash(page)
     page.click("#lang-link-en")
     page.wait_for_url("**/profile?*lang=en*")
     assert "district=ossweil" in page.url
-    wait_for_dash(page)
+    tools.wait_for_dash(page)
     assert page.get_attribute("html", "lang") == "en"
     assert page.locator("h2, h1").filter(has_text="Oßweil").count() >= 1
