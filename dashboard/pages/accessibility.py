@@ -100,7 +100,7 @@ def date_section(statement: Mapping[str, Any], lang: str, _: Translator) -> list
     made = shown_date(statement.get("statement_date"), lang)
     checked = shown_date(evaluation.get("date"), lang)
     by = evaluation.get("by") or ""
-    method = (
+    method: list[Any] = (
         [_("Prüfung durch eine externe Stelle:"), " ", html.Span(by, lang="de")]
         if evaluation.get("method") == "external"
         else [
