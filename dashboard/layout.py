@@ -8,6 +8,7 @@ from typing import Any
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components.a11y_links import accessibility_links
 from dashboard.data import Dataset
 from dashboard.filters import UI_LANGUAGES, FilterState, to_query
 from dashboard.i18n import Translator, text_direction
@@ -67,6 +68,7 @@ def frame(
                         className="brand-row",
                     ),
                     language_switch(state, _, path),
+                    accessibility_links(state.lang, path),
                 ],
                 className="site-header",
             ),

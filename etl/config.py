@@ -8,7 +8,9 @@
     [taxonomy]    categories = [...], target_groups = [...]   (see geodata.taxonomy)
     [gazetteer]   settings of etl.settings.GazetteerSettings
     [geocoder]    settings of etl.settings.GeocoderSettings (online geocoding is opt-in)
-    [dashboard]   contact = {email, phone, url}, basemap = {tiles, attribution}, route_url
+    [dashboard]   contact = {email, phone, url}, basemap = {tiles, attribution}, route_url,
+                  accessibility = {statement_date, evaluation, barriers, enforcement} (BITV 2.0 § 7),
+                  easy_language = {text, checked_by}, sign_language = {video, captions, transcript}
     [population]  grid (path of a population grid CSV)
 
 Paths are relative to the config file. An unknown table or key is an error
@@ -17,7 +19,9 @@ Paths are relative to the config file. An unknown table or key is an error
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
@@ -41,7 +45,7 @@ _ALLOWED: dict[str, frozenset[str] | None] = {
     "taxonomy": frozenset({"categories", "target_groups"}),
     "gazetteer": None,  # checked against etl.settings.GazetteerSettings
     "geocoder": None,  # checked against etl.settings.GeocoderSettings
-    "dashboard": frozenset({"contact", "basemap", "route_url"}),
+    "dashboard": frozenset({"contact", "basemap", "route_url", "accessibility", "easy_language", "sign_language"}),
     "population": frozenset({"grid"}),
 }
 _CONTACT_KEYS = frozenset({"email", "phone", "url"})
@@ -72,6 +76,9 @@ class CityConfig:
     route_url: str | None = None
     population_grid: Path | None = None
     source: Path | None = None
+    accessibility: AccessibilitySettings | None = None
+    easy_language: EasyLanguageSettings | None = None
+    sign_language: SignLanguageSettings | None = None
 
     def gazetteer_settings(self) -> GazetteerSettings:
         """The ``[gazetteer]`` table as :class:`etl.settings.GazetteerSettings`."""
@@ -204,6 +211,7 @@ def config_from_mapping(raw: Mapping[str, Any], base: Path | None = None, source
         route_url=str(route_url) if route_url is not None else None,
         population_grid=_resolve(base, grid) if isinstance(grid, str) else None,
         source=source,
+        **a11y_settings(dashboard, base, source),
     )
     _check_geocode_tables(config)
     return config
@@ -237,3 +245,252 @@ def load_config(path: str | Path | None = None) -> CityConfig:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config {source} is not valid TOML: {exc}") from exc
     return config_from_mapping(raw, base=source.resolve().parent, source=source)
+
+
+# --------------------------------------------------------------------------- accessibility pages
+# [dashboard] accessibility / easy_language / sign_language: the statement (BITV 2.0 § 7) and the
+# Leichte Sprache and DGS pages (BITV 2.0 § 4). Texts a city writes here are German; the dashboard
+# shows them marked lang="de" on every interface language.
+
+_STATEMENT_KEYS = frozenset({"statement_date", "evaluation", "barriers", "enforcement"})
+_EVALUATION_KEYS = frozenset({"method", "date", "by"})
+_EVALUATION_METHODS = ("self", "external")
+_BARRIER_KEYS = frozenset({"what", "reason", "alternative"})
+_ENFORCEMENT_KEYS = frozenset({"name", "address", "url", "email", "phone", "confirmed"})
+_EASY_KEYS = frozenset({"text", "checked_by"})
+_SIGN_KEYS = frozenset({"video", "captions", "transcript"})
+#: A file in the data folder's ``media/`` directory: a plain name, no folders.
+_MEDIA_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_MEDIA_SUFFIXES = {"video": (".mp4", ".webm"), "captions": (".vtt",)}
+_MAX_TEXT_BYTES = 200_000
+
+
+@dataclass(frozen=True)
+class Barrier:
+    """One known barrier of the statement: what, why it is not yet removed, and the alternative."""
+
+    what: str
+    reason: str = ""
+    alternative: str = ""
+
+
+@dataclass(frozen=True)
+class Enforcement:
+    """The enforcement / conciliation body (Durchsetzungs- bzw. Schlichtungsstelle) of the state.
+
+    ``confirmed`` is False while the city has not checked the details (the page says so).
+    """
+
+    name: str
+    address: str = ""
+    url: str = ""
+    email: str = ""
+    phone: str = ""
+    confirmed: bool = True
+
+
+@dataclass(frozen=True)
+class AccessibilitySettings:
+    """``[dashboard] accessibility``: the city's part of the accessibility statement.
+
+    Dates are ISO strings (``YYYY-MM-DD``); ``evaluation_method`` is ``"self"`` (self-evaluation)
+    or ``"external"`` (a test by ``evaluated_by``).
+    """
+
+    statement_date: str | None = None
+    evaluation_method: str = "self"
+    evaluation_date: str | None = None
+    evaluated_by: str = ""
+    barriers: tuple[Barrier, ...] = ()
+    enforcement: Enforcement | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``city.json`` form (plain dicts and lists)."""
+        return {
+            "statement_date": self.statement_date,
+            "evaluation": {"method": self.evaluation_method, "date": self.evaluation_date, "by": self.evaluated_by},
+            "barriers": [b.__dict__.copy() for b in self.barriers],
+            "enforcement": self.enforcement.__dict__.copy() if self.enforcement else None,
+        }
+
+
+@dataclass(frozen=True)
+class EasyLanguageSettings:
+    """``[dashboard] easy_language``: the city's own Leichte Sprache text (Markdown, read at build time).
+
+    ``checked_by`` names the test-reader group (Prüfgruppe) that checked the text; empty = not checked.
+    """
+
+    text: str | None = None
+    checked_by: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``city.json`` form."""
+        return {"text": self.text, "checked_by": self.checked_by}
+
+
+@dataclass(frozen=True)
+class SignLanguageSettings:
+    """``[dashboard] sign_language``: the city's DGS video.
+
+    ``video`` and ``captions`` are file names in the data folder's ``media/`` directory (served at
+    ``/media/<name>``) or an explicit ``https://`` URL; ``transcript`` is the text of the transcript
+    file (read at build time).
+    """
+
+    video: str | None = None
+    captions: str | None = None
+    transcript: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``city.json`` form."""
+        return {"video": self.video, "captions": self.captions, "transcript": self.transcript}
+
+
+def _table(value: Any, allowed: frozenset[str], what: str, source: Path | None) -> dict[str, Any]:
+    """``value`` as a table with only ``allowed`` keys (ConfigError naming the fix otherwise)."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{_where(source)}: {what} must be a table (keys: {', '.join(sorted(allowed))})")
+    unknown = sorted(set(value) - allowed)
+    if unknown:
+        raise ConfigError(
+            f"{_where(source)}: unknown key {unknown[0]!r} in {what}; known keys: {', '.join(sorted(allowed))}"
+        )
+    return dict(value)
+
+
+def _text(value: Any, what: str, source: Path | None) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ConfigError(
+            f'{_where(source)}: {what} must be a text in quotes, e.g. {what.split()[-1]} = "...", not {value!r}'
+        )
+    return value.strip()
+
+
+def _iso_date(value: Any, what: str, source: Path | None) -> str | None:
+    """A TOML date or a ``YYYY-MM-DD`` string as an ISO string; None when absent."""
+    if value is None:
+        return None
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            pass
+    raise ConfigError(f"{_where(source)}: {what} must be a date written YYYY-MM-DD, e.g. 2026-11-30, not {value!r}")
+
+
+def _barriers(value: Any, source: Path | None) -> tuple[Barrier, ...]:
+    what = "[dashboard] accessibility barriers"
+    if not isinstance(value, list):
+        raise ConfigError(
+            f"{_where(source)}: {what} must be a list of tables, e.g. "
+            '[[dashboard.accessibility.barriers]] with what = "...", reason = "...", alternative = "..."'
+        )
+    out = []
+    for item in value:
+        table = _table(item, _BARRIER_KEYS, what, source)
+        text = {k: _text(table.get(k), f"{what} {k}", source) for k in _BARRIER_KEYS}
+        if not text["what"]:
+            raise ConfigError(f'{_where(source)}: every entry of {what} needs what = "..." (the barrier)')
+        out.append(Barrier(**text))
+    return tuple(out)
+
+
+def _enforcement(value: Any, source: Path | None) -> Enforcement:
+    what = "[dashboard] accessibility enforcement"
+    table = _table(value, _ENFORCEMENT_KEYS, what, source)
+    confirmed = table.pop("confirmed", True)
+    if not isinstance(confirmed, bool):
+        raise ConfigError(f"{_where(source)}: {what} confirmed must be true or false, not {confirmed!r}")
+    text = {k: _text(v, f"{what} {k}", source) for k, v in table.items()}
+    if not text.get("name"):
+        raise ConfigError(f'{_where(source)}: {what} needs name = "..." (the enforcement body of your state)')
+    return Enforcement(**text, confirmed=confirmed)
+
+
+def _accessibility(value: Any, source: Path | None) -> AccessibilitySettings:
+    table = _table(value, _STATEMENT_KEYS, "[dashboard] accessibility", source)
+    evaluation = _table(table.get("evaluation", {}), _EVALUATION_KEYS, "[dashboard] accessibility evaluation", source)
+    method = evaluation.get("method", "self")
+    if method not in _EVALUATION_METHODS:
+        raise ConfigError(
+            f"{_where(source)}: [dashboard] accessibility evaluation method must be "
+            f"{' or '.join(repr(m) for m in _EVALUATION_METHODS)}, not {method!r}"
+        )
+    enforcement = table.get("enforcement")
+    return AccessibilitySettings(
+        statement_date=_iso_date(table.get("statement_date"), "[dashboard] accessibility statement_date", source),
+        evaluation_method=method,
+        evaluation_date=_iso_date(evaluation.get("date"), "[dashboard] accessibility evaluation date", source),
+        evaluated_by=_text(evaluation.get("by"), "[dashboard] accessibility evaluation by", source),
+        barriers=_barriers(table.get("barriers", []), source),
+        enforcement=_enforcement(enforcement, source) if enforcement is not None else None,
+    )
+
+
+def _read_text_file(value: Any, what: str, base: Path, source: Path | None) -> str | None:
+    """The UTF-8 text of the file ``value`` names (relative to the config); None when absent."""
+    name = _text(value, what, source)
+    if not name:
+        return None
+    path = _resolve(base, name)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(
+            f"{_where(source)}: {what} names {path}, which cannot be read ({exc}); check the path"
+        ) from exc
+    if len(data) > _MAX_TEXT_BYTES:
+        raise ConfigError(f"{_where(source)}: {what} file {path} is larger than {_MAX_TEXT_BYTES} bytes; shorten it")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{_where(source)}: {what} file {path} is not UTF-8 text; save it as UTF-8") from exc
+
+
+def _media(value: Any, kind: str, source: Path | None) -> str | None:
+    """A media reference: an explicit https:// URL or a plain file name of the data folder's media/."""
+    what = f"[dashboard] sign_language {kind}"
+    name = _text(value, what, source)
+    if not name:
+        return None
+    if name.startswith("https://"):
+        return name
+    if not _MEDIA_NAME.match(name) or not name.lower().endswith(_MEDIA_SUFFIXES[kind]):
+        raise ConfigError(
+            f"{_where(source)}: {what} must be a file name in the data folder's media/ directory "
+            f"ending in {' or '.join(_MEDIA_SUFFIXES[kind])} (e.g. dgs{_MEDIA_SUFFIXES[kind][0]}) "
+            f"or an https:// URL, not {name!r}"
+        )
+    return name
+
+
+def a11y_settings(dashboard: Mapping[str, Any], base: Path, source: Path | None) -> dict[str, Any]:
+    """The accessibility settings of a ``[dashboard]`` table as :class:`CityConfig` keyword arguments.
+
+    Raises
+    ------
+    ConfigError
+        On an unknown key, a wrong type, a bad date or media name, or an unreadable text file.
+    """
+    out: dict[str, Any] = {}
+    if "accessibility" in dashboard:
+        out["accessibility"] = _accessibility(dashboard["accessibility"], source)
+    if "easy_language" in dashboard:
+        table = _table(dashboard["easy_language"], _EASY_KEYS, "[dashboard] easy_language", source)
+        out["easy_language"] = EasyLanguageSettings(
+            text=_read_text_file(table.get("text"), "[dashboard] easy_language text", base, source),
+            checked_by=_text(table.get("checked_by"), "[dashboard] easy_language checked_by", source),
+        )
+    if "sign_language" in dashboard:
+        table = _table(dashboard["sign_language"], _SIGN_KEYS, "[dashboard] sign_language", source)
+        out["sign_language"] = SignLanguageSettings(
+            video=_media(table.get("video"), "video", source),
+            captions=_media(table.get("captions"), "captions", source),
+            transcript=_read_text_file(table.get("transcript"), "[dashboard] sign_language transcript", base, source),
+        )
+    return out

@@ -161,6 +161,10 @@ def city_settings(config: CityConfig, outline: BaseGeometry | None) -> dict[str,
         "route_url": config.route_url,
         "population_grid": str(config.population_grid) if config.population_grid else None,
         "outline": geometry,
+        # accessibility statement, Leichte Sprache and DGS pages (etl.config a11y_settings)
+        "accessibility": config.accessibility.to_json() if config.accessibility else None,
+        "easy_language": config.easy_language.to_json() if config.easy_language else None,
+        "sign_language": config.sign_language.to_json() if config.sign_language else None,
     }
 
 

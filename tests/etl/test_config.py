@@ -85,3 +85,127 @@ def test_bundled_demo_config_loads():
         pytest.skip("demo config geodata/datasets/ludwigsburg/city.toml not written yet")
     cfg = load_config(None)
     assert cfg.name == "Ludwigsburg" and cfg.demo is True and "71634" in cfg.postcodes
+
+
+# --------------------------------------------------------------------------- [dashboard] accessibility pages
+
+A11Y_CONFIG = """
+[city]
+name = "Musterstadt"
+[dashboard]
+easy_language = { text = "texte/leichte-sprache.md", checked_by = "Prüfgruppe Lebenshilfe, Januar 2027" }
+sign_language = { video = "dgs.mp4", captions = "dgs.vtt", transcript = "texte/abschrift.md" }
+[dashboard.accessibility]
+statement_date = 2026-11-30
+evaluation = { method = "external", date = "2026-10-01", by = "Prüfstelle X" }
+[[dashboard.accessibility.barriers]]
+what = "PDF-Formulare sind nicht barrierefrei."
+reason = "Sie kommen vom Land."
+alternative = "Das Bürgerbüro füllt sie mit Ihnen aus."
+[dashboard.accessibility.enforcement]
+name = "Ombudsstelle"
+address = "Musterstraße 1, 70173 Stuttgart"
+url = "https://ombudsstelle.example"
+email = "ombud@example.org"
+confirmed = false
+"""
+
+
+def write_texts(tmp_path):
+    (tmp_path / "texte").mkdir()
+    (tmp_path / "texte" / "leichte-sprache.md").write_text("# Hallo\nDas ist ein Satz.\n", encoding="utf-8")
+    (tmp_path / "texte" / "abschrift.md").write_text("Guten Tag.\n", encoding="utf-8")
+
+
+def test_accessibility_settings_are_read_and_written_to_city_json(tmp_path):
+    from etl.write import city_settings
+
+    write_texts(tmp_path)
+    cfg = load_config(write(tmp_path, A11Y_CONFIG))
+    a11y = cfg.accessibility
+    assert a11y is not None and a11y.statement_date == "2026-11-30"
+    assert (a11y.evaluation_method, a11y.evaluation_date, a11y.evaluated_by) == (
+        "external",
+        "2026-10-01",
+        "Prüfstelle X",
+    )
+    assert a11y.barriers[0].what.startswith("PDF") and a11y.barriers[0].alternative.startswith("Das Bürgerbüro")
+    assert a11y.enforcement is not None and a11y.enforcement.confirmed is False
+    assert cfg.easy_language is not None and cfg.easy_language.text == "# Hallo\nDas ist ein Satz.\n"
+    assert cfg.sign_language is not None and cfg.sign_language.video == "dgs.mp4"
+    assert cfg.sign_language.transcript == "Guten Tag.\n"
+    city = city_settings(cfg, None)
+    assert city["accessibility"]["enforcement"]["address"] == "Musterstraße 1, 70173 Stuttgart"
+    assert city["accessibility"]["barriers"][0]["reason"] == "Sie kommen vom Land."
+    assert city["easy_language"]["checked_by"].startswith("Prüfgruppe")
+    assert city["sign_language"] == {"video": "dgs.mp4", "captions": "dgs.vtt", "transcript": "Guten Tag.\n"}
+
+
+def test_accessibility_settings_missing_are_none(tmp_path):
+    from etl.write import city_settings
+
+    cfg = load_config(write(tmp_path, "[city]\nname = 'x'\n[dashboard]\nroute_url = 'https://r.example/{lat}'\n"))
+    assert cfg.accessibility is None and cfg.easy_language is None and cfg.sign_language is None
+    city = city_settings(cfg, None)
+    assert city["accessibility"] is None and city["easy_language"] is None and city["sign_language"] is None
+    # a table with only some keys: defaults for the rest
+    minimal = load_config(write(tmp_path, "[dashboard.accessibility]\nstatement_date = '2026-01-02'\n")).accessibility
+    assert minimal is not None and minimal.evaluation_method == "self" and minimal.barriers == ()
+    assert minimal.enforcement is None and minimal.evaluation_date is None
+
+
+def test_demo_config_fills_the_statement():
+    cfg = load_config()
+    assert cfg.accessibility is not None and cfg.accessibility.statement_date
+    assert cfg.accessibility.enforcement is not None and "Ombudsstelle" in cfg.accessibility.enforcement.name
+    assert cfg.accessibility.enforcement.confirmed is False  # details to be confirmed by the city
+    assert len(cfg.accessibility.barriers) >= 1 and all(b.reason and b.alternative for b in cfg.accessibility.barriers)
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("[dashboard]\naccessibility = 'ja'", "[dashboard] accessibility must be a table"),
+        ("[dashboard.accessibility]\ndatum = 2026-11-30", "unknown key 'datum' in [dashboard] accessibility"),
+        (
+            "[dashboard.accessibility]\nstatement_date = '30.11.2026'",
+            "statement_date must be a date written YYYY-MM-DD",
+        ),
+        ("[dashboard.accessibility]\nstatement_date = 20261130", "statement_date must be a date"),
+        (
+            "[dashboard.accessibility]\nevaluation = { method = 'axe' }",
+            "evaluation method must be 'self' or 'external'",
+        ),
+        ("[dashboard.accessibility]\nbarriers = 'Karte'", "barriers must be a list of tables"),
+        ("[[dashboard.accessibility.barriers]]\nreason = 'x'", 'needs what = "..."'),
+        ("[[dashboard.accessibility.barriers]]\nwhat = 3", "barriers what must be a text"),
+        ("[dashboard.accessibility.enforcement]\nurl = 'https://x'", "enforcement needs name"),
+        ("[dashboard.accessibility.enforcement]\nname = 'x'\nconfirmed = 'nein'", "confirmed must be true or false"),
+        ("[dashboard]\neasy_language = 'leicht.md'", "[dashboard] easy_language must be a table"),
+        ("[dashboard]\neasy_language = { text = 'fehlt.md' }", "easy_language text names"),
+        ("[dashboard]\nsign_language = { video = '../geheim.mp4' }", "sign_language video must be a file name"),
+        ("[dashboard]\nsign_language = { video = 'http://cdn.example/v.mp4' }", "or an https:// URL"),
+        ("[dashboard]\nsign_language = { captions = 'dgs.srt' }", "ending in .vtt"),
+        ("[dashboard]\nsign_language = { film = 'dgs.mp4' }", "unknown key 'film' in [dashboard] sign_language"),
+    ],
+)
+def test_bad_accessibility_settings_name_the_problem(tmp_path, text, needle):
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, text))
+    assert needle in str(err.value) and "\n" not in str(err.value)
+
+
+def test_easy_language_text_must_be_utf8(tmp_path):
+    (tmp_path / "leicht.md").write_bytes("Über".encode("cp1252"))
+    with pytest.raises(ConfigError, match="not UTF-8 text; save it as UTF-8"):
+        load_config(write(tmp_path, "[dashboard]\neasy_language = { text = 'leicht.md' }\n"))
+
+
+def test_cli_bad_accessibility_setting_is_one_line_exit_2(tmp_path, capsys):
+    from stadtkarte.cli import main
+
+    bad = write(tmp_path, "[city]\nname = 'x'\n[dashboard.accessibility]\nstatement_date = 'gestern'\n")
+    offers = get_path("ludwigsburg/offers.csv")
+    assert main(["build", "--offers", str(offers), "--config", str(bad), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "statement_date must be a date written YYYY-MM-DD" in err[0]
