@@ -22,6 +22,7 @@ from dashboard.data import DATASET_KEY, load_dataset
 from dashboard.filters import DEFAULT_LANG, UI_LANGUAGES
 from dashboard.i18n import text_direction
 from dashboard.map_callbacks import register_map_callbacks
+from dashboard.security import harden
 
 logger = logging.getLogger(__name__)
 
@@ -78,4 +79,5 @@ def create_app(data_dir: Path | str, settings: Settings | None = None) -> dash.D
     register_map_callbacks(app, dataset)
     register_api(app.server, dataset)
     register_coverage(app, dataset, data_dir)
+    harden(app, settings)
     return app
