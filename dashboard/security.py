@@ -68,6 +68,9 @@ COMPRESS_MIMETYPES = (
 #: Exceptions a callback raises when the browser sent values of the wrong shape or type.
 MALFORMED_INPUT_ERRORS: tuple[type[Exception], ...] = (TypeError, ValueError, KeyError, AttributeError, IndexError)
 #: URL prefixes served by routes of their own (everything else must be a page or gets 404).
+#: plotly.js's strict bundle (no eval) and the URL dcc.Graph loads plotly.js from.
+STRICT_PLOTLY_JS = Path(__file__).resolve().parent / "vendor" / "plotly-strict.min.js"
+PLOTLY_JS_PATH = "/_dash-component-suites/plotly/package_data/plotly.min.js"
 SERVED_PREFIXES = ("/_dash-", "/assets/", "/api/", "/static/", "/_favicon.ico", "/_reload-hash")
 
 
@@ -325,9 +328,14 @@ class CompressionCache:
 
 
 def compression_key(req: Any) -> str:
-    """Cache key of a request for :class:`CompressionCache`: its URL when immutable, else empty."""
-    policy = cache_control_for(req.path, req.args, req.method, 200) or ""
-    return req.full_path if "immutable" in policy else ""
+    """Cache key of a request for :class:`CompressionCache`: its URL for packaged files, else empty.
+
+    Files under ``/_dash-component-suites/`` and ``/assets/`` do not change while the server runs
+    (production has no hot reload), so their compressed bodies are kept; nothing else is.
+    """
+    if req.method == "GET" and req.path.startswith(("/_dash-component-suites/", "/assets/")):
+        return str(req.full_path)
+    return ""
 
 
 def _compression_algorithms() -> list[str]:
@@ -339,6 +347,21 @@ def _compression_algorithms() -> list[str]:
 
 
 # --------------------------------------------------------------------------- wiring
+
+
+def serve_strict_plotly(server: Flask, bundle: Path = STRICT_PLOTLY_JS) -> None:
+    """Serve plotly.js's strict bundle where ``dcc.Graph`` loads plotly.js from (no ``'unsafe-eval'``).
+
+    The URL carries no fingerprint, so it is revalidated (``no-cache`` + ETag: a 304 when unchanged).
+    """
+    if not bundle.is_file():
+        raise FileNotFoundError(f"{bundle} is missing: reinstall the package (see dashboard/vendor/README.md)")
+    body = bundle.read_bytes()
+
+    def strict_plotly() -> Response:
+        return Response(body, mimetype="text/javascript")
+
+    server.add_url_rule(PLOTLY_JS_PATH, "stadtkarte_strict_plotly", strict_plotly)
 
 
 def _text_response(status: int, message: str) -> Response:
@@ -396,6 +419,7 @@ def harden(app: dash.Dash, settings: Settings, city: Mapping[str, Any] | None = 
         COMPRESS_CACHE_KEY=compression_key,
     )
     Compress(server)
+    serve_strict_plotly(server)
 
     def csp() -> str:
         if "value" not in policy_cache:
