@@ -53,6 +53,7 @@ HEALTH_PATHS = frozenset({"/healthz", "/readyz"})
 MAX_JSON_DEPTH = 32
 #: Longest ``X-Stadtkarte-Notices`` header value (bytes, ASCII); longer lists are summarised.
 MAX_NOTICES_HEADER = 1024
+NOTICES_HEADER = "X-Stadtkarte-Notices"
 ONE_YEAR = 31536000
 COMPRESS_MIMETYPES = (
     "text/html",
@@ -67,11 +68,9 @@ COMPRESS_MIMETYPES = (
 )
 #: Exceptions a callback raises when the browser sent values of the wrong shape or type.
 MALFORMED_INPUT_ERRORS: tuple[type[Exception], ...] = (TypeError, ValueError, KeyError, AttributeError, IndexError)
-#: URL prefixes served by routes of their own (everything else must be a page or gets 404).
 #: plotly.js's strict bundle (no eval) and the URL dcc.Graph loads plotly.js from.
 STRICT_PLOTLY_JS = Path(__file__).resolve().parent / "vendor" / "plotly-strict.min.js"
 PLOTLY_JS_PATH = "/_dash-component-suites/plotly/package_data/plotly.min.js"
-SERVED_PREFIXES = ("/_dash-", "/assets/", "/api/", "/static/", "/_favicon.ico", "/_reload-hash")
 
 
 class MalformedCallbackError(ValueError):
@@ -104,9 +103,9 @@ def summarise_notices(notices: Iterable[object], limit: int = MAX_NOTICES_HEADER
 
     Notices are ``dashboard.filters.Notice`` objects (``kind: param=value``) or strings.
     When they do not all fit, as many as fit are kept and a last entry says how many more
-    there are (the response body lists them all). Each notice is cut to 200 characters.
+    there are (the response body lists them all). Each notice is cut to 120 characters.
     """
-    texts = [_notice_text(n)[:200] for n in notices]
+    texts = [_notice_text(n)[:120] for n in notices]
     kept: list[str] = []
     for index, text in enumerate(texts):
         more = len(texts) - index
@@ -123,6 +122,14 @@ def _notice_text(notice: object) -> str:
         return notice
     kind, param, value = (getattr(notice, name, "") for name in ("kind", "param", "value"))
     return f"{kind}: {param}={value}"
+
+
+def _json_list(text: str) -> list[object]:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return [text]
+    return value if isinstance(value, list) else [value]
 
 
 def json_depth_exceeds(data: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
@@ -233,11 +240,27 @@ def page_patterns(registry: Mapping[str, Mapping[str, Any]]) -> tuple[re.Pattern
     return tuple(patterns)
 
 
-def is_known_path(path: str, patterns: Sequence[re.Pattern[str]]) -> bool:
-    """True when ``path`` is a page of the app or served by one of its own routes."""
-    if path in HEALTH_PATHS or path.startswith(SERVED_PREFIXES):
-        return True
-    return any(p.fullmatch(path) for p in patterns)
+def is_known_path(path: str, patterns: Sequence[re.Pattern[str]], own_route: Callable[[str], bool]) -> bool:
+    """True when ``path`` is a page of the app (``patterns``) or matches one of its own routes.
+
+    ``own_route(path)`` tells whether a route other than Dash's catch-all serves ``path``.
+    """
+    return path in HEALTH_PATHS or own_route(path) or any(p.fullmatch(path) for p in patterns)
+
+
+def route_matcher(server: Flask, catch_all: str = "/<path:path>") -> Callable[[str], bool]:
+    """``own_route(path)`` for :func:`is_known_path`: a GET route of ``server`` other than ``catch_all``."""
+    from werkzeug.exceptions import HTTPException
+
+    def own_route(path: str) -> bool:
+        adapter = server.url_map.bind("localhost")
+        try:
+            rule, _args = adapter.match(path, method="GET", return_rule=True)
+        except HTTPException:
+            return False
+        return bool(rule.rule != catch_all)
+
+    return own_route
 
 
 def cache_control_for(path: str, query: Mapping[str, str], method: str, status: int) -> str | None:
@@ -408,6 +431,7 @@ def harden(app: dash.Dash, settings: Settings, city: Mapping[str, Any] | None = 
     image_sources = tile_origins(city)
     policy_cache: dict[str, str] = {}
     patterns = page_patterns(dash.page_registry)
+    own_route = route_matcher(server)
     stylesheets = stylesheet_urls(Path(app.config.assets_folder))
     server.config["MAX_CONTENT_LENGTH"] = max(settings.max_callback_bytes, settings.max_form_bytes)
     server.config.update(
@@ -449,7 +473,7 @@ def harden(app: dash.Dash, settings: Settings, city: Mapping[str, Any] | None = 
                     413,
                     f"Anfrage zu groß (höchstens {limit // 1024} KB). / Request too large (at most {limit // 1024} KB).",
                 )
-        if request.method in ("GET", "HEAD") and not is_known_path(path, patterns):
+        if request.method in ("GET", "HEAD") and not is_known_path(path, patterns, own_route):
             return Response(not_found_html(_request_lang(), stylesheets), status=404, mimetype="text/html")
         return None
 
@@ -481,6 +505,9 @@ def harden(app: dash.Dash, settings: Settings, city: Mapping[str, Any] | None = 
         headers["Content-Security-Policy"] = csp()
         if ancestors == ("'self'",):
             headers["X-Frame-Options"] = "SAMEORIGIN"  # for browsers without CSP frame-ancestors
+        notices = headers.get(NOTICES_HEADER)
+        if notices is not None and len(notices) > MAX_NOTICES_HEADER:
+            headers[NOTICES_HEADER] = summarise_notices(_json_list(notices))
         if request.is_secure:
             headers["Strict-Transport-Security"] = f"max-age={ONE_YEAR}"
         policy = cache_control_for(request.path, request.args, request.method, response.status_code)
