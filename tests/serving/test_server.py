@@ -88,11 +88,11 @@ def test_oversized_headers_get_431(running_server: RunningServer) -> None:
 
 
 def test_production_server_compresses_and_hides_versions(running_server: RunningServer) -> None:
-    status, headers, body, _ = get(running_server, "/", {"Accept-Encoding": "br, gzip"})
+    status, headers, _body, _ = get(running_server, "/", {"Accept-Encoding": "br, gzip"})
     assert status == 200 and headers["Content-Encoding"] == "br"
     assert headers["Server"] == "stadtkarte"  # no name or version of the software underneath
     assert "Content-Security-Policy" in headers and headers["X-Content-Type-Options"] == "nosniff"
-    status, headers, body, _ = get(running_server, "/api/offers.geojson", {"Accept-Encoding": "gzip"})
+    status, headers, _body, _ = get(running_server, "/api/offers.geojson", {"Accept-Encoding": "gzip"})
     assert status == 200 and headers["Content-Encoding"] == "gzip"
     status, _headers, _body, _ = get(running_server, "/nicht-da")
     assert status == 404
