@@ -313,3 +313,16 @@ def test_csp_names_an_online_basemap_origin() -> None:
     csp = content_security_policy([], ("'self'",), tile_origins(city))
     assert "img-src 'self' data: blob: https://tiles.example.de" in csp
     assert tile_origins({"basemap": None}) == ()
+
+
+def test_city_config_frame_ancestors_reach_city_json() -> None:
+    from etl.config import config_from_mapping
+    from etl.errors import ConfigError
+    from etl.write import city_settings
+
+    config = config_from_mapping({"dashboard": {"frame_ancestors": ["'self'", "https://www.ludwigsburg.de"]}})
+    assert city_settings(config, None)["frame_ancestors"] == ["'self'", "https://www.ludwigsburg.de"]
+    assert "frame_ancestors" not in city_settings(config_from_mapping({}), None)  # default: 'self' in the server
+    for bad in ("https://x.de; script-src *", "*", "javascript:alert(1)"):
+        with pytest.raises(ConfigError, match="frame_ancestors"):
+            config_from_mapping({"dashboard": {"frame_ancestors": [bad]}})
