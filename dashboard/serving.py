@@ -21,8 +21,9 @@ import os
 import signal
 import socket
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from types import FrameType
 from typing import Any
 
@@ -38,6 +39,8 @@ BACKLOG = 2048
 #: A child that dies sooner than this after its start is restarted only after a pause.
 MIN_CHILD_LIFETIME_S = 2.0
 STOP_GRACE_S = 10.0
+#: How long start-up threads (e.g. the coverage warm-up) may run before the workers are forked.
+THREADS_BEFORE_FORK_S = 300.0
 
 
 class PortInUseError(OSError):
@@ -95,6 +98,23 @@ def waitress_options(settings: Settings) -> dict[str, Any]:
 def can_fork() -> bool:
     """True where worker processes can be pre-forked (not on Windows)."""
     return hasattr(os, "fork") and os.name != "nt"
+
+
+def wait_for_threads(timeout: float = THREADS_BEFORE_FORK_S, threads: Sequence[threading.Thread] | None = None) -> bool:
+    """Wait until this process runs no thread but the main one; False when some still run after ``timeout``.
+
+    Forking while another thread holds a lock would copy the lock, held, into every worker (a
+    deadlock there), so start-up work in threads (the coverage warm-up) finishes first; its
+    results are then shared by the workers instead of being computed once per worker.
+    ``threads``: the threads to wait for (default: every other thread of the process).
+    """
+    deadline = time.monotonic() + timeout
+    others = [t for t in (threading.enumerate() if threads is None else threads) if t is not threading.current_thread()]
+    if others:
+        logger.info("waiting for %d start-up thread(s) before starting the workers", len(others))
+    for thread in others:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    return not any(t.is_alive() for t in others)
 
 
 def _raise_stop(signum: int, _frame: FrameType | None) -> None:
@@ -188,6 +208,9 @@ def serve(wsgi_app: Callable[..., Any], settings: Settings, sock: socket.socket 
     """
     sock = sock or bind_socket(settings.host, settings.port)
     workers = settings.workers if can_fork() else 1
+    if workers > 1 and not wait_for_threads():
+        logger.warning("start-up threads still run after %.0f s: serving with one process", THREADS_BEFORE_FORK_S)
+        workers = 1
     logger.info(
         "serving http://%s:%d/ with waitress: %d process(es) x %d threads (pid %d)",
         settings.host,

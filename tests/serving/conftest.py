@@ -87,8 +87,13 @@ class RunningServer:
         return self.process.wait(timeout=timeout)
 
 
-def start_server(data_dir: Path, log_path: Path, *args: str, port: int | None = None) -> RunningServer:
-    """Start ``python -m dashboard`` on ``data_dir`` and wait until ``/healthz`` answers."""
+def start_server(
+    data_dir: Path, log_path: Path, *args: str, port: int | None = None, own_group: bool = False
+) -> RunningServer:
+    """Start ``python -m dashboard`` on ``data_dir`` and wait until ``/healthz`` answers.
+
+    ``own_group``: in a process group of its own (as a shell's foreground job), for Ctrl-C tests.
+    """
     port = port or free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     for name in list(env):
@@ -102,6 +107,7 @@ def start_server(data_dir: Path, log_path: Path, *args: str, port: int | None = 
         stderr=subprocess.STDOUT,
         text=True,
         env=env,
+        start_new_session=own_group,
     )
     server = RunningServer(process, port, log_path)
     deadline = time.monotonic() + 60

@@ -134,6 +134,19 @@ def test_ctrl_c_and_sigterm_stop_cleanly(running_server: RunningServer, sig: int
     assert not any(Path(f"/proc/{pid}").exists() and _is_running(pid) for pid in workers)
 
 
+def test_ctrl_c_in_a_terminal_stops_every_process(tiny_data_dir: Path, tmp_path: Path) -> None:
+    # a terminal's Ctrl-C sends SIGINT to the whole foreground process group: parent and workers at once
+    server = start_server(tiny_data_dir, tmp_path / "group.log", "--workers", "2", own_group=True)
+    workers = children_of(server.process.pid)
+    assert len(workers) == 2
+    os.killpg(server.process.pid, signal.SIGINT)
+    assert server.process.wait(timeout=20) == 0
+    log = server.log()
+    assert "Traceback" not in log and "starting a new one" not in log and "stopped" in log
+    time.sleep(0.3)
+    assert not any(_is_running(pid) for pid in workers)
+
+
 def _is_running(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().split()[2]
