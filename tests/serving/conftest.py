@@ -84,7 +84,12 @@ class RunningServer:
     def stop(self, sig: int = 15, timeout: float = 20) -> int:
         if self.process.poll() is None:
             self.process.send_signal(sig)
-        return self.process.wait(timeout=timeout)
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            raise AssertionError(f"server did not stop within {timeout} s after signal {sig}:\n{self.log()}") from None
 
 
 def start_server(
