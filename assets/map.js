@@ -1,11 +1,11 @@
 /*
- * Clientside map update of the offer map (see dashboard/figures.py for the rules).
+ * Clientside map update of the offer map (see dashboard/map/figures.py for the rules).
  *
- * The points (dashboard.figures.points_payload) reach the browser once, in a
+ * The points (dashboard.map.figures.points_payload) reach the browser once, in a
  * dcc.Store. A filter change sends only the view state {count, n, mask} where
  * mask is the base64 of a little-endian bitset (bit i = byte i >> 3, bit i & 7).
  * updateMap rebuilds the three marker traces (rim, middle ring, core) from both;
- * it mirrors dashboard.figures.visible_markers / marker_traces.
+ * it mirrors dashboard.map.figures.visible_markers / marker_traces.
  */
 (function () {
     "use strict";
@@ -116,6 +116,10 @@
 
     function updateMap(view, points, figure) {
         if (!points || !figure) {
+            return window.dash_clientside.no_update;
+        }
+        if (view && view.version && points.version && view.version !== points.version) {
+            /* a mask of another snapshot: wait for the matching points (sent with the view) */
             return window.dash_clientside.no_update;
         }
         var bytes = view && view.mask ? decodeMask(view.mask, points.n) : null;

@@ -233,13 +233,14 @@ def measure(call: Callable[[FilterState], bytes], changes: Sequence[FilterState]
 def ours(data_dir: Path) -> tuple[Callable[[FilterState], bytes], int]:
     """The dashboard's filter callback; returns the caller and the bytes of the one-off points store."""
     from dashboard.app import create_app
-    from dashboard.map_callbacks import map_components
+    from dashboard.map.layout import map_components
+    from dashboard.snapshot import snapshot_store
 
     app = create_app(data_dir)
     client = app.server.test_client()
     cb = find_callback(client, ids.VIEW_STORE, "data")
-    dataset = _dataset_of(app)
-    store = next(c for c in map_components(dataset, "de") if getattr(c, "id", None) == ids.MAP_POINTS)
+    snapshot = snapshot_store(app.server).current()
+    store = next(c for c in map_components(snapshot, "de") if getattr(c, "id", None) == ids.MAP_POINTS)
     points_bytes = len(json.dumps(store.data, separators=(",", ":")).encode())
 
     def call(state: FilterState) -> bytes:
@@ -249,16 +250,11 @@ def ours(data_dir: Path) -> tuple[Callable[[FilterState], bytes], int]:
             (ids.SEARCH, "value"): state.q,
             (ids.LIST_STORE, "data"): {"sort": "name", "limit": 50},
             (ids.UI_LANG, "data"): {"lang": "de", "dir": "ltr"},
+            (ids.MAP_VERSION, "data"): snapshot.version,  # the page's points are current: only the mask comes
         }
         return post_callback(client, cb, values, f"{ids.FILTER_STORE}.data")
 
     return call, points_bytes
-
-
-def _dataset_of(app: Any) -> Any:
-    from dashboard.data import DATASET_KEY
-
-    return app.server.config[DATASET_KEY]
 
 
 # --------------------------------------------------------------------------- peer

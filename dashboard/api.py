@@ -3,8 +3,11 @@
 ``GET /api/offers.geojson?category=counselling&district=ossweil`` returns exactly the
 offers the page shows for the same parameters (file order), as an RFC 7946
 FeatureCollection; ``/api/offers.csv`` the same as ``;``-separated UTF-8 CSV with BOM
-(opens in Excel), list fields joined with ``,``. Ignored parameter values are listed
-in the GeoJSON's ``notices`` member and the ``X-Stadtkarte-Notices`` header.
+(opens in Excel), list fields joined with ``,``, every cell passed through
+:func:`geodata.csvsafe.spreadsheet_safe` (no cell runs as a formula). Ignored parameter
+values are listed in the GeoJSON's ``notices`` member and the ``X-Stadtkarte-Notices``
+header. Both read the request's snapshot (:func:`dashboard.snapshot.current_snapshot`);
+its version is in the ``X-Stadtkarte-Snapshot`` header.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from flask import Flask, Response, request
 
 from dashboard.data import Dataset
 from dashboard.filters import Notice, filter_mask, parse_query
+from dashboard.snapshot import current_snapshot
+from geodata.csvsafe import spreadsheet_safe
 from geodata.io import dumps_features
 from geodata.schema import OFFER_FIELD_NAMES, OFFER_FIELDS
 
@@ -47,20 +52,23 @@ def geojson_text(dataset: Dataset, rows: np.ndarray, notices: Sequence[Notice] =
 
 
 def _cell(value: Any) -> str:
+    """One CSV cell: lists joined with ``,``, booleans as ``true``/``false``, formulas neutralised."""
     if value is None:
         return ""
     if isinstance(value, list):
-        return ",".join(map(str, value))
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+        text = ",".join(map(str, value))
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    else:
+        text = str(value)
+    return spreadsheet_safe(text)
 
 
 def csv_text(dataset: Dataset, rows: np.ndarray) -> str:
     """The offers at ``rows`` as ``;``-separated CSV (header + one line per offer, BOM first)."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow([spreadsheet_safe(c) for c in CSV_COLUMNS])
     for i in rows:
         feature = dataset.features[i]
         props = feature["properties"]
@@ -69,7 +77,7 @@ def csv_text(dataset: Dataset, rows: np.ndarray) -> str:
     return "\ufeff" + out.getvalue()
 
 
-def register_api(server: Flask, dataset: Dataset) -> None:
+def register_api(server: Flask) -> None:
     """Add ``GET /api/offers.geojson`` and ``GET /api/offers.csv`` to the Flask ``server``."""
 
     def _query() -> dict[str, list[str]]:
@@ -83,6 +91,7 @@ def register_api(server: Flask, dataset: Dataset) -> None:
 
     @server.get("/api/offers.geojson")
     def offers_geojson() -> Response:
+        dataset = current_snapshot().dataset
         rows, notices = selected_rows(dataset, _query())
         return Response(
             geojson_text(dataset, rows, notices),
@@ -92,6 +101,7 @@ def register_api(server: Flask, dataset: Dataset) -> None:
 
     @server.get("/api/offers.csv")
     def offers_csv() -> Response:
+        dataset = current_snapshot().dataset
         rows, notices = selected_rows(dataset, _query())
         return Response(
             csv_text(dataset, rows).encode("utf-8"),

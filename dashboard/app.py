@@ -1,4 +1,4 @@
-"""The Dash app frame: pages, local assets, the dataset loaded once, callbacks and API.
+"""The Dash app frame: pages, local assets, the current snapshot, callbacks and API.
 
 ``create_app(data_dir)`` is all a deployment needs (``app.server`` is the Flask/WSGI app).
 Pages in ``dashboard/pages/`` register themselves (Dash Pages), so new pages need no
@@ -15,14 +15,13 @@ import dash
 from flask import has_request_context, request
 
 from dashboard.api import register_api
-from dashboard.callbacks import register_callbacks
 from dashboard.config import Settings
 from dashboard.coverage_api import register_coverage
-from dashboard.data import DATASET_KEY, load_dataset
 from dashboard.filters import DEFAULT_LANG, UI_LANGUAGES
 from dashboard.i18n import text_direction
-from dashboard.map_callbacks import register_map_callbacks
+from dashboard.map.callbacks import register_callbacks, register_map_callbacks
 from dashboard.security import harden
+from dashboard.snapshot import init_snapshots
 
 logger = logging.getLogger(__name__)
 
@@ -54,12 +53,14 @@ def create_app(data_dir: Path | str, settings: Settings | None = None) -> dash.D
     Parameters
     ----------
     data_dir : Path or str
-        Folder with ``offers.geojson``, ``districts.geojson`` and ``city.json``; loaded once, read-only.
+        The data folder: published snapshots (``CURRENT`` + ``snapshots/``, see :mod:`geodata.snapshot`)
+        or a legacy flat folder with ``offers.geojson``, ``districts.geojson`` and ``city.json``. The
+        current snapshot is loaded now (a broken folder fails here); a newer one published later is
+        served from the next request on (:mod:`dashboard.snapshot`).
     settings : Settings, optional
         Server settings; only ``debug`` matters here (the CLI uses host and port).
     """
     settings = settings or Settings(data_dir=Path(data_dir))
-    dataset = load_dataset(data_dir)
     app = StadtkarteDash(
         __name__,
         use_pages=True,
@@ -73,11 +74,11 @@ def create_app(data_dir: Path | str, settings: Settings | None = None) -> dash.D
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
-    app.server.config[DATASET_KEY] = dataset
+    snapshot = init_snapshots(app.server, data_dir)
     app.server.config["DEBUG"] = settings.debug
-    register_callbacks(app, dataset)
-    register_map_callbacks(app, dataset)
-    register_api(app.server, dataset)
-    register_coverage(app, dataset, data_dir)
+    register_callbacks(app)
+    register_map_callbacks(app)
+    register_api(app.server)
+    register_coverage(app, snapshot.dataset, data_dir)
     harden(app, settings)
     return app

@@ -1,8 +1,9 @@
-"""The dashboard's data, loaded once at start and read-only afterwards.
+"""The dashboard's data of one snapshot, loaded once per version and read-only afterwards.
 
-:func:`load_dataset` reads a build output folder (``offers.geojson``,
+:func:`load_dataset` reads a snapshot folder (``offers.geojson``,
 ``districts.geojson``, ``city.json``) and precomputes the numpy structures the
-filters need, so that a filter change is a few vectorised operations.
+filters need, so that a filter change is a few vectorised operations. Which
+snapshot a request reads is decided by :mod:`dashboard.snapshot`.
 """
 
 from __future__ import annotations
@@ -210,12 +211,12 @@ def load_dataset(data_dir: str | Path) -> Dataset:
     return dataset
 
 
-#: Key under which :func:`dashboard.app.create_app` keeps the dataset in the Flask config.
-DATASET_KEY = "STADTKARTE_DATASET"
-
-
 def current_dataset() -> Dataset:
-    """The dataset of the app serving the current request (set once by ``create_app``)."""
-    from flask import current_app
+    """The dataset of :func:`dashboard.snapshot.current_snapshot` (transitional, see below).
 
-    return current_app.config[DATASET_KEY]
+    Kept only for the coverage pages until they read ``current_snapshot()`` themselves; then
+    this function goes. The import is local because ``dashboard.snapshot`` builds on this module.
+    """
+    from dashboard.snapshot import current_snapshot
+
+    return current_snapshot().dataset

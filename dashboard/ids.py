@@ -83,3 +83,6 @@ COV_PAGE = "cov-page"  #: store: fixed page parameters {"mode": "workshop"|"", "
 COV_FOCUS_BODY = "cov-focus-body"  #: the focused district's figures inside COV_FOCUS_PANEL
 COV_PROFILE_LINK = "cov-profile-link"  #: link to the focused district's printable profile
 COV_FILTERS = "cov-filters"  #: store on the coverage page mirroring {filters, q}: its callbacks never see the map page
+
+# snapshots (dashboard/snapshot.py, dashboard/map/)
+MAP_VERSION = "map-version"  #: store: snapshot version of the page's MAP_POINTS (the filter callback compares it)

@@ -27,6 +27,8 @@ from collections.abc import Callable, Sequence
 from types import FrameType
 from typing import Any
 
+import waitress
+
 from dashboard.config import Settings
 
 logger = logging.getLogger(__name__)
@@ -123,11 +125,12 @@ def _raise_stop(signum: int, _frame: FrameType | None) -> None:
 
 def run_waitress(wsgi_app: Callable[..., Any], sock: socket.socket, settings: Settings) -> None:
     """Serve ``wsgi_app`` on ``sock`` in this process until SIGTERM/SIGINT (then return quietly)."""
-    import waitress
-
-    server = waitress.create_server(wsgi_app, sockets=[sock], **waitress_options(settings))
     signal.signal(signal.SIGTERM, _raise_stop)
     signal.signal(signal.SIGINT, _raise_stop)
+    try:
+        server = waitress.create_server(wsgi_app, sockets=[sock], **waitress_options(settings))
+    except (StopServing, KeyboardInterrupt):
+        return
     try:
         server.run()
     except (StopServing, KeyboardInterrupt):
@@ -140,9 +143,13 @@ def _spawn(wsgi_app: Callable[..., Any], sock: socket.socket, settings: Settings
     pid = os.fork()
     if pid:
         return pid
+    signal.signal(signal.SIGTERM, _raise_stop)
+    signal.signal(signal.SIGINT, _raise_stop)
     code = 0
     try:
         run_waitress(wsgi_app, sock, settings)
+    except (StopServing, KeyboardInterrupt):
+        pass  # stopped before or while starting: a clean stop all the same
     except BaseException:  # a child must never return into the parent's loop
         logger.exception("worker %d failed", os.getpid())
         code = 1

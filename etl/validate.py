@@ -38,7 +38,7 @@ from shapely.geometry.base import BaseGeometry
 
 from etl._frames import records as table_records
 from etl.extract import parse_number, split_list
-from geodata.languages import resolve_language
+from geodata.languages import LANGUAGE_CODE_PATTERN, resolve_language
 from geodata.schema import SAFE_URL_SCHEMES, is_valid_id
 from geodata.taxonomy import Taxonomy, Vocabulary, fold
 
@@ -268,7 +268,7 @@ def _check_languages(row: _Row, rec: Mapping[str, str]) -> None:
     codes: list[str] = []
     for part in split_list(rec["languages"]):
         code = resolve_language(part)
-        if code is None or not re.fullmatch(r"[a-z]{2,3}", code):
+        if code is None or not re.fullmatch(LANGUAGE_CODE_PATTERN, code):
             row.warn(
                 "languages", f"unbekannte Sprache '{part}' – ignoriert (Name oder ISO-Code, z. B. 'Türkisch' oder 'tr')"
             )

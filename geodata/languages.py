@@ -14,23 +14,56 @@ from babel import Locale, UnknownLocaleError
 
 from geodata.taxonomy import fold
 
-#: Languages CLDR lacks or names too vaguely for our users: code -> (de, en, native).
-_EXTRA_NAMES: dict[str, tuple[str, str, str]] = {
-    "kmr": ("Kurdisch (Kurmandschi)", "Kurdish (Kurmanji)", "Kurmancî"),
-    "ckb": ("Kurdisch (Sorani)", "Kurdish (Sorani)", "کوردیی ناوەندی"),
-    "prs": ("Dari", "Dari", "دری"),
-}
+#: Leichte Sprache (easy-to-read German) as a BCP 47 private-use tag: its primary subtag ``de`` lets
+#: every tool that does not know the tag treat the text as German (screen reader voice, hyphenation,
+#: RFC 4647 lookup truncates it to ``de``), while the offer contract can tell it apart from plain
+#: German, so offers given in Leichte Sprache can be found. ISO 639 has no code for it.
+EASY_GERMAN = "de-x-ls"
+#: German Sign Language (Deutsche Gebärdensprache, DGS), ISO 639-3.
+GERMAN_SIGN_LANGUAGE = "gsg"
+#: A language code of the offer contract: ISO 639-1/-3, or the Leichte Sprache tag.
+LANGUAGE_CODE_PATTERN = r"[a-z]{2,3}|de-x-ls"
+
+#: Languages CLDR lacks or names too vaguely for our users: code -> names in the interface languages
+#: and ``own`` (the name its speakers use; for DGS and Leichte Sprache the German name). No name has
+#: parentheses, so that "own (interface name)" labels never nest them.
+_EXTRA_NAMES: dict[str, dict[str, str]] = {
+    "kmr": {"own": "Kurmancî", "de": "Kurdisch-Kurmandschi", "en": "Kurmanji Kurdish", "tr": "Kurmanci Kürtçesi",
+            "ar": "الكردية الكرمانجية", "uk": "курдська курманджі"},
+    "ckb": {"own": "کوردیی سۆرانی", "de": "Kurdisch-Sorani", "en": "Sorani Kurdish", "tr": "Sorani Kürtçesi",
+            "ar": "الكردية السورانية", "uk": "курдська сорані"},
+    "prs": {"own": "دری", "de": "Dari", "en": "Dari", "tr": "Darice", "ar": "الدارية", "uk": "дарі"},
+    GERMAN_SIGN_LANGUAGE: {"own": "Deutsche Gebärdensprache", "de": "Deutsche Gebärdensprache",
+                           "en": "German Sign Language", "tr": "Alman İşaret Dili", "ar": "لغة الإشارة الألمانية",
+                           "uk": "німецька жестова мова"},
+    EASY_GERMAN: {"own": "Leichte Sprache", "de": "Leichte Sprache", "en": "Easy German", "tr": "Kolay Almanca",
+                  "ar": "الألمانية المبسطة", "uk": "легка німецька мова"},
+}  # fmt: skip
 #: Further spellings seen in municipal lists.
 _ALIASES: dict[str, str] = {
     "kurmandschi": "kmr",
     "kurmanci": "kmr",
     "kurmanji": "kmr",
+    "kurdisch (kurmandschi)": "kmr",
+    "kurdish (kurmanji)": "kmr",
+    "kurdi (kurmanci)": "kmr",
     "sorani": "ckb",
+    "kurdisch (sorani)": "ckb",
+    "kurdish (sorani)": "ckb",
+    "kurdisch sorani": "ckb",
     "farsi": "fa",
-    "gebaerdensprache": "gsg",
-    "deutsche gebaerdensprache": "gsg",
-    "dgs": "gsg",
-    "leichte sprache": "de",
+    "gebaerdensprache": GERMAN_SIGN_LANGUAGE,
+    "deutsche gebaerdensprache": GERMAN_SIGN_LANGUAGE,
+    "dgs": GERMAN_SIGN_LANGUAGE,
+    "german sign language": GERMAN_SIGN_LANGUAGE,
+    # Einfache Sprache is less strictly regulated than Leichte Sprache; both serve readers who need
+    # simple German, and the contract has one code for them.
+    "leichte sprache": EASY_GERMAN,
+    "einfache sprache": EASY_GERMAN,
+    "easy german": EASY_GERMAN,
+    "easy read": EASY_GERMAN,
+    "easy language": EASY_GERMAN,
+    "ls": EASY_GERMAN,
     "serbokroatisch": "sh",
 }
 
@@ -48,7 +81,7 @@ def _index() -> dict[str, str]:
                 index.setdefault(fold(name), code)
     for code, names in _EXTRA_NAMES.items():
         index[code] = code
-        for name in names:
+        for name in names.values():
             index[fold(name)] = code
     for alias, code in _ALIASES.items():
         index[alias] = code
@@ -59,7 +92,7 @@ def _index() -> dict[str, str]:
 def native_name(code: str) -> str:
     """The language's name for itself ("Türkçe" for ``tr``), else its English name."""
     if code in _EXTRA_NAMES:
-        return _EXTRA_NAMES[code][2]
+        return _EXTRA_NAMES[code]["own"]
     try:
         name = Locale.parse(code).get_display_name(code)
     except (UnknownLocaleError, ValueError):
@@ -70,12 +103,33 @@ def native_name(code: str) -> str:
 def language_name(code: str, display: str = "de") -> str:
     """Name of ``code`` in the interface language ``display`` (falls back to English, then the code)."""
     if code in _EXTRA_NAMES:
-        return _EXTRA_NAMES[code][0 if display == "de" else 1]
+        names = _EXTRA_NAMES[code]
+        return names.get(display) or names["en"]
     try:
         name = Locale.parse(display).languages.get(code)
     except (UnknownLocaleError, ValueError):
         name = None
     return name or Locale("en").languages.get(code) or code
+
+
+def language_label_parts(code: str, display: str = "de") -> tuple[str, str | None]:
+    """The language's own name and, when it differs, its name in the interface language ``display``.
+
+    For markup that gives each part its own ``lang``: ``("ትግርኛ", "Tigrinisch")`` for ``ti`` in German,
+    ``("Türkçe", None)`` for ``tr`` in Turkish.
+    """
+    own = native_name(code)
+    local = language_name(code, display)
+    return own, (None if fold(local) == fold(own) else local)
+
+
+def language_label(code: str, display: str = "de") -> str:
+    """ "own name (name in the interface language)" for chips and lists, e.g. "ትግርኛ (Tigrinya)" in English.
+
+    A German planner recognises پښتو as "پښتو (Paschtu)"; a Turkish reader sees "Türkçe" alone.
+    """
+    own, local = language_label_parts(code, display)
+    return f"{own} ({local})" if local else own
 
 
 def resolve_language(text: str) -> str | None:

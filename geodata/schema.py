@@ -33,7 +33,7 @@ ACCESSIBILITY: tuple[str, ...] = ("yes", "no", "unknown")
 SAFE_URL_SCHEMES: tuple[str, ...] = ("http", "https", "mailto", "tel")
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
-_LANG_RE = re.compile(r"^[a-z]{2,3}$")
+_LANG_RE = re.compile(r"^(?:[a-z]{2,3}|de-x-ls)$")  # ISO 639-1/-3, or Leichte Sprache (geodata.languages)
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,12 @@ OFFER_FIELDS: tuple[Field, ...] = (
     Field("organization", "str", hsds="organization.name", doc="provider (Träger)"),
     Field("category", "str", True, hsds="service_attribute/taxonomy_term.id", doc="one category id from the taxonomy"),
     Field("subcategories", "list", hsds="taxonomy_term.id", doc="optional sub-category ids"),
-    Field("languages", "list", hsds="language.code", doc="ISO 639-1 codes (639-3 where no -1 code exists, e.g. kmr)"),
+    Field(
+        "languages",
+        "list",
+        hsds="language.code",
+        doc="ISO 639-1 codes (639-3 where no -1 code exists, e.g. kmr; `gsg` for German Sign Language); `de-x-ls` for Leichte Sprache",
+    ),
     Field("target_groups", "list", hsds="service_attribute/taxonomy_term.id", doc="target group ids from the taxonomy"),
     Field("description", "str", hsds="service.description"),
     Field("street", "str", hsds="address.address_1 (street part)"),

@@ -131,3 +131,20 @@ def load_taxonomy(path: str | Path | None = None, overrides: Mapping[str, Any] |
     cats = _merge(raw.get("categories", []), overrides.get("categories", []))
     groups = _merge(raw.get("target_groups", []), overrides.get("target_groups", []))
     return Taxonomy(Vocabulary(tuple(map(_term, cats))), Vocabulary(tuple(map(_term, groups))))
+
+
+def load_board_topics(path: str | Path | None = None, overrides: Mapping[str, Any] | None = None) -> Vocabulary:
+    """Load the exchange board's topics (default: the bundled ``board_topics.json``).
+
+    The topics say what associations offer to or seek from each other (rooms, volunteers,
+    language mediation, ...). ``overrides`` has the shape of the ``[board_topics]`` table of a
+    city config, ``{"topics": [{"id": ..., "labels": {...}, "aliases": [...]}, ...]}``; like
+    :func:`load_taxonomy`, a term with a known id updates it and a new id is added at the end.
+    """
+    source = Path(path) if path else get_path("board_topics.json")
+    try:
+        raw = json.loads(source.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DatasetError(f"cannot read board topics {source}: {exc}") from exc
+    topics = _merge(raw.get("topics", []), (overrides or {}).get("topics", []))
+    return Vocabulary(tuple(map(_term, topics)))

@@ -9,10 +9,10 @@ from dash import html
 
 from dashboard.components.links import mailto_href, tel_href, web_href
 from dashboard.components.notices import notices_block
-from dashboard.data import current_dataset
 from dashboard.filters import parse_query
 from dashboard.i18n import Translator, translator
 from dashboard.layout import frame
+from dashboard.snapshot import current_snapshot
 
 dash.register_page(__name__, path="/barrierefreiheit", title="Erklärung zur Barrierefreiheit", name="Barrierefreiheit")
 
@@ -31,7 +31,7 @@ def contact_list(contact: dict[str, Any], _: Translator) -> html.Ul | html.P:
 
 def layout(**query: Any) -> html.Div:
     """The statement in the interface language of ``?lang=``."""
-    dataset = current_dataset()
+    dataset = current_snapshot().dataset
     state, notices = parse_query({"lang": query.get("lang", "")}, dataset)
     _ = translator(state.lang)
     main = [

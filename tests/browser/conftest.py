@@ -19,7 +19,7 @@ import json
 import os
 import shutil
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -319,8 +319,8 @@ TINY_OFFERS: tuple[dict[str, Any], ...] = (
 )
 
 
-def write_tiny_dataset(data_dir: Path) -> Path:
-    """Write offers, districts and city.json of a tiny demo dataset to ``data_dir``."""
+def write_tiny_dataset(data_dir: Path, offers: Sequence[dict[str, Any]] | None = None) -> Path:
+    """Write offers (:data:`TINY_OFFERS` or ``offers``), districts and city.json of a tiny demo dataset to ``data_dir``."""
     data_dir.mkdir(parents=True, exist_ok=True)
     districts = [
         {
@@ -334,7 +334,7 @@ def write_tiny_dataset(data_dir: Path) -> Path:
         for did, name, (x0, y0, x1, y1) in TINY_DISTRICTS
     ]
     write_districts(data_dir / DISTRICTS_FILE, districts)
-    write_offers(data_dir / OFFERS_FILE, [dict(f) for f in TINY_OFFERS])
+    write_offers(data_dir / OFFERS_FILE, [dict(f) for f in (TINY_OFFERS if offers is None else offers)])
     xs = [b[0] for *_, b in TINY_DISTRICTS] + [b[2] for *_, b in TINY_DISTRICTS]
     ys = [b[1] for *_, b in TINY_DISTRICTS] + [b[3] for *_, b in TINY_DISTRICTS]
     x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
@@ -355,3 +355,48 @@ def write_tiny_dataset(data_dir: Path) -> Path:
 def browser_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny dataset folder shared by the browser tests (read-only)."""
     return write_tiny_dataset(tmp_path_factory.mktemp("browser-data"))
+
+
+@pytest.fixture(scope="session")
+def browser_dataset() -> BrowserDataset:
+    """Writers of the tiny browser dataset, for tests that need a variant of it."""
+    return BrowserDataset()
+
+
+@dataclass(frozen=True)
+class BrowserDataset:
+    """``write(data_dir, offers=None)`` writes the tiny dataset; ``offer(...)`` makes an offer in its districts."""
+
+    write: Callable[..., Path] = write_tiny_dataset
+    offer: Callable[..., dict[str, Any]] = _offer
+    offers: tuple[dict[str, Any], ...] = TINY_OFFERS
+
+
+# --------------------------------------------------------------------------- helpers as a fixture
+
+
+@dataclass(frozen=True)
+class BrowserTools:
+    """The helpers browser tests share, handed out by the ``tools`` fixture (tests never import conftest).
+
+    Attributes
+    ----------
+    repo_root : Path
+        The repository (``assets/`` lives there).
+    wait_for_dash, axe, describe_violations, serve_app, attach_log
+        :func:`wait_for_dash`, :func:`axe`, :func:`describe_violations`, :func:`serve_app`,
+        :meth:`PageLog.attach`.
+    """
+
+    repo_root: Path = REPO_ROOT
+    wait_for_dash: Callable[..., None] = wait_for_dash
+    axe: Callable[..., list[dict[str, Any]]] = axe
+    describe_violations: Callable[[list[dict[str, Any]]], str] = describe_violations
+    serve_app: Callable[[Any], Any] = serve_app
+    attach_log: Callable[[Any], PageLog] = PageLog.attach
+
+
+@pytest.fixture(scope="session")
+def tools() -> BrowserTools:
+    """The shared browser-test helpers (see :class:`BrowserTools`)."""
+    return BrowserTools()

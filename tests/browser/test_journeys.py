@@ -14,8 +14,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.conftest import axe, describe_violations, wait_for_dash
-
 PAGES = [
     "/",
     "/?lang=ar&language=ar",
@@ -25,9 +23,9 @@ PAGES = [
 ]
 
 
-def open_page(page: Any, url: str) -> None:
+def open_page(tools: Any, page: Any, url: str) -> None:
     page.goto(url)
-    wait_for_dash(page)
+    tools.wait_for_dash(page)
     page.wait_for_selector("#result-count, .statement")
 
 
@@ -57,17 +55,17 @@ def api_ids(base: str, query: str) -> list[str]:
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_every_page_loads_offline_and_passes_axe(page: Any, app_url: str, path: str) -> None:
-    open_page(page, app_url + path)
+def test_every_page_loads_offline_and_passes_axe(page: Any, app_url: str, path: str, tools: Any) -> None:
+    open_page(tools, page, app_url + path)
     assert page.locator("header").count() >= 1 and page.locator("main").count() == 1
     assert page.locator("footer").count() >= 1 and page.locator("h1").count() == 1
     assert page.locator("a.skip-link").get_attribute("href") == "#main"
-    violations = axe(page)
-    assert violations == [], describe_violations(violations)
+    violations = tools.axe(page)
+    assert violations == [], tools.describe_violations(violations)
 
 
-def test_filter_by_language_and_target_group_agrees_with_list_and_api(page: Any, app_url: str) -> None:
-    open_page(page, app_url + "/")
+def test_filter_by_language_and_target_group_agrees_with_list_and_api(page: Any, app_url: str, tools: Any) -> None:
+    open_page(tools, page, app_url + "/")
     total = count(page)
     assert total == 5 and sorted(listed_ids(page)) == api_ids(app_url, "")
     toggle(page, "languages", "ar").click()
@@ -84,8 +82,8 @@ def test_filter_by_language_and_target_group_agrees_with_list_and_api(page: Any,
     assert geojson_href == "/api/offers.geojson?" + query
 
 
-def test_resident_finds_the_language_cafe_by_search(page: Any, app_url: str) -> None:
-    open_page(page, app_url + "/?lang=tr")
+def test_resident_finds_the_language_cafe_by_search(page: Any, app_url: str, tools: Any) -> None:
+    open_page(tools, page, app_url + "/?lang=tr")
     page.fill("#search", "Sprach")
     wait_count(page, 1)
     assert listed_ids(page) == ["o1"]
@@ -96,8 +94,8 @@ def test_resident_finds_the_language_cafe_by_search(page: Any, app_url: str) -> 
     assert page.input_value("#search") == ""
 
 
-def test_open_a_detail_with_the_keyboard(page: Any, app_url: str) -> None:
-    open_page(page, app_url + "/?language=ar")
+def test_open_a_detail_with_the_keyboard(page: Any, app_url: str, tools: Any) -> None:
+    open_page(tools, page, app_url + "/?language=ar")
     page.locator("button[data-sort='district']").focus()
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.dataset.offerId") == "o1"
@@ -111,8 +109,8 @@ def test_open_a_detail_with_the_keyboard(page: Any, app_url: str) -> None:
     assert all(h.split(":")[0] in ("http", "https", "mailto", "tel") for h in hrefs)
 
 
-def test_url_round_trip(page: Any, app_url: str) -> None:
-    open_page(page, app_url + "/?category=counselling&language=uk,tr")
+def test_url_round_trip(page: Any, app_url: str, tools: Any) -> None:
+    open_page(tools, page, app_url + "/?category=counselling&language=uk,tr")
     assert toggle(page, "categories", "counselling").get_attribute("aria-pressed") == "true"
     assert toggle(page, "languages", "uk").get_attribute("aria-pressed") == "true"
     assert toggle(page, "languages", "tr").get_attribute("aria-pressed") == "true"
@@ -121,13 +119,13 @@ def test_url_round_trip(page: Any, app_url: str) -> None:
     wait_count(page, 1)
     page.wait_for_function("() => location.search.includes('district=ossweil')")
     shared = page.url
-    open_page(page, shared)  # the colleague opens the shared link
+    open_page(tools, page, shared)  # the colleague opens the shared link
     assert count(page) == 1 and listed_ids(page) == ["o3"]
     assert toggle(page, "districts", "ossweil").get_attribute("aria-pressed") == "true"
 
 
-def test_filter_changes_keep_url_parameters_the_filters_do_not_own(page: Any, app_url: str) -> None:
-    open_page(page, app_url + "/?mode=workshop&compare=mitte,ossweil&category=counselling")
+def test_filter_changes_keep_url_parameters_the_filters_do_not_own(page: Any, app_url: str, tools: Any) -> None:
+    open_page(tools, page, app_url + "/?mode=workshop&compare=mitte,ossweil&category=counselling")
     page.evaluate("() => document.getElementById('filter-panel').classList.remove('collapsed')")
     toggle(page, "languages", "uk").evaluate("el => el.click()")
     page.wait_for_function("() => location.search.includes('language=uk')")
@@ -135,29 +133,31 @@ def test_filter_changes_keep_url_parameters_the_filters_do_not_own(page: Any, ap
     assert "category=counselling" in page.url
 
 
-def test_unknown_url_values_show_a_notice(page: Any, app_url: str) -> None:
-    open_page(page, app_url + "/?category=bogus&language=ar")
+def test_unknown_url_values_show_a_notice(page: Any, app_url: str, tools: Any) -> None:
+    open_page(tools, page, app_url + "/?category=bogus&language=ar")
     assert "bogus" in page.inner_text("#notices")
     assert count(page) == 1
 
 
-def test_switch_to_arabic_keeps_the_view_and_turns_right_to_left(page: Any, app_url: str) -> None:
-    open_page(page, app_url + "/?language=ar")
+def test_switch_to_arabic_keeps_the_view_and_turns_right_to_left(page: Any, app_url: str, tools: Any) -> None:
+    open_page(tools, page, app_url + "/?language=ar")
     assert page.evaluate("document.documentElement.dir") == "ltr"
     page.click("#lang-link-ar")
     page.wait_for_url("**lang=ar**")
-    wait_for_dash(page)
+    tools.wait_for_dash(page)
     assert page.evaluate("document.documentElement.lang") == "ar"
     assert page.evaluate("document.documentElement.dir") == "rtl"
     assert count(page) == 1
     assert "العربية" in page.inner_text("#lang-switch")
-    violations = axe(page)
-    assert violations == [], describe_violations(violations)
+    violations = tools.axe(page)
+    assert violations == [], tools.describe_violations(violations)
 
 
-def test_phone_width_filters_collapsible_and_map_list_switchable(page: Any, app_url: str, output_path: str) -> None:
+def test_phone_width_filters_collapsible_and_map_list_switchable(
+    page: Any, app_url: str, output_path: str, tools: Any
+) -> None:
     page.set_viewport_size({"width": 375, "height": 800})
-    open_page(page, app_url + "/")
+    open_page(tools, page, app_url + "/")
     toggle_button = page.locator("#filter-toggle")
     assert toggle_button.is_visible() and toggle_button.get_attribute("aria-expanded") == "false"
     assert not page.locator("#filter-panel").is_visible()
@@ -171,29 +171,26 @@ def test_phone_width_filters_collapsible_and_map_list_switchable(page: Any, app_
     page.click("button[data-view='list']")
     assert page.locator("#list-section").is_visible() and not page.locator("#map-section").is_visible()
     page.screenshot(path=str(Path(output_path) / "phone-375.png"), full_page=True)
-    violations = axe(page)
-    assert violations == [], describe_violations(violations)
+    violations = tools.axe(page)
+    assert violations == [], tools.describe_violations(violations)
 
 
-def test_list_sorts_and_pages_with_more(page: Any, serve: Any, tmp_path: Path) -> None:
-    from geodata.io import write_districts, write_offers
-    from tests.dashboard.conftest import TINY_CITY, TINY_DISTRICTS, offer
-
+def test_list_sorts_and_pages_with_more(
+    page: Any, serve: Any, tmp_path: Path, browser_dataset: Any, tools: Any
+) -> None:
     offers = [
-        offer(
+        browser_dataset.offer(
             f"n{i:03d}",
             f"Angebot {i:03d}",
-            "culture",
             9.19 + (i % 2) * 0.025,
             48.895,
-            district_id=("mitte", "ossweil")[i % 2],
+            ("mitte", "ossweil")[i % 2],
+            category="culture",
         )
         for i in range(120)
     ]
-    write_offers(tmp_path / "offers.geojson", offers)
-    write_districts(tmp_path / "districts.geojson", TINY_DISTRICTS)
-    (tmp_path / "city.json").write_text(json.dumps(TINY_CITY), encoding="utf-8")
-    open_page(page, serve(tmp_path) + "/")
+    browser_dataset.write(tmp_path, offers)
+    open_page(tools, page, serve(tmp_path) + "/")
     assert count(page) == 120
     assert listed_ids(page) == [f"n{i:03d}" for i in range(50)]
     page.click("#more-offers")

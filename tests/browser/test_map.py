@@ -1,6 +1,6 @@
 """The offer map in headless Chromium: WebGL rendering, markers, clientside filter updates.
 
-Runs the map block (``dashboard.map_callbacks``) in a small harness app whose
+Runs the map block (``dashboard.map.layout.map_components``, ``dashboard.map.callbacks``) in a small harness app whose
 server callback sends only the view mask, exactly as the dashboard's filter
 callback does, so the map's contract is tested independently of the page.
 """
@@ -16,10 +16,12 @@ import pytest
 from dash import Input, Output, dcc, html
 
 from dashboard import ids
-from dashboard.data import Dataset, load_dataset
+from dashboard.data import Dataset
 from dashboard.filters import FilterState, encode_mask, filter_mask
-from dashboard.map_callbacks import map_components, register_map_callbacks
-from tests.browser.conftest import REPO_ROOT, axe, describe_violations, serve_app, wait_for_dash
+from dashboard.map.callbacks import register_map_callbacks
+from dashboard.map.layout import map_components
+from dashboard.snapshot import Snapshot, load_snapshot
+from geodata.snapshot import current_version, publish_snapshot
 
 ONLY_COUNSELLING = "only-counselling"
 SHOW_ALL = "show-all"
@@ -41,12 +43,13 @@ RENDERED_JS = """
 """
 
 
-def harness_app(dataset: Dataset) -> dash.Dash:
+def harness_app(snapshot: Snapshot, repo_root: Path) -> dash.Dash:
     """The map block plus two buttons whose server callback returns a view mask."""
+    dataset = snapshot.dataset
     app = dash.Dash(
         __name__,
         serve_locally=True,
-        assets_folder=str(REPO_ROOT / "assets"),
+        assets_folder=str(repo_root / "assets"),
         assets_ignore=r"^(?!map\.(js|css)$)",  # only the map's own assets
         title="Karte",
     )
@@ -57,7 +60,7 @@ def harness_app(dataset: Dataset) -> dash.Dash:
             html.Button("Alle", id=SHOW_ALL, type="button"),
             dcc.Store(id=ids.VIEW_STORE),
             dcc.Store(id=ids.SELECTED_OFFER),
-            html.Div(map_components(dataset, "de"), style={"height": "600px"}),
+            html.Div(map_components(snapshot, "de"), style={"height": "600px"}),
         ],
         lang="de",
     )
@@ -71,21 +74,28 @@ def harness_app(dataset: Dataset) -> dash.Dash:
     def _view(_a: Any, _b: Any) -> dict[str, Any]:
         only = dash.ctx.triggered_id == ONLY_COUNSELLING
         mask = filter_mask(dataset, FilterState(categories=("counselling",) if only else ()))
-        return {"count": int(mask.sum()), "n": len(mask), "mask": encode_mask(mask)}
+        return {"count": int(mask.sum()), "n": len(mask), "mask": encode_mask(mask), "version": snapshot.version}
 
     app.index_string = app.index_string.replace("<html>", '<html lang="de">')
-    register_map_callbacks(app, dataset)
+    register_map_callbacks(app)
     return app
 
 
 @pytest.fixture(scope="module")
-def dataset(browser_data_dir: Path) -> Dataset:
-    return load_dataset(browser_data_dir)
+def snapshot(browser_data_dir: Path) -> Snapshot:
+    version = current_version(browser_data_dir)
+    assert version is not None
+    return load_snapshot(browser_data_dir, version)
+
+
+@pytest.fixture(scope="module")
+def dataset(snapshot: Snapshot) -> Dataset:
+    return snapshot.dataset
 
 
 @pytest.fixture
-def map_url(dataset: Dataset) -> Any:
-    with serve_app(harness_app(dataset)) as url:
+def map_url(snapshot: Snapshot, tools: Any) -> Any:
+    with tools.serve_app(harness_app(snapshot, tools.repo_root)) as url:
         yield url
 
 
@@ -98,9 +108,9 @@ def wait_for_markers(page: Any, count: int) -> dict[str, Any]:
     return page.evaluate(RENDERED_JS)
 
 
-def test_map_draws_markers_and_districts_with_webgl(page: Any, map_url: str, output_path: str) -> None:
+def test_map_draws_markers_and_districts_with_webgl(page: Any, map_url: str, output_path: str, tools: Any) -> None:
     page.goto(map_url)
-    wait_for_dash(page)
+    tools.wait_for_dash(page)
     page.wait_for_selector("#offer-map canvas.maplibregl-canvas")
     # 5 offers, two at one address -> 4 markers; 2 districts
     rendered = wait_for_markers(page, 4)
@@ -111,9 +121,11 @@ def test_map_draws_markers_and_districts_with_webgl(page: Any, map_url: str, out
     page.screenshot(path=str(Path(output_path) / "map.png"))
 
 
-def test_filter_change_sends_only_the_mask(page: Any, map_url: str, page_log: Any, dataset: Dataset) -> None:
+def test_filter_change_sends_only_the_mask(
+    page: Any, map_url: str, page_log: Any, dataset: Dataset, tools: Any
+) -> None:
     page.goto(map_url)
-    wait_for_dash(page)
+    tools.wait_for_dash(page)
     wait_for_markers(page, 4)
     before = len(page_log.requests)
     with page.expect_response(lambda r: "_dash-update-component" in r.url) as info:
@@ -139,17 +151,17 @@ def test_filter_change_sends_only_the_mask(page: Any, map_url: str, page_log: An
     assert np.count_nonzero(expected) == 2
 
 
-def test_map_block_passes_axe(page: Any, map_url: str) -> None:
+def test_map_block_passes_axe(page: Any, map_url: str, tools: Any) -> None:
     page.goto(map_url)
-    wait_for_dash(page)
+    tools.wait_for_dash(page)
     wait_for_markers(page, 4)
-    violations = axe(page)
-    assert not violations, describe_violations(violations)
+    violations = tools.axe(page)
+    assert not violations, tools.describe_violations(violations)
 
 
-def test_dashboard_map_follows_the_page_filters(page: Any, app_url: str, output_path: str) -> None:
+def test_dashboard_map_follows_the_page_filters(page: Any, app_url: str, output_path: str, tools: Any) -> None:
     page.goto(app_url + "/?category=counselling")
-    wait_for_dash(page)
+    tools.wait_for_dash(page)
     # counselling: o2 (at o1's address) and o3 -> 2 markers
     wait_for_markers(page, 2)
     updates: list[Any] = []
@@ -165,9 +177,11 @@ def test_dashboard_map_follows_the_page_filters(page: Any, app_url: str, output_
     page.screenshot(path=str(Path(output_path) / "dashboard.png"))
 
 
-def test_district_names_are_written_on_the_map_without_glyphs(page: Any, app_url: str, dataset: Dataset) -> None:
+def test_district_names_are_written_on_the_map_without_glyphs(
+    page: Any, app_url: str, dataset: Dataset, tools: Any
+) -> None:
     page.goto(app_url + "/")
-    wait_for_dash(page)
+    tools.wait_for_dash(page)
     wait_for_markers(page, 4)  # the view has arrived and the map has been redrawn with it
     page.wait_for_selector("#offer-map .map-district-label", state="attached")
     names = sorted(str(d["properties"]["name"]) for d in dataset.districts)
@@ -188,3 +202,31 @@ def test_district_names_are_written_on_the_map_without_glyphs(page: Any, app_url
     )
     moved = first.evaluate("el => parseFloat(el.style.left)") - left
     assert abs(moved + 40) < 2  # panning east moves the content west
+
+
+def test_an_open_page_draws_the_new_snapshot_after_a_publish(
+    page: Any, serve: Any, tmp_path: Path, browser_dataset: Any, tools: Any
+) -> None:
+    """A snapshot published while the page is open: the next filter change brings its points and mask together."""
+    data = tmp_path / "data"
+    publish_snapshot(data, lambda folder: browser_dataset.write(folder) and None)
+    page.goto(serve(data) + "/")
+    tools.wait_for_dash(page)
+    wait_for_markers(page, 4)  # 5 offers, two at one address
+
+    added = browser_dataset.offer("o9", "Beratung Neu (nach Veröffentlichung)", 9.2100, 48.9000, "ossweil")
+    offers = [*browser_dataset.offers, added]
+    publish_snapshot(data, lambda folder: browser_dataset.write(folder, offers) and None)
+    page.click("button[data-filter='categories'][data-value='counselling']")
+    # counselling in the new version: o2 (at o1's address), o3 and the added o9 -> 3 markers
+    rendered = wait_for_markers(page, 3)
+    assert rendered["coreLon"] == 3
+    assert page.inner_text("#result-count") == "3"
+    hover = page.evaluate(
+        "() => document.querySelector('#offer-map .js-plotly-plot')._fullData"
+        ".find((t) => t.name === 'markers-core').hovertext.join(' ')"
+    )
+    assert "Beratung Neu" in hover
+    page.click("button[data-filter='categories'][data-value='counselling']")
+    wait_for_markers(page, 5)  # all six offers of the new version (the old points would give 4)
+    assert page.inner_text("#result-count") == "6"

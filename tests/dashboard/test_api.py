@@ -75,3 +75,19 @@ def test_geojson_keeps_the_contract(client, tiny_data_dir):
 
     body = json.loads(client.get("/api/offers.geojson").data)
     assert body["features"] == read_offers(tiny_data_dir / "offers.geojson")
+
+
+def test_csv_cells_cannot_run_as_formulas(tmp_path, tiny_offers, tiny_writer):
+    tiny_offers[0]["properties"]["name"] = '=HYPERLINK("http://evil","x")'
+    tiny_offers[0]["properties"]["phone"] = "+49 7141 910-0"
+    client = create_app(tiny_writer(tmp_path / "data", tiny_offers)).server.test_client()
+    text = client.get("/api/offers.csv?q=kaffee").data.decode("utf-8").lstrip("\ufeff")
+    (row,) = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    assert row["name"] == '\'=HYPERLINK("http://evil","x")'  # shown as text, never run
+    assert row["phone"] == "+49 7141 910-0"  # a phone number stays as it is
+    assert row["lon"] == "9.191"
+
+
+def test_api_responses_name_their_snapshot(client, tiny_snapshot):
+    response = client.get("/api/offers.geojson")
+    assert response.headers["X-Stadtkarte-Snapshot"] == tiny_snapshot.version

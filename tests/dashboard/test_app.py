@@ -9,9 +9,9 @@ import pytest
 
 from dashboard import ids
 from dashboard.app import create_app
-from dashboard.callbacks import VIEW_OUTPUTS, update_view
 from dashboard.filters import FilterState, decode_mask, filter_mask
-from dashboard.view import ListSettings
+from dashboard.map.callbacks import VIEW_OUTPUTS, select_offer, update_view
+from dashboard.map.view import ListSettings
 
 
 def find(component: Any, predicate) -> list[Any]:
@@ -116,15 +116,15 @@ def test_accessibility_page_has_city_contact(app):
     assert "mailto:barrierefrei@example.org" in links and "tel:+4971419100" in links
 
 
-def test_filter_callback_outputs(app, tiny_dataset):
+def outputs_by_id(values: list[Any]) -> dict[str, Any]:
+    return dict(zip([f"{o.component_id}.{o.component_property}" for o in VIEW_OUTPUTS], values, strict=True))
+
+
+def test_filter_callback_outputs(tiny_snapshot, tiny_dataset):
+    import dash
+
     store = {"languages": ["ar"], "target_groups": ["women"]}
-    out = dict(
-        zip(
-            [f"{o.component_id}.{o.component_property}" for o in VIEW_OUTPUTS],
-            update_view(tiny_dataset, store, "sprach", None, {"lang": "ar"}),
-            strict=True,
-        )
-    )
+    out = outputs_by_id(update_view(tiny_snapshot, store, "sprach", None, {"lang": "ar"}, False, tiny_snapshot.version))
     assert out[f"{ids.RESULT_COUNT}.children"] == "1"
     view = out[f"{ids.VIEW_STORE}.data"]
     assert view["count"] == 1 and view["n"] == 6
@@ -133,20 +133,44 @@ def test_filter_callback_outputs(app, tiny_dataset):
     assert out[f"{ids.QUERY_STORE}.data"] == "?lang=ar&language=ar&target=women&q=sprach"
     assert out[f"{ids.DOWNLOAD_GEOJSON}.href"] == "/api/offers.geojson?lang=ar&language=ar&target=women&q=sprach"
     assert out[f"{ids.lang_link('de')}.href"] == "/?language=ar&target=women&q=sprach"
+    assert view["version"] == tiny_snapshot.version
+    for key in (f"{ids.MAP_POINTS}.data", f"{ids.MAP_VERSION}.data", f"{ids.MAP_LEGEND}.children"):
+        assert out[key] is dash.no_update, key  # the page's points are current
 
 
-def test_list_paging_and_list_only_updates(tiny_dataset):
+@pytest.mark.parametrize("list_only", [False, True])
+def test_filter_callback_sends_new_points_when_the_page_is_older(tiny_snapshot, list_only):
+    out = outputs_by_id(update_view(tiny_snapshot, {}, "", None, {"lang": "en"}, list_only, "0123456789abcdef"))
+    points = out[f"{ids.MAP_POINTS}.data"]
+    assert out[f"{ids.MAP_VERSION}.data"] == tiny_snapshot.version == points["version"]
+    assert points["n"] == 6 and points["ids"] == ["o1", "o2", "o3", "o4", "o5", "o6"]
+    assert points["labels"]["more"] != "und {n} weitere"  # English labels (the page's language)
+    assert out[f"{ids.VIEW_STORE}.data"]["version"] == tiny_snapshot.version  # the matching mask comes along
+    legend = " ".join(text_of(c) for c in out[f"{ids.MAP_LEGEND}.children"])
+    assert tiny_snapshot.dataset.taxonomy.categories.label("language_cafe", "en") in legend
+
+
+def test_selecting_an_offer_that_is_gone_says_so(tiny_snapshot):
+    gone = " ".join(text_of(c) for c in select_offer(tiny_snapshot, "removed-offer", {"lang": "de"}))
+    assert "nicht mehr verfügbar" in gone
+    present = " ".join(text_of(c) for c in select_offer(tiny_snapshot, "o1", {"lang": "de"}) if c is not None)
+    assert "Sprachcafé Mitte" in present and "nicht mehr verfügbar" not in present
+    hint = " ".join(text_of(c) for c in select_offer(tiny_snapshot, None, None))
+    assert "Wählen Sie ein Angebot" in hint
+
+
+def test_list_paging_and_list_only_updates(tiny_snapshot, tiny_dataset):
     import dash
 
     from dashboard.i18n import translator
-    from dashboard.view import compute_view, list_children, list_status
+    from dashboard.map.view import compute_view, list_children, list_status
 
     settings = ListSettings(sort="district", limit=2)
     view = compute_view(tiny_dataset, FilterState(), settings)
     children = list_children(tiny_dataset, view, settings, translator("de"))
     assert [getattr(c, "data-offer-id") for c in children] == ["o3", "o5"]  # Mitte first, by name
     assert list_status(view, settings, translator("de")) == "2 von 6 Angeboten angezeigt"
-    outputs = update_view(tiny_dataset, {}, "", {"sort": "district"}, None, list_only=True)
+    outputs = update_view(tiny_snapshot, {}, "", {"sort": "district"}, None, True, tiny_snapshot.version)
     count, _children, status, more_hidden, *rest = outputs
     assert count == "6" and more_hidden is True and status == ""
     assert all(r is dash.no_update for r in rest)  # paging/sorting never resends the view
@@ -154,14 +178,14 @@ def test_list_paging_and_list_only_updates(tiny_dataset):
     assert ListSettings.from_store({"limit": 1}).limit == 50
 
 
-def test_empty_result_offers_reset(tiny_dataset):
-    _, children, *_ = update_view(tiny_dataset, {}, "nirgendwo", None, None)
+def test_empty_result_offers_reset(tiny_snapshot):
+    _, children, *_ = update_view(tiny_snapshot, {}, "nirgendwo", None, None)
     assert len(children) == 1 and getattr(children[0].children[1], "data-action") == "reset"
 
 
 def test_detail_escapes_and_links_safely(tiny_dataset):
-    from dashboard.components.detail import detail_panel
     from dashboard.i18n import translator
+    from dashboard.map.detail import detail_panel
 
     children = detail_panel(tiny_dataset, 0, translator("de"), "de")
     links = {a.href for c in children if c is not None for a in find(c, lambda x: getattr(x, "href", None))}

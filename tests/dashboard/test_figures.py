@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashboard.figures import (
+from dashboard.map.figures import (
     APPROXIMATE_OPACITY,
     PATTERNS,
     TRACE_CORE,

@@ -193,24 +193,17 @@ def test_visible_rows_sorted(tiny_dataset):
     assert by_district == ["mitte", "mitte", "mitte", "ossweil", "ossweil", None]
 
 
-def test_filter_mask_is_fast_at_10k(tiny_dataset):
-    """p95 well under 50 ms at 10,000 offers (vectorised, no row loops)."""
-    import time
-
+def test_filter_mask_at_10k_offers(tiny_dataset, tiny_offers):
+    """The vectorised filter gives the right rows at 10,000 offers (its speed is measured in bench/dashboard.py)."""
     from dashboard.data import build_dataset
-    from tests.dashboard.conftest import TINY_OFFERS
 
     features = []
     for i in range(10_000):
-        base = TINY_OFFERS[i % len(TINY_OFFERS)]
+        base = tiny_offers[i % len(tiny_offers)]
         features.append({**base, "properties": {**base["properties"], "id": f"x{i}"}})
     big = build_dataset(features, list(tiny_dataset.districts), dict(tiny_dataset.city), tiny_dataset.taxonomy)
     state = FilterState(categories=("counselling", "culture"), languages=("ar", "uk"), q="ossweil", barrier_free=False)
-    times = []
-    for _ in range(40):
-        start = time.perf_counter()
-        mask = filter_mask(big, state)
-        visible_rows(big, mask, "district")
-        times.append(time.perf_counter() - start)
-    assert int(mask.sum()) == sum(1 for i in range(10_000) if i % 6 == 3)  # only o4's copies match
-    assert sorted(times)[int(0.95 * len(times))] < 0.05
+    mask = filter_mask(big, state)
+    assert np.flatnonzero(mask).tolist() == [i for i in range(10_000) if i % 6 == 3]  # only o4's copies match
+    rows = visible_rows(big, mask, "district")
+    assert sorted(rows.tolist()) == np.flatnonzero(mask).tolist()

@@ -26,6 +26,17 @@ def _link(href: str | None, text: str) -> html.A | str:
     return html.A(text, href=href, rel="noopener noreferrer", target="_blank") if href else text
 
 
+def unavailable_panel(_: Translator) -> list[Any]:
+    """Children of the detail section for an offer that the current data no longer holds."""
+    return [
+        html.H2(_("Angebot nicht mehr verfügbar"), id="detail-heading", tabIndex=-1),
+        html.P(
+            _("Dieses Angebot ist in den aktuellen Daten nicht mehr enthalten. Wählen Sie ein anderes Angebot."),
+            className="hint",
+        ),
+    ]
+
+
 def detail_panel(dataset: Dataset, row: int | None, _: Translator, lang: str) -> list[Any]:
     """Children of the detail section for offer ``row`` (a hint when none is selected)."""
     if row is None:

@@ -35,17 +35,16 @@ import html
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import shapely.geometry
 
+from dashboard.data import Dataset
+from dashboard.i18n import translator
 from dashboard.mapstyle import bounds_of, fit_view, offline_style
-
-if TYPE_CHECKING:
-    from dashboard.data import Dataset
 
 logger = logging.getLogger(__name__)
 
@@ -69,16 +68,8 @@ TRACE_RIM, TRACE_MID, TRACE_CORE = "markers-rim", "markers-mid", "markers-core"
 Translator = Callable[..., str]
 
 
-def _german(msgid: str, **values: object) -> str:
-    return msgid.format(**values) if values else msgid
-
-
 def get_translator(lang: str) -> Translator:
-    """``dashboard.i18n.translator(lang)``, or German text when no catalogue is available."""
-    try:
-        from dashboard.i18n import translator
-    except ImportError:  # pragma: no cover - i18n is part of the package
-        return _german
+    """The interface translator for ``lang`` (:func:`dashboard.i18n.translator`)."""
     return translator(lang)
 
 

@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from dashboard.components.offer_list import PAGE_SIZE, empty_result, entries
 from dashboard.data import Dataset
 from dashboard.filters import FilterState, encode_mask, filter_mask, to_query, visible_rows
 from dashboard.i18n import Translator
+from dashboard.map.offer_list import PAGE_SIZE, empty_result, entries
 
 SORTS: tuple[str, ...] = ("name", "district")
 MAX_LIMIT = 100_000
@@ -52,9 +52,9 @@ class View:
     def count(self) -> int:
         return len(self.rows)
 
-    def store(self) -> dict[str, Any]:
-        """The compact view state for the map: count, offer total and the visibility bitset."""
-        return {"count": self.count, "n": len(self.mask), "mask": encode_mask(self.mask)}
+    def store(self, version: str) -> dict[str, Any]:
+        """The compact view state for the map: count, offer total, the visibility bitset and the snapshot version."""
+        return {"count": self.count, "n": len(self.mask), "mask": encode_mask(self.mask), "version": version}
 
     @property
     def query(self) -> str:

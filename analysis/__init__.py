@@ -1,0 +1,1 @@
+"""Analyses over the register's data: planners' measures and the exchange board's matching."""

@@ -1,0 +1,208 @@
+"""The map page's layout: filters, result head, map block (graph, points sent once, legend), list, detail.
+
+Everything is built from :func:`dashboard.snapshot.current_snapshot`; the points store and
+:data:`dashboard.ids.MAP_VERSION` carry the snapshot version, so the filter callback can tell
+when the page's points are older than the data it filters (see :mod:`dashboard.map.callbacks`).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from dash import dcc, html
+
+from dashboard import ids
+from dashboard.components.filter_panel import chip, filter_panel, filter_toggle_button
+from dashboard.components.notices import notices_block
+from dashboard.data import Dataset
+from dashboard.filters import parse_query
+from dashboard.i18n import Translator, translator
+from dashboard.layout import frame
+from dashboard.map.detail import detail_panel
+from dashboard.map.figures import (
+    APPROXIMATE_OPACITY,
+    MIXED_STYLE,
+    MarkerStyle,
+    category_styles,
+    get_translator,
+    marker_layers,
+    offer_map,
+)
+from dashboard.map.points import snapshot_payload, snapshot_points
+from dashboard.map.view import ListSettings, View, api_href, compute_view, list_children, list_status
+from dashboard.snapshot import Snapshot, current_snapshot
+
+logger = logging.getLogger(__name__)
+
+GRAPH_CONFIG: dict[str, Any] = {"displaylogo": False, "scrollZoom": True, "responsive": True}
+
+
+def _swatch(style: MarkerStyle, approximate: bool = False) -> html.Span:
+    """A CSS picture of a marker (decorative; the label next to it carries the meaning)."""
+    layers = marker_layers(style)
+    css: dict[str, Any] = {"backgroundColor": layers.core_colour, "borderColor": layers.rim_colour}
+    if layers.mid_colour:
+        css = {
+            "backgroundColor": layers.core_colour,
+            "borderColor": layers.mid_colour,
+            "boxShadow": f"0 0 0 2px {layers.rim_colour}",
+        }
+    if approximate:
+        css["opacity"] = APPROXIMATE_OPACITY
+    return html.Span(className=f"map-swatch map-swatch-{style.pattern}", style=css, **{"aria-hidden": "true"})
+
+
+def map_legend(dataset: Dataset, lang: str) -> html.Details:
+    """Legend beside the map: each category's colour + pattern, mixed and approximate markers, districts."""
+    _ = get_translator(lang)
+    styles = category_styles(dataset.category_ids)
+    present = set(dataset.offers["category"])
+    entries = [
+        html.Li([_swatch(styles[cid]), " ", dataset.taxonomy.categories.label(cid, lang)])
+        for cid in dataset.category_ids
+        if cid in present
+    ]
+    entries.append(html.Li([_swatch(MIXED_STYLE), " ", _("Mehrere Angebote verschiedener Kategorien")]))
+    entries.append(html.Li([_swatch(MarkerStyle("#0072B2", "dot"), approximate=True), " ", _("Lage ungefähr")]))
+    districts = [str(d["properties"]["name"]) for d in dataset.districts]
+    body: list[Any] = [html.Ul(entries, className="map-legend-list")]
+    if districts:
+        approx = dataset.has_approximate_districts
+        heading = _("Stadtteile (Grenzen ungefähr)") if approx else _("Stadtteile")
+        body += [html.H3(heading, className="map-legend-heading"), html.P(", ".join(districts))]
+    return html.Details(
+        [html.Summary(_("Legende")), *body],
+        id=ids.MAP_LEGEND,
+        className="map-legend",
+        open=True,
+    )
+
+
+def map_components(snapshot: Snapshot, lang: str) -> list[Any]:
+    """The map block of the page: graph (no markers yet), points store (sent once), its version and legend."""
+    dataset = snapshot.dataset
+    figure = offer_map(dataset, lang, include_markers=False, points=snapshot_points(snapshot))
+    return [
+        dcc.Graph(
+            id=ids.MAP,
+            figure=figure,
+            config=GRAPH_CONFIG,
+            className="map-graph",
+        ),
+        dcc.Store(id=ids.MAP_POINTS, data=snapshot_payload(snapshot, lang)),
+        dcc.Store(id=ids.MAP_VERSION, data=snapshot.version),
+        map_legend(dataset, lang),
+    ]
+
+
+def results(snapshot: Snapshot, view: View, settings: ListSettings, _: Translator) -> html.Div:
+    """Result count, downloads, map, list and detail."""
+    dataset = snapshot.dataset
+    lang = view.state.lang
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.P(
+                        [_("Gefundene Angebote:"), " ", html.Span(str(view.count), id=ids.RESULT_COUNT)],
+                        className="result-summary",
+                        role="status",
+                        **{"aria-live": "polite"},
+                    ),
+                    html.P(
+                        [
+                            _("Aktuelle Auswahl herunterladen:"),
+                            " ",
+                            html.A(
+                                "GeoJSON",
+                                id=ids.DOWNLOAD_GEOJSON,
+                                href=api_href(view, "geojson"),
+                                download="angebote.geojson",
+                            ),
+                            " · ",
+                            html.A("CSV", id=ids.DOWNLOAD_CSV, href=api_href(view, "csv"), download="angebote.csv"),
+                        ],
+                        className="downloads",
+                    ),
+                    html.Div(
+                        [
+                            chip(_("Karte"), True, **{"data-view": "map"}),
+                            chip(_("Liste"), False, **{"data-view": "list"}),
+                        ],
+                        id=ids.VIEW_TOGGLE,
+                        className="view-toggle",
+                        role="group",
+                        **{"aria-label": _("Ansicht")},
+                    ),
+                ],
+                className="results-head",
+            ),
+            html.Section(
+                [
+                    html.H2(_("Karte"), className="visually-hidden"),
+                    *map_components(snapshot, lang),
+                    html.P(_("Die Liste enthält dieselben Angebote wie die Karte."), className="map-note"),
+                ],
+                id=ids.MAP_SECTION,
+                className="map-section",
+                **{"aria-label": _("Karte")},
+            ),
+            html.Section(
+                [
+                    html.H2(_("Liste der Angebote"), id="list-heading"),
+                    html.Div(
+                        [
+                            html.Span(_("Sortieren nach:"), id="sort-label"),
+                            chip(_("Name"), True, **{"data-sort": "name"}),
+                            chip(_("Stadtteil"), False, **{"data-sort": "district"}),
+                        ],
+                        className="sort",
+                        role="group",
+                        **{"aria-labelledby": "sort-label"},
+                    ),
+                    html.Ul(list_children(dataset, view, settings, _), id=ids.OFFER_LIST, className="offer-list"),
+                    html.P(list_status(view, settings, _), id="list-status", className="list-status"),
+                    html.Button(
+                        _("Weitere Angebote anzeigen"),
+                        id=ids.MORE,
+                        type="button",
+                        className="more",
+                        hidden=view.count <= settings.limit,
+                        **{"data-action": "more"},
+                    ),
+                ],
+                id=ids.LIST_SECTION,
+                className="list-section",
+                **{"aria-labelledby": "list-heading"},
+            ),
+            html.Section(
+                detail_panel(dataset, None, _, lang),
+                id=ids.DETAIL,
+                className="detail",
+                tabIndex=-1,
+                **{"aria-label": _("Details zum Angebot")},
+            ),
+        ],
+        className="results",
+    )
+
+
+def page_layout(**query: Any) -> html.Div:
+    """The page for URL parameters ``query`` (``?lang=..&category=..&language=..``), from the current snapshot."""
+    snapshot = current_snapshot()
+    dataset = snapshot.dataset
+    state, notices = parse_query(query, dataset)
+    _ = translator(state.lang)
+    settings = ListSettings()
+    view = compute_view(dataset, state, settings)
+    main = [
+        dcc.Store(id=ids.FILTER_STORE, data=state.to_dict()),
+        dcc.Store(id=ids.LIST_STORE, data={"sort": settings.sort, "limit": settings.limit}),
+        dcc.Store(id=ids.VIEW_STORE, data=view.store(snapshot.version)),
+        dcc.Store(id=ids.SELECTED_OFFER, data=None),
+        dcc.Store(id=ids.QUERY_STORE, data=view.query),
+        filter_toggle_button(_),
+        html.Div([filter_panel(dataset, state, _), results(snapshot, view, settings, _)], className="layout-grid"),
+    ]
+    return frame(dataset, state, _, main, notices_block(dataset, notices, _), path="/")
