@@ -22,6 +22,7 @@ It adds, for every response of the app (whatever WSGI server runs it):
 
 from __future__ import annotations
 
+import hashlib
 import html
 import ipaddress
 import json
@@ -54,6 +55,7 @@ MAX_JSON_DEPTH = 32
 #: Longest ``X-Stadtkarte-Notices`` header value (bytes, ASCII); longer lists are summarised.
 MAX_NOTICES_HEADER = 1024
 NOTICES_HEADER = "X-Stadtkarte-Notices"
+API_PREFIX = "/api/"
 ONE_YEAR = 31536000
 COMPRESS_MIMETYPES = (
     "text/html",
@@ -261,6 +263,16 @@ def route_matcher(server: Flask, catch_all: str = "/<path:path>") -> Callable[[s
         return bool(rule.rule != catch_all)
 
     return own_route
+
+
+def api_etag(version: str, full_path: str) -> str:
+    """Weak ETag of an API response: the snapshot version and the request's path and query.
+
+    The same URL on the same snapshot always gives the same data, so a client or proxy that
+    sends it back in ``If-None-Match`` gets a 304 before any data is filtered or encoded.
+    """
+    digest = hashlib.sha256(full_path.encode("utf-8")).hexdigest()[:16]
+    return f"{version}-{digest}"
 
 
 def cache_control_for(path: str, query: Mapping[str, str], method: str, status: int) -> str | None:
@@ -473,6 +485,12 @@ def harden(app: dash.Dash, settings: Settings, city: Mapping[str, Any] | None = 
                     413,
                     f"Anfrage zu groß (höchstens {limit // 1024} KB). / Request too large (at most {limit // 1024} KB).",
                 )
+        if request.method in ("GET", "HEAD") and path.startswith(API_PREFIX):
+            tag = _api_tag()
+            if tag is not None and request.if_none_match.contains_weak(tag):
+                response = Response(status=304)
+                response.set_etag(tag, weak=True)
+                return response
         if request.method in ("GET", "HEAD") and not is_known_path(path, patterns, own_route):
             return Response(not_found_html(_request_lang(), stylesheets), status=404, mimetype="text/html")
         return None
@@ -513,7 +531,10 @@ def harden(app: dash.Dash, settings: Settings, city: Mapping[str, Any] | None = 
         policy = cache_control_for(request.path, request.args, request.method, response.status_code)
         if policy is not None:
             headers["Cache-Control"] = policy
-        if policy == "no-cache" and not response.is_streamed and not response.direct_passthrough:
+        api_tag = _api_tag() if request.path.startswith(API_PREFIX) and response.status_code == 200 else None
+        if api_tag is not None:
+            response.set_etag(api_tag, weak=True)
+        elif policy == "no-cache" and not response.is_streamed and not response.direct_passthrough:
             response.add_etag()
             response.make_conditional(request)
         _log_access(response)
@@ -535,6 +556,17 @@ def readiness(server: Flask) -> tuple[bool, dict[str, Any]]:
     except Exception as exc:  # any failure to load means "not ready", never a 500
         logger.warning("not ready: %s", exc)
         return False, {}
+
+
+def _api_tag() -> str | None:
+    """:func:`api_etag` of the current request, or None when no snapshot is loaded."""
+    try:
+        from dashboard.snapshot import current_snapshot
+
+        version = current_snapshot().version
+    except Exception:  # no snapshot: the body's own ETag is used instead
+        return None
+    return api_etag(version, request.full_path)
 
 
 def _log_access(response: Response) -> None:

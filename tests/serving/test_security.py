@@ -14,6 +14,7 @@ from dashboard.filters import UI_LANGUAGES
 from dashboard.security import (
     MAX_NOTICES_HEADER,
     PLOTLY_JS_PATH,
+    api_etag,
     cache_control_for,
     content_security_policy,
     host_name,
@@ -141,13 +142,31 @@ def test_plotly_js_is_the_strict_bundle_of_the_same_version(client: Any) -> None
     assert client.get(PLOTLY_JS_PATH, headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
 
 
-def test_api_responses_are_cacheable_per_content(client: Any) -> None:
+def test_api_responses_are_cacheable_per_snapshot_version(client: Any) -> None:
     first = client.get("/api/offers.geojson?category=counselling")
-    assert first.headers["Cache-Control"] == "no-cache" and first.headers["ETag"]
+    version = first.headers["X-Stadtkarte-Snapshot"]
+    assert first.headers["Cache-Control"] == "no-cache"
+    assert first.headers["ETag"] == f'W/"{api_etag(version, "/api/offers.geojson?category=counselling")}"'
     again = client.get("/api/offers.geojson?category=counselling", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.data == b""
+    compressed = client.get("/api/offers.geojson?category=counselling", headers={"Accept-Encoding": "br"})
+    assert compressed.headers["ETag"] == first.headers["ETag"]  # weak: flask-compress leaves it alone
     other = client.get("/api/offers.geojson?category=culture")
     assert other.headers["ETag"] != first.headers["ETag"]
+    assert client.get("/api/offers.csv", headers={"If-None-Match": 'W/"old-version-1234"'}).status_code == 200
+
+
+def test_a_new_snapshot_changes_the_api_etag(tiny_data_dir: Any) -> None:
+    from geodata.snapshot import publish_snapshot
+    from tests.dashboard.conftest import write_tiny
+
+    publish_snapshot(tiny_data_dir, write_tiny)
+    client = create_app(tiny_data_dir).server.test_client()
+    first = client.get("/api/offers.geojson")
+    publish_snapshot(tiny_data_dir, lambda folder: write_tiny(folder, offers=[]))
+    again = client.get("/api/offers.geojson", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 200 and again.get_json()["features"] == []
+    assert again.headers["ETag"] != first.headers["ETag"]
 
 
 @pytest.mark.parametrize(
