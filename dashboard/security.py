@@ -431,8 +431,8 @@ def harden(app: dash.Dash, settings: Settings, city: Mapping[str, Any] | None = 
     settings : Settings
         Host names, proxy, limits and ``frame_ancestors`` (see :class:`dashboard.config.Settings`).
     city : Mapping, optional
-        ``city.json`` of the served data (default: read from ``settings.data_dir``): ``frame_ancestors`` (when the settings set none) and the
-        optional basemap's tile origin for the CSP.
+        ``city.json`` of the served data (default: read from ``settings.data_dir``): its
+        ``frame_ancestors`` (when the settings set none) and the optional basemap's tile origin.
     """
     from flask_compress import Compress
 
