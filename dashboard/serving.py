@@ -28,6 +28,7 @@ from types import FrameType
 from typing import Any
 
 import waitress
+from waitress import wasyncore
 
 from dashboard.config import Settings
 
@@ -41,16 +42,14 @@ BACKLOG = 2048
 #: A child that dies sooner than this after its start is restarted only after a pause.
 MIN_CHILD_LIFETIME_S = 2.0
 STOP_GRACE_S = 10.0
+#: Longest wait of the event loops between two looks at the stop flag (seconds).
+LOOP_TICK_S = 1.0
 #: How long start-up threads (e.g. the coverage warm-up) may run before the workers are forked.
 THREADS_BEFORE_FORK_S = 300.0
 
 
 class PortInUseError(OSError):
     """The address and port to listen on are taken (another server runs there)."""
-
-
-class StopServing(Exception):
-    """Raised by the SIGTERM/SIGINT handlers to leave the serving loop cleanly."""
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -119,22 +118,40 @@ def wait_for_threads(timeout: float = THREADS_BEFORE_FORK_S, threads: Sequence[t
     return not any(t.is_alive() for t in others)
 
 
-def _raise_stop(signum: int, _frame: FrameType | None) -> None:
-    raise StopServing(signal.Signals(signum).name)
+class StopFlag:
+    """Set by the SIGTERM/SIGINT handler; the serving loops look at it at least once a second.
+
+    The handler only sets a flag: raising from a signal handler could interrupt a lock's release
+    or a waitress channel (which would swallow the exception) and hang the stop.
+    """
+
+    def __init__(self) -> None:
+        self.is_set = False
+
+    def set(self, _signum: int = 0, _frame: FrameType | None = None) -> None:
+        self.is_set = True
+
+    def install(self) -> StopFlag:
+        """Make SIGTERM and SIGINT set this flag (in this process)."""
+        signal.signal(signal.SIGTERM, self.set)
+        signal.signal(signal.SIGINT, self.set)
+        return self
 
 
-def run_waitress(wsgi_app: Callable[..., Any], sock: socket.socket, settings: Settings) -> None:
+def _socket_map(server: Any) -> dict[Any, Any]:
+    mapping = getattr(server, "map", None)
+    return mapping if mapping is not None else server._map
+
+
+def run_waitress(
+    wsgi_app: Callable[..., Any], sock: socket.socket, settings: Settings, stop: StopFlag | None = None
+) -> None:
     """Serve ``wsgi_app`` on ``sock`` in this process until SIGTERM/SIGINT (then return quietly)."""
-    signal.signal(signal.SIGTERM, _raise_stop)
-    signal.signal(signal.SIGINT, _raise_stop)
+    stop = stop or StopFlag().install()
+    server = waitress.create_server(wsgi_app, sockets=[sock], **waitress_options(settings))
     try:
-        server = waitress.create_server(wsgi_app, sockets=[sock], **waitress_options(settings))
-    except (StopServing, KeyboardInterrupt):
-        return
-    try:
-        server.run()
-    except (StopServing, KeyboardInterrupt):
-        pass
+        while not stop.is_set:
+            wasyncore.loop(timeout=LOOP_TICK_S, map=_socket_map(server), use_poll=True, count=1)
     finally:
         server.close()
 
@@ -143,13 +160,10 @@ def _spawn(wsgi_app: Callable[..., Any], sock: socket.socket, settings: Settings
     pid = os.fork()
     if pid:
         return pid
-    signal.signal(signal.SIGTERM, _raise_stop)
-    signal.signal(signal.SIGINT, _raise_stop)
+    stop = StopFlag().install()
     code = 0
     try:
-        run_waitress(wsgi_app, sock, settings)
-    except (StopServing, KeyboardInterrupt):
-        pass  # stopped before or while starting: a clean stop all the same
+        run_waitress(wsgi_app, sock, settings, stop)
     except BaseException:  # a child must never return into the parent's loop
         logger.exception("worker %d failed", os.getpid())
         code = 1
@@ -184,27 +198,39 @@ def _stop_children(children: dict[int, float]) -> None:
             pass
 
 
-def run_prefork(wsgi_app: Callable[..., Any], sock: socket.socket, settings: Settings) -> None:
-    """Fork ``settings.workers`` waitress children on ``sock``; restart dead ones; stop on a signal."""
-    children: dict[int, float] = {}
-    signal.signal(signal.SIGTERM, _raise_stop)
-    signal.signal(signal.SIGINT, _raise_stop)
+def _next_exit() -> tuple[int, int]:
+    """(pid, status) of a worker that ended, or (0, 0) when none did."""
     try:
-        for _ in range(settings.workers):
-            children[_spawn(wsgi_app, sock, settings)] = time.monotonic()
-        while True:
-            pid, status = os.wait()
-            started = children.pop(pid, None)
-            if started is None:
-                continue
-            logger.warning("worker %d ended (status %d): starting a new one", pid, status)
-            if time.monotonic() - started < MIN_CHILD_LIFETIME_S:
-                time.sleep(MIN_CHILD_LIFETIME_S)
-            children[_spawn(wsgi_app, sock, settings)] = time.monotonic()
-    except (StopServing, KeyboardInterrupt):
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        _stop_children(children)
+        return os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return 0, 0
+
+
+def run_prefork(wsgi_app: Callable[..., Any], sock: socket.socket, settings: Settings) -> None:
+    """Fork ``settings.workers`` waitress children on ``sock``; restart dead ones; stop on a signal.
+
+    A worker that exits with status 0 was stopped on purpose (a terminal's Ctrl-C reaches every
+    process of the group) and is not replaced; one killed or failed is.
+    """
+    stop = StopFlag().install()
+    children: dict[int, float] = {}
+    for _ in range(settings.workers):
+        children[_spawn(wsgi_app, sock, settings)] = time.monotonic()
+    while not stop.is_set:
+        pid, status = _next_exit()
+        if not pid:
+            time.sleep(LOOP_TICK_S / 4)
+            continue
+        started = children.pop(pid, None)
+        if started is None or status == 0 or stop.is_set:
+            continue
+        logger.warning("worker %d ended (status %d): starting a new one", pid, status)
+        if time.monotonic() - started < MIN_CHILD_LIFETIME_S:
+            time.sleep(MIN_CHILD_LIFETIME_S)
+        children[_spawn(wsgi_app, sock, settings)] = time.monotonic()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    _stop_children(children)
 
 
 def serve(wsgi_app: Callable[..., Any], settings: Settings, sock: socket.socket | None = None) -> None:
