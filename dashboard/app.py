@@ -21,6 +21,7 @@ from dashboard.coverage import register_coverage
 from dashboard.filters import DEFAULT_LANG, UI_LANGUAGES
 from dashboard.i18n import text_direction
 from dashboard.map.callbacks import register_callbacks, register_map_callbacks
+from dashboard.security import harden
 from dashboard.snapshot import init_snapshots
 from dashboard.staff import register_staff
 
@@ -83,4 +84,5 @@ def create_app(data_dir: Path | str, settings: Settings | None = None) -> dash.D
     register_coverage(app)
     register_staff(app.server, data_dir)
     register_media(app.server)  # DGS video and captions of the data folder's media/
+    harden(app, settings)
     return app

@@ -10,7 +10,8 @@
     [geocoder]    settings of etl.settings.GeocoderSettings (online geocoding is opt-in)
     [dashboard]   contact = {email, phone, url}, basemap = {tiles, attribution}, route_url,
                   accessibility = {statement_date, evaluation, barriers, enforcement} (BITV 2.0 § 7),
-                  easy_language = {text, checked_by}, sign_language = {video, captions, transcript}
+                  easy_language = {text, checked_by}, sign_language = {video, captions, transcript},
+                  frame_ancestors (sites that may embed the map, e.g. ["'self'", "https://www.stadt.de"])
     [population]  grid (path of a population grid CSV)
 
 Paths are relative to the config file. An unknown table or key is an error
@@ -45,7 +46,9 @@ _ALLOWED: dict[str, frozenset[str] | None] = {
     "taxonomy": frozenset({"categories", "target_groups"}),
     "gazetteer": None,  # checked against etl.settings.GazetteerSettings
     "geocoder": None,  # checked against etl.settings.GeocoderSettings
-    "dashboard": frozenset({"contact", "basemap", "route_url", "accessibility", "easy_language", "sign_language"}),
+    "dashboard": frozenset(
+        {"contact", "basemap", "route_url", "frame_ancestors", "accessibility", "easy_language", "sign_language"}
+    ),
     "population": frozenset({"grid"}),
 }
 _CONTACT_KEYS = frozenset({"email", "phone", "url"})
@@ -74,6 +77,7 @@ class CityConfig:
     contact: Mapping[str, str] = field(default_factory=dict)
     basemap: Mapping[str, str] | None = None
     route_url: str | None = None
+    frame_ancestors: tuple[str, ...] = ()
     population_grid: Path | None = None
     source: Path | None = None
     accessibility: AccessibilitySettings | None = None
@@ -128,6 +132,21 @@ def _string_list(value: Any, what: str, source: Path | None) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
         raise ConfigError(f'{_where(source)}: {what} must be a list of strings, e.g. ["71634", "71636"]')
     return tuple(str(v) for v in value)
+
+
+_FRAME_SOURCE = re.compile(r"'self'|'none'|https?://(\*\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?")
+
+
+def _frame_ancestors(value: Any, source: Path | None) -> tuple[str, ...]:
+    """``[dashboard] frame_ancestors``: CSP sources allowed to embed the map (``'self'``, origins)."""
+    sources = _string_list(value, "[dashboard] frame_ancestors", source)
+    for item in sources:
+        if not _FRAME_SOURCE.fullmatch(item):
+            raise ConfigError(
+                f"{_where(source)}: [dashboard] frame_ancestors entry {item!r} is not 'self', 'none' or an origin "
+                "such as https://www.ludwigsburg.de"
+            )
+    return sources
 
 
 def _area(value: Any, base: Path, source: Path | None) -> tuple[float, float, float, float] | Path | None:
@@ -209,6 +228,7 @@ def config_from_mapping(raw: Mapping[str, Any], base: Path | None = None, source
         if "basemap" in dashboard
         else None,
         route_url=str(route_url) if route_url is not None else None,
+        frame_ancestors=_frame_ancestors(dashboard.get("frame_ancestors", []), source),
         population_grid=_resolve(base, grid) if isinstance(grid, str) else None,
         source=source,
         **a11y_settings(dashboard, base, source),

@@ -159,6 +159,7 @@ def city_settings(config: CityConfig, outline: BaseGeometry | None) -> dict[str,
         "contact": contact,
         "basemap": dict(config.basemap) if config.basemap else None,
         "route_url": config.route_url,
+        **({"frame_ancestors": list(config.frame_ancestors)} if config.frame_ancestors else {}),
         "population_grid": str(config.population_grid) if config.population_grid else None,
         "outline": geometry,
         # accessibility statement, Leichte Sprache and DGS pages (etl.config a11y_settings)

@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e .
+.venv/bin/python -m pip install -q -c constraints.txt -e .   # tested versions (scripts/update-constraints.sh)
 exec .venv/bin/stadtkarte serve "$@"

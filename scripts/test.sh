@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e ".[test]"
+.venv/bin/python -m pip install -q -c constraints.txt -e ".[test]"   # tested versions (scripts/update-constraints.sh)
 npm ci --silent --no-audit --no-fund
 .venv/bin/ruff check .
 .venv/bin/mypy

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import socket
 from pathlib import Path
 
 import pytest
 
 from dashboard.cli import add_serve_arguments, run_serve, settings_from_args
 from dashboard.config import Settings, SettingsError, parse_port
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -48,15 +55,58 @@ def test_broken_data_is_one_line_and_exit_2(tmp_path, capsys):
     assert err.count("\n") == 0 and "offers.geojson" in err and "stadtkarte build" in err
 
 
-def test_serve_runs_the_app_on_the_chosen_port(tiny_data_dir, monkeypatch):
+def test_serve_runs_the_production_server_on_the_chosen_port(tiny_data_dir, monkeypatch):
     calls = {}
 
-    def fake_run(self, **kwargs):
-        calls.update(kwargs)
+    def fake_serve(wsgi_app, settings, sock):
+        calls.update(app=wsgi_app, settings=settings, address=sock.getsockname())
 
-    monkeypatch.setattr("dash.Dash.run", fake_run)
-    assert run_serve(parse(["--data", str(tiny_data_dir), "--port", "8765"])) == 0
-    assert calls == {"host": "127.0.0.1", "port": 8765, "debug": False}
+    def dev_server(self, **kwargs):
+        raise AssertionError("the development server must only run with --debug")
+
+    monkeypatch.setattr("dashboard.serving.serve", fake_serve)
+    monkeypatch.setattr("dash.Dash.run", dev_server)
+    port = free_port()
+    assert (
+        run_serve(parse(["--data", str(tiny_data_dir), "--port", str(port), "--workers", "3", "--threads", "5"])) == 0
+    )
+    assert calls["address"] == ("127.0.0.1", port)
+    assert (calls["settings"].workers, calls["settings"].threads, calls["settings"].debug) == (3, 5, False)
+    assert hasattr(calls["app"], "wsgi_app")  # the Flask server, not the Dash object
+
+
+def test_debug_runs_the_development_server(tiny_data_dir, monkeypatch):
+    calls = {}
+    monkeypatch.setattr("dash.Dash.run", lambda self, **kwargs: calls.update(kwargs))
+    monkeypatch.setattr("dashboard.serving.serve", lambda *a: (_ for _ in ()).throw(AssertionError("no waitress")))
+    port = free_port()
+    assert run_serve(parse(["--data", str(tiny_data_dir), "--port", str(port), "--debug"])) == 0
+    assert calls == {"host": "127.0.0.1", "port": port, "debug": True}
+
+
+@pytest.mark.parametrize(("option", "value"), [("--workers", "0"), ("--threads", "many"), ("--allowed-hosts", " , ")])
+def test_bad_server_option_is_one_line_and_exit_2(option, value, capsys):
+    assert run_serve(parse([option, value])) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "Traceback" not in err and (option.lstrip("-") in err or value in err)
+
+
+def test_server_settings_from_environment():
+    env = {
+        "STADTKARTE_WORKERS": "4",
+        "STADTKARTE_THREADS": "16",
+        "STADTKARTE_ALLOWED_HOSTS": "karte.example.de, localhost",
+        "STADTKARTE_TRUSTED_PROXY": "127.0.0.1",
+        "STADTKARTE_FRAME_ANCESTORS": "'self' https://www.example.de",
+    }
+    settings = Settings.from_env(env)
+    assert (settings.workers, settings.threads, settings.trusted_proxy) == (4, 16, "127.0.0.1")
+    assert settings.host_names() == {"karte.example.de", "localhost"}
+    assert settings.frame_ancestors == ("'self'", "https://www.example.de")
+    assert Settings().host_names() == {"localhost", "127.0.0.1", "::1"}
+    assert Settings(host="0.0.0.0").host_names() == {"localhost", "127.0.0.1", "::1"}
+    assert "karte.local" in Settings(host="karte.local").host_names()
+    assert 1 <= Settings().workers <= 8
 
 
 def test_missing_data_builds_the_demo_first(tmp_path, monkeypatch):
