@@ -23,6 +23,7 @@ from flask import Flask, Response, request
 
 from dashboard.data import Dataset
 from dashboard.filters import Notice, filter_mask, parse_query
+from dashboard.security import NOTICES_HEADER, summarise_notices
 from dashboard.snapshot import current_snapshot
 from geodata.csvsafe import spreadsheet_safe
 from geodata.io import dumps_features
@@ -86,7 +87,7 @@ def register_api(server: Flask) -> None:
     def _headers(notices: Sequence[Notice], filename: str) -> dict[str, str]:
         headers = {"Content-Disposition": f'inline; filename="{filename}"', "Cache-Control": "no-store"}
         if notices:
-            headers["X-Stadtkarte-Notices"] = json.dumps(_notice_strings(notices), ensure_ascii=True)
+            headers[NOTICES_HEADER] = summarise_notices(_notice_strings(notices))
         return headers
 
     @server.get("/api/offers.geojson")
