@@ -27,7 +27,7 @@ from dashboard.layout import lang_href
 from dashboard.map.detail import detail_panel, unavailable_panel
 from dashboard.map.layout import map_legend
 from dashboard.map.points import snapshot_payload
-from dashboard.map.view import ListSettings, api_href, compute_view, list_children, list_status
+from dashboard.map.view import ListSettings, api_href, compute_view, empty_children, list_children, list_status
 from dashboard.snapshot import Snapshot, current_snapshot
 
 VIEW_OUTPUTS = [
@@ -43,6 +43,8 @@ VIEW_OUTPUTS = [
     Output(ids.MAP_POINTS, "data"),
     Output(ids.MAP_VERSION, "data"),
     Output(ids.MAP_LEGEND, "children"),
+    Output(ids.EMPTY_NOTICE, "children"),
+    Output(ids.EMPTY_NOTICE, "hidden"),
 ]
 
 
@@ -84,7 +86,17 @@ def update_view(
         return rendered + [dash.no_update] * (len(VIEW_OUTPUTS) - len(rendered))
     links = [lang_href(state, code) for code in UI_LANGUAGES]
     view_store = view.store(snapshot.version)
-    return [*rendered, view_store, view.query, api_href(view, "geojson"), api_href(view, "csv"), *links, *points]
+    empty = [empty_children(dataset, view, _), view.count > 0]
+    return [
+        *rendered,
+        view_store,
+        view.query,
+        api_href(view, "geojson"),
+        api_href(view, "csv"),
+        *links,
+        *points,
+        *empty,
+    ]
 
 
 def select_offer(snapshot: Snapshot, offer_id: Any, ui: dict[str, Any] | None) -> list[Any]:
@@ -128,6 +140,12 @@ def register_callbacks(app: dash.Dash) -> None:
         ClientsideFunction("stadtkarte", "syncUrl"),
         Output(ids.URL_SYNC, "title"),
         Input(ids.QUERY_STORE, "data"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction("stadtkarte", "syncOffer"),
+        Output(ids.URL_SYNC, "data-offer"),
+        Input(ids.SELECTED_OFFER, "data"),
         prevent_initial_call=True,
     )
     app.clientside_callback(

@@ -37,21 +37,20 @@ def layout(**query: Any) -> html.Div:
     main = [
         html.Section(
             [
-                html.H2(_("Erklärung zur Barrierefreiheit")),
                 html.P(
                     _(
                         "Diese Anwendung soll die Web Content Accessibility Guidelines (WCAG) 2.1 "
                         "Stufe AA und die BITV 2.0 erfüllen."
                     )
                 ),
-                html.H3(_("Stand der Vereinbarkeit")),
+                html.H2(_("Stand der Vereinbarkeit")),
                 html.P(
                     _(
                         "Die Anwendung ist teilweise barrierefrei. Automatische Prüfungen mit axe-core "
                         "melden keine schwerwiegenden Verstöße."
                     )
                 ),
-                html.H3(_("Nicht barrierefreie Inhalte")),
+                html.H2(_("Nicht barrierefreie Inhalte")),
                 html.Ul(
                     [
                         html.Li(
@@ -64,10 +63,10 @@ def layout(**query: Any) -> html.Div:
                         html.Li(_("Die Grenzen der Stadtteile und manche Standorte sind nur ungefähr.")),
                     ]
                 ),
-                html.H3(_("Feedback und Kontakt")),
+                html.H2(_("Feedback und Kontakt")),
                 html.P(_("Sind Ihnen Mängel aufgefallen? Schreiben Sie uns:")),
                 contact_list(dict(dataset.city.get("contact") or {}), _),
-                html.H3(_("Schlichtungsverfahren")),
+                html.H2(_("Schlichtungsverfahren")),
                 html.P(
                     _(
                         "Wenn Sie auf Ihre Rückmeldung keine zufriedenstellende Antwort erhalten, können Sie "
