@@ -91,3 +91,5 @@ MAP_VERSION = "map-version"  #: store: snapshot version of the page's MAP_POINTS
 MAIN_NAV = "main-nav"
 EMPTY_NOTICE = "empty-notice"  #: message, suggested search and reset above map and list when nothing matches
 SEARCH_SUGGESTION = "search-suggestion"  #: button with the nearest search term ("did you mean")
+MAP_GROUP = "map-group"  #: the offers of a clicked marker that holds several (each a button selecting it)
+MAP_HIGHLIGHT = "map-highlight"  #: dummy output of the clientside callback that shows the selected offer on the map

@@ -9,8 +9,10 @@ draws a mask of one version over the points of another (``assets/map.js`` checks
 
 The map's clientside callbacks (``assets/map.js``): a change of the view store
 (``ids.VIEW_STORE``, the server's bitset mask) redraws the markers in the browser
-without sending any point again; a click on a marker selects its first visible offer
-(``ids.SELECTED_OFFER``).
+without sending any point again; a click on a marker selects its offer
+(``ids.SELECTED_OFFER``), or, when it holds several visible offers, lists them all
+(``ids.MAP_GROUP``, each a button that selects it); the selected offer is centred and
+ringed on the map (``showSelected``).
 """
 
 from __future__ import annotations
@@ -178,7 +180,16 @@ def register_map_callbacks(app: dash.Dash) -> None:
     app.clientside_callback(
         ClientsideFunction(namespace="stadtkarte", function_name="selectOffer"),
         Output(ids.SELECTED_OFFER, "data", allow_duplicate=True),
+        Output(ids.MAP_GROUP, "children"),
+        Output(ids.MAP_GROUP, "hidden"),
         Input(ids.MAP, "clickData"),
         State(ids.MAP_POINTS, "data"),
+        State(ids.VIEW_STORE, "data"),
         prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="stadtkarte", function_name="showSelected"),
+        Output(ids.MAP_HIGHLIGHT, "title"),
+        Input(ids.SELECTED_OFFER, "data"),
+        Input(ids.MAP_POINTS, "data"),
     )

@@ -99,7 +99,8 @@ def map_legend(dataset: Dataset, lang: str) -> html.Details:
 
 
 def map_components(snapshot: Snapshot, lang: str) -> list[Any]:
-    """The map block of the page: graph (no markers yet), points store (sent once), its version and legend."""
+    """The map block of the page: graph (no markers yet), the list of a clicked group's offers, points store
+    (sent once), its version and legend."""
     dataset = snapshot.dataset
     figure = offer_map(dataset, lang, include_markers=False, points=snapshot_points(snapshot))
     return [
@@ -109,6 +110,8 @@ def map_components(snapshot: Snapshot, lang: str) -> list[Any]:
             config=GRAPH_CONFIG,
             className="map-graph",
         ),
+        html.Div(id=ids.MAP_GROUP, className="map-group", hidden=True, role="region", **{"aria-live": "polite"}),
+        html.Div(id=ids.MAP_HIGHLIGHT, hidden=True),
         dcc.Store(id=ids.MAP_POINTS, data=snapshot_payload(snapshot, lang)),
         dcc.Store(id=ids.MAP_VERSION, data=snapshot.version),
         map_legend(dataset, lang),
