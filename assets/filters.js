@@ -11,7 +11,7 @@
  *
  * History (issue 12): every filter change, sort change and selected offer is a new
  * history entry (pushState), so Back undoes it; popstate puts the filters, the search,
- * the sort (sort=) and the selected offer (offer=) of that entry back.
+ * the sort (sort=) and the selected offer (offer=) of that entry back in place.
  */
 (function () {
   "use strict";
@@ -21,6 +21,8 @@
   var SELECTED = "selected-offer";
   var LISTS = ["categories", "languages", "target_groups", "districts"];
   var PAGE_SIZE = 50;
+  /* the offer shown in the detail panel (mirrors the selected-offer store; the page starts with the URL's) */
+  var selectedOffer = new URLSearchParams(window.location.search).get("offer") || null;
 
   function setProps(id, props) {
     if (window.dash_clientside && window.dash_clientside.set_props) {
@@ -50,24 +52,6 @@
     return { sort: sortEl ? sortEl.getAttribute("data-sort") : "name", limit: PAGE_SIZE };
   }
 
-  /* The URL's own filter state (the same parameters as dashboard.filters.to_query). */
-  function stateFromUrl(search) {
-    var params = new URLSearchParams(search);
-    function list(name) {
-      var raw = params.get(name);
-      return raw ? raw.split(",").filter(function (v) { return v; }) : [];
-    }
-    var flag = (params.get("barrier_free") || "").toLowerCase();
-    return {
-      categories: list("category"),
-      languages: list("language"),
-      target_groups: list("target"),
-      districts: list("district"),
-      barrier_free: ["1", "true", "yes", "ja", "on"].indexOf(flag) >= 0,
-      q: params.get("q") || ""
-    };
-  }
-
   /* Set (or with an empty value remove) one parameter of the address bar as a new history entry. */
   function pushParam(name, value) {
     var params = new URLSearchParams(window.location.search);
@@ -89,30 +73,70 @@
     return key(a) === key(b);
   }
 
-  function pressSort(sort) {
-    document.querySelectorAll("button[data-sort]").forEach(function (b) {
-      press(b, b.getAttribute("data-sort") === sort);
+  /* Toggles pressed as in the filter state ``state``. */
+  function pressFromState(state) {
+    state = state || {};
+    document.querySelectorAll("button[data-filter]").forEach(function (el) {
+      var field = el.getAttribute("data-filter");
+      var on = field === "barrier_free" ? !!state.barrier_free :
+        LISTS.indexOf(field) >= 0 && (state[field] || []).indexOf(el.getAttribute("data-value")) >= 0;
+      press(el, on);
     });
   }
 
-  /* Back/Forward: the view of that history entry (a different interface language reloads the page). */
-  window.addEventListener("popstate", function () {
-    if (!document.getElementById(FILTER_STORE) || !document.getElementById(LIST_STORE)) { return; }
+  /* The URL's own filter state (the same parameters as dashboard.filters.to_query). */
+  function stateFromUrl(search) {
+    var params = new URLSearchParams(search);
+    function list(name) {
+      var raw = params.get(name);
+      return raw ? raw.split(",").filter(function (v) { return v; }) : [];
+    }
+    var flag = (params.get("barrier_free") || "").toLowerCase();
+    return {
+      categories: list("category"),
+      languages: list("language"),
+      target_groups: list("target"),
+      districts: list("district"),
+      barrier_free: ["1", "true", "yes", "ja", "on"].indexOf(flag) >= 0
+    };
+  }
+
+  /* Back/Forward on the map page: the view of that history entry is put back here, in place.
+     This listener is registered before Dash Pages' location component (assets load first) and
+     stops it: its re-render of the whole page would rebuild the map and leave the toggles'
+     pressed state (set by this script) as it was. Other pages are left to Dash Pages. */
+  window.addEventListener("popstate", function (event) {
+    if (window.location.pathname !== "/" || !document.getElementById("offer-list")) { return; }
     var params = new URLSearchParams(window.location.search);
-    var lang = params.get("lang") || "de";
-    if (lang !== (document.documentElement.lang || "de")) {
+    if ((params.get("lang") || "de") !== (document.documentElement.lang || "de")) {
       window.location.reload();
       return;
     }
+    event.stopImmediatePropagation();
+    /* set only what differs: every change is a round trip and a map redraw */
+    var q = params.get("q") || "";
+    var input = document.getElementById(SEARCH);
+    if (input && input.value !== q) {
+      input.value = q;
+      setProps(SEARCH, { value: q });
+    }
     var state = stateFromUrl(window.location.search);
-    var q = state.q;
-    delete state.q;
-    setProps(SEARCH, { value: q });
-    setProps(FILTER_STORE, { data: state });
+    if (JSON.stringify(collect()) !== JSON.stringify(state)) {
+      pressFromState(state);
+      setProps(FILTER_STORE, { data: collect() });
+    }
     var sort = params.get("sort") === "district" ? "district" : "name";
-    pressSort(sort);
-    setProps(LIST_STORE, { data: { sort: sort, limit: PAGE_SIZE } });
-    setProps(SELECTED, { data: params.get("offer") || null });
+    if (currentList().sort !== sort) {
+      document.querySelectorAll("button[data-sort]").forEach(function (b) {
+        press(b, b.getAttribute("data-sort") === sort);
+      });
+      setProps(LIST_STORE, { data: { sort: sort, limit: PAGE_SIZE } });
+    }
+    var offer = params.get("offer") || null;
+    if (offer !== selectedOffer) {
+      selectedOffer = offer;
+      setProps(SELECTED, { data: offer });
+    }
   });
 
   function reset() {
@@ -226,6 +250,7 @@
     },
     /* The selected offer in the address bar (offer=), so it survives a reload and a language switch. */
     syncOffer: function (offerId) {
+      selectedOffer = offerId || null;
       var current = new URLSearchParams(window.location.search).get("offer") || null;
       if ((offerId || null) !== current) {
         pushParam("offer", offerId || "");
@@ -242,13 +267,7 @@
     },
     /* Toggles follow the store (initial state from the URL, reset). */
     syncFilters: function (state) {
-      state = state || {};
-      document.querySelectorAll("button[data-filter]").forEach(function (el) {
-        var field = el.getAttribute("data-filter");
-        var on = field === "barrier_free" ? !!state.barrier_free :
-          LISTS.indexOf(field) >= 0 && (state[field] || []).indexOf(el.getAttribute("data-value")) >= 0;
-        press(el, on);
-      });
+      pressFromState(state);
       collapseOnPhone();
       return "";
     },
