@@ -63,7 +63,7 @@ def overflow_problems(page: Any) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("lang", ["de", "ar"])
+@pytest.mark.parametrize("lang", ["de", "ar", "en", "tr", "uk"])
 def test_map_view_fits_a_phone_and_every_control_is_tappable(
     page: Any, app_url: str, output_path: str, tools: Any, lang: str
 ) -> None:
