@@ -8,6 +8,10 @@
  * Clientside callbacks (namespace window.dash_clientside.stadtkarte) mirror the
  * view's query string into the URL, set <html lang dir>, and sync the toggles
  * from the store (initial state, reset).
+ *
+ * History (issue 12): every filter change, sort change and selected offer is a new
+ * history entry (pushState), so Back undoes it; popstate puts the filters, the search,
+ * the sort (sort=) and the selected offer (offer=) of that entry back in place.
  */
 (function () {
   "use strict";
@@ -17,6 +21,8 @@
   var SELECTED = "selected-offer";
   var LISTS = ["categories", "languages", "target_groups", "districts"];
   var PAGE_SIZE = 50;
+  /* the offer shown in the detail panel (mirrors the selected-offer store; the page starts with the URL's) */
+  var selectedOffer = new URLSearchParams(window.location.search).get("offer") || null;
 
   function setProps(id, props) {
     if (window.dash_clientside && window.dash_clientside.set_props) {
@@ -46,6 +52,93 @@
     return { sort: sortEl ? sortEl.getAttribute("data-sort") : "name", limit: PAGE_SIZE };
   }
 
+  /* Set (or with an empty value remove) one parameter of the address bar as a new history entry. */
+  function pushParam(name, value) {
+    var params = new URLSearchParams(window.location.search);
+    if (value) { params.set(name, value); } else { params.delete(name); }
+    var search = params.toString().replace(/%2C/g, ",");
+    var url = window.location.pathname + (search ? "?" + search : "") + window.location.hash;
+    if (url !== window.location.pathname + window.location.search + window.location.hash) {
+      window.history.pushState({stadtkarte: true}, "", url);
+    }
+  }
+
+  /* True when two query strings hold the same parameters (order aside). */
+  function sameParams(a, b) {
+    function key(text) {
+      var pairs = [];
+      new URLSearchParams(text || "").forEach(function (value, name) { pairs.push(name + "=" + value); });
+      return pairs.sort().join("&");
+    }
+    return key(a) === key(b);
+  }
+
+  /* Toggles pressed as in the filter state ``state``. */
+  function pressFromState(state) {
+    state = state || {};
+    document.querySelectorAll("button[data-filter]").forEach(function (el) {
+      var field = el.getAttribute("data-filter");
+      var on = field === "barrier_free" ? !!state.barrier_free :
+        LISTS.indexOf(field) >= 0 && (state[field] || []).indexOf(el.getAttribute("data-value")) >= 0;
+      press(el, on);
+    });
+  }
+
+  /* The URL's own filter state (the same parameters as dashboard.filters.to_query). */
+  function stateFromUrl(search) {
+    var params = new URLSearchParams(search);
+    function list(name) {
+      var raw = params.get(name);
+      return raw ? raw.split(",").filter(function (v) { return v; }) : [];
+    }
+    var flag = (params.get("barrier_free") || "").toLowerCase();
+    return {
+      categories: list("category"),
+      languages: list("language"),
+      target_groups: list("target"),
+      districts: list("district"),
+      barrier_free: ["1", "true", "yes", "ja", "on"].indexOf(flag) >= 0
+    };
+  }
+
+  /* Back/Forward on the map page: the view of that history entry is put back here, in place.
+     This listener is registered before Dash Pages' location component (assets load first) and
+     stops it: its re-render of the whole page would rebuild the map and leave the toggles'
+     pressed state (set by this script) as it was. Other pages are left to Dash Pages. */
+  window.addEventListener("popstate", function (event) {
+    if (window.location.pathname !== "/" || !document.getElementById("offer-list")) { return; }
+    var params = new URLSearchParams(window.location.search);
+    if ((params.get("lang") || "de") !== (document.documentElement.lang || "de")) {
+      window.location.reload();
+      return;
+    }
+    event.stopImmediatePropagation();
+    /* set only what differs: every change is a round trip and a map redraw */
+    var q = params.get("q") || "";
+    var input = document.getElementById(SEARCH);
+    if (input && input.value !== q) {
+      input.value = q;
+      setProps(SEARCH, { value: q });
+    }
+    var state = stateFromUrl(window.location.search);
+    if (JSON.stringify(collect()) !== JSON.stringify(state)) {
+      pressFromState(state);
+      setProps(FILTER_STORE, { data: collect() });
+    }
+    var sort = params.get("sort") === "district" ? "district" : "name";
+    if (currentList().sort !== sort) {
+      document.querySelectorAll("button[data-sort]").forEach(function (b) {
+        press(b, b.getAttribute("data-sort") === sort);
+      });
+      setProps(LIST_STORE, { data: { sort: sort, limit: PAGE_SIZE } });
+    }
+    var offer = params.get("offer") || null;
+    if (offer !== selectedOffer) {
+      selectedOffer = offer;
+      setProps(SELECTED, { data: offer });
+    }
+  });
+
   function reset() {
     document.querySelectorAll("button[data-filter]").forEach(function (el) { press(el, false); });
     setProps(SEARCH, { value: "" });
@@ -73,8 +166,15 @@
     } else if (el.hasAttribute("data-sort")) {
       document.querySelectorAll("button[data-sort]").forEach(function (b) { press(b, b === el); });
       setProps(LIST_STORE, { data: currentList() });
+      var sortKey = el.getAttribute("data-sort");
+      pushParam("sort", sortKey === "name" ? "" : sortKey);
     } else if (el.getAttribute("data-action") === "reset") {
       reset();
+    } else if (el.getAttribute("data-action") === "suggest") {
+      var suggested = el.getAttribute("data-q") || "";
+      var input = document.getElementById(SEARCH);
+      if (input) { input.value = suggested; }
+      setProps(SEARCH, { value: suggested });
     } else if (el.getAttribute("data-action") === "more") {
       var list = currentList();
       var shown = document.querySelectorAll("#offer-list li[data-offer-id]").length;
@@ -95,6 +195,7 @@
   /* Parameters the filters do not own (mode=workshop, compare, district_focus, metric, the
      profile's district, ...) are carried along when the address bar or a language link changes. */
   var MANAGED = ["lang", "category", "language", "target", "district", "q", "barrier_free"];
+  /* offer= and sort= are not filters: they stay on a filter change and on a language switch. */
   function withForeignParams(query, keepDistrict) {
     var next = new URLSearchParams(query || "");
     new URLSearchParams(window.location.search).forEach(function (value, key) {
@@ -139,11 +240,22 @@
     /* Mirror the view's query string into the address bar without reloading. */
     syncUrl: function (query) {
       /* parameters the filters do not own stay, so a reload keeps e.g. the workshop mode */
-      var url = window.location.pathname + withForeignParams(query, false) + window.location.hash;
-      if (url !== window.location.pathname + window.location.search + window.location.hash) {
-        window.history.replaceState(window.history.state, "", url);
+      var search = withForeignParams(query, false);
+      var url = window.location.pathname + search + window.location.hash;
+      if (!sameParams(search, window.location.search)) {
+        /* a new history entry per filter change: Back undoes it (popstate restores the view) */
+        window.history.pushState({stadtkarte: true}, "", url);
       }
       return query || "";
+    },
+    /* The selected offer in the address bar (offer=), so it survives a reload and a language switch. */
+    syncOffer: function (offerId) {
+      selectedOffer = offerId || null;
+      var current = new URLSearchParams(window.location.search).get("offer") || null;
+      if ((offerId || null) !== current) {
+        pushParam("offer", offerId || "");
+      }
+      return offerId || "";
     },
     /* <html lang dir> follow the interface language (also set server-side). */
     setDocumentLang: function (ui) {
@@ -155,13 +267,7 @@
     },
     /* Toggles follow the store (initial state from the URL, reset). */
     syncFilters: function (state) {
-      state = state || {};
-      document.querySelectorAll("button[data-filter]").forEach(function (el) {
-        var field = el.getAttribute("data-filter");
-        var on = field === "barrier_free" ? !!state.barrier_free :
-          LISTS.indexOf(field) >= 0 && (state[field] || []).indexOf(el.getAttribute("data-value")) >= 0;
-        press(el, on);
-      });
+      pressFromState(state);
       collapseOnPhone();
       return "";
     },

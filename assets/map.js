@@ -198,18 +198,150 @@
         placeLabels(map, overlay);
     }
 
-    function selectOffer(clickData, points) {
+    function unescapeHtml(text) {
+        return String(text).replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+    }
+
+    /* group index per offer (inverse of members/starts), cached on the points object */
+    function groupOf(points) {
+        if (!points._groupOf) {
+            var out = new Int32Array(points.n);
+            for (var g = 0; g + 1 < points.starts.length; g++) {
+                for (var j = points.starts[g]; j < points.starts[g + 1]; j++) {
+                    out[points.members[j]] = g;
+                }
+            }
+            points._groupOf = out;
+        }
+        return points._groupOf;
+    }
+
+    /* the offers of group g that the current view shows */
+    function visibleMembers(points, g, view) {
+        var bytes = view && view.mask && view.version === points.version ? decodeMask(view.mask, points.n) : null;
+        var out = [];
+        for (var j = points.starts[g]; j < points.starts[g + 1]; j++) {
+            if (isVisible(bytes, points.members[j])) {
+                out.push(points.members[j]);
+            }
+        }
+        return out;
+    }
+
+    function component(type, props) {
+        return {type: type, namespace: "dash_html_components", props: props};
+    }
+
+    /* The list of a group's offers as Dash components (buttons with data-offer-id select them). */
+    function groupList(points, members) {
+        var labels = points.labels || {};
+        var items = members.map(function (i) {
+            return component("Li", {
+                className: "offer-entry",
+                children: component("Button", {
+                    type: "button",
+                    className: "entry",
+                    "data-offer-id": points.ids[i],
+                    "aria-controls": "offer-detail",
+                    children: unescapeHtml(points.names[i])
+                })
+            });
+        });
+        return [
+            component("P", {
+                className: "map-group-title",
+                children: (labels.group || "{n}").replace("{n}", String(members.length))
+            }),
+            component("Ul", {className: "offer-list map-group-list", children: items}),
+            component("Button", {
+                type: "button",
+                className: "reset map-group-close",
+                "data-action": "close-group",
+                children: labels.close || "x"
+            })
+        ];
+    }
+
+    /* A click on a marker: one visible offer is selected; several are listed (each selectable). */
+    function selectOffer(clickData, points, view) {
+        var no = window.dash_clientside.no_update;
         var point = clickData && clickData.points && clickData.points[0];
         if (!point || !points || point.customdata === undefined || point.customdata === null) {
-            return window.dash_clientside.no_update;
+            return [no, no, no];
         }
-        var id = points.ids[point.customdata];
-        return id === undefined ? window.dash_clientside.no_update : id;
+        var first = Number(point.customdata);
+        if (!(first >= 0 && first < points.n)) {
+            return [no, no, no];
+        }
+        var members = visibleMembers(points, groupOf(points)[first], view);
+        if (members.length <= 1) {
+            return [points.ids[first], [], true];
+        }
+        return [no, groupList(points, members), false];
+    }
+
+    /* The selected offer on the map: ringed, and centred when it is out of view. */
+    function placeRing(map, ring) {
+        var at = map.project([Number(ring.dataset.lon), Number(ring.dataset.lat)]);
+        ring.style.left = at.x + "px";
+        ring.style.top = at.y + "px";
+    }
+
+    function showSelected(offerId, points, tries) {
+        var index = points && offerId ? points.ids.indexOf(offerId) : -1;
+        var gd = document.querySelector("#" + MAP_ID + " .js-plotly-plot");
+        var subplot = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+        var map = subplot && subplot.map;
+        if (!map || typeof map.project !== "function") {
+            if (index >= 0 && (tries || 0) < 40) {
+                window.setTimeout(function () { showSelected(offerId, points, (tries || 0) + 1); }, 150);
+            }
+            return offerId || "";
+        }
+        var container = map.getContainer();
+        var ring = container.querySelector(".map-selected");
+        if (index < 0) {
+            if (ring) { ring.remove(); }
+            return "";
+        }
+        var g = groupOf(points)[index];
+        var lon = points.glon[g];
+        var lat = points.glat[g];
+        if (!ring || ring._map !== map) {
+            if (ring) { ring.remove(); }
+            ring = document.createElement("div");
+            ring.className = "map-selected";
+            ring.setAttribute("aria-hidden", "true");
+            ring._map = map;
+            container.appendChild(ring);
+            map.on("move", function () { placeRing(map, ring); });
+            map.on("resize", function () { placeRing(map, ring); });
+        }
+        ring.dataset.lon = lon;
+        ring.dataset.lat = lat;
+        ring.dataset.offerId = offerId;
+        if (!map.getBounds().contains([lon, lat])) {
+            /* out of view (panned away, or a phone's list view): bring it to the centre */
+            map.jumpTo({center: [lon, lat]});
+        }
+        placeRing(map, ring);
+        return offerId;
+    }
+
+    /* "Close" under a group's list hides it (no document when the tests run this file in node). */
+    if (typeof document !== "undefined") {
+        document.addEventListener("click", function (event) {
+            var el = event.target && event.target.closest ? event.target.closest("[data-action='close-group']") : null;
+            if (el && window.dash_clientside && window.dash_clientside.set_props) {
+                window.dash_clientside.set_props("map-group", {hidden: true});
+            }
+        });
     }
 
     window.dash_clientside = window.dash_clientside || {};
     window.dash_clientside.stadtkarte = Object.assign(window.dash_clientside.stadtkarte || {}, {
         updateMap: updateMap,
-        selectOffer: selectOffer
+        selectOffer: selectOffer,
+        showSelected: function (offerId, points) { return showSelected(offerId, points, 0); }
     });
 })();

@@ -22,7 +22,7 @@ import numpy as np
 from flask import Flask, Response, request
 
 from dashboard.data import Dataset
-from dashboard.filters import Notice, filter_mask, parse_query
+from dashboard.filters import Notice, filter_mask, parse_query, search_notices
 from dashboard.security import NOTICES_HEADER, summarise_notices
 from dashboard.snapshot import current_snapshot
 from geodata.csvsafe import spreadsheet_safe
@@ -35,7 +35,8 @@ CSV_COLUMNS: tuple[str, ...] = (*OFFER_FIELD_NAMES, "lon", "lat")
 def selected_rows(dataset: Dataset, query: dict[str, list[str]]) -> tuple[np.ndarray, list[Notice]]:
     """Rows (file order) matching the page's query parameters, and what was ignored."""
     state, notices = parse_query(query, dataset)
-    return np.flatnonzero(filter_mask(dataset, state)), notices
+    mask = filter_mask(dataset, state)
+    return np.flatnonzero(mask), notices + search_notices(dataset, state, mask)
 
 
 def _notice_strings(notices: Sequence[Notice]) -> list[str]:

@@ -23,7 +23,7 @@ import pandas as pd
 from geodata.errors import DatasetError
 from geodata.io import CITY_FILE, DISTRICTS_FILE, OFFERS_FILE, read_districts, read_offers
 from geodata.schema import APPROXIMATE_PRECISIONS, OFFER_FIELD_NAMES, OFFER_FIELDS
-from geodata.taxonomy import Taxonomy, fold, load_taxonomy
+from geodata.taxonomy import Taxonomy, fold, load_taxonomy, offer_search_keys
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +57,8 @@ class Dataset:
     approximate : numpy.ndarray
         True where the location precision is in ``APPROXIMATE_PRECISIONS``.
     search_text : numpy.ndarray
-        Folded ``name organization description`` (see :func:`geodata.taxonomy.fold`).
+        Search key of ``name organization description`` and the category's and subcategories' labels
+        and aliases (see :func:`geodata.taxonomy.offer_search_keys`).
     order_by_name, order_by_district : numpy.ndarray
         Row indices sorted by folded name / by district name then name.
     """
@@ -163,8 +164,10 @@ def build_dataset(
     district_names = {str(d["properties"]["id"]): str(d["properties"]["name"]) for d in districts}
     position = {d: i for i, d in enumerate(district_ids)}
     district_index = np.array([position.get(d, -1) if d else -1 for d in frame["district_id"]], dtype=np.int32)
-    text = frame["name"].fillna("") + " " + frame["organization"].fillna("") + " " + frame["description"].fillna("")
-    search_text = np.array([fold(t) for t in text], dtype=str) if len(frame) else np.array([], dtype=str)
+    keys = offer_search_keys(
+        frame["name"], frame["organization"], frame["description"], frame["category"], frame["subcategories"], taxonomy
+    )
+    search_text = np.array(keys, dtype=str) if len(frame) else np.array([], dtype=str)
     name_key = np.array([fold(n) for n in frame["name"]], dtype=str) if len(frame) else np.array([], dtype=str)
     dname = np.array([fold(district_names.get(d or "", "~")) for d in frame["district_id"]], dtype=str)
     order_by_name = np.lexsort((np.arange(len(frame)), name_key)) if len(frame) else np.array([], dtype=np.intp)

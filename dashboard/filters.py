@@ -1,13 +1,21 @@
 """Pure filter logic: the filter state, its URL form and the boolean mask it selects.
 
 Within one filter the selected values combine with OR, across filters with AND.
-Free-text search is case-, accent- and umlaut-insensitive (both the query and the
-text are folded with :func:`geodata.taxonomy.fold`); several words must all match.
+Free-text search is case-, accent- and umlaut-insensitive both ways ("turkisch",
+"tuerkisch" and "türkisch" are one word): the query and the text go through the same
+:func:`geodata.taxonomy.search_key` (:func:`~geodata.taxonomy.fold` itself, which the ETL
+matches with, is unchanged). The text of an offer (:func:`geodata.taxonomy.offer_search_keys`) is its name,
+organisation and description plus every label (all interface languages) and alias of its
+category and subcategories, so "Moschee", "mosque" or "Sprachcafe" find what they name.
+Several words must all match; when nothing matches, :func:`search_suggestion` names the
+nearest known word ("Beratnug" -> "Beratung").
 """
 
 from __future__ import annotations
 
 import base64
+import difflib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -16,7 +24,7 @@ from urllib.parse import urlencode
 import numpy as np
 
 from dashboard.data import Dataset
-from geodata.taxonomy import fold
+from geodata.taxonomy import fold, search_key, term_text
 
 #: Interface languages, German first (the default).
 UI_LANGUAGES: tuple[str, ...] = ("de", "en", "tr", "ar", "uk")
@@ -31,6 +39,9 @@ PARAMS: tuple[tuple[str, str], ...] = (
     ("target", "target_groups"),
     ("district", "districts"),
 )
+#: Words of at least this many letters are offered as "did you mean" suggestions.
+MIN_SUGGESTION_LENGTH = 4
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 
 @dataclass(frozen=True)
@@ -180,8 +191,8 @@ def _any_of(matrix: np.ndarray, ids: tuple[str, ...], selected: tuple[str, ...])
 
 
 def text_mask(search_text: np.ndarray, q: str) -> np.ndarray | None:
-    """Rows whose folded text contains every folded word of ``q`` (None when ``q`` is empty)."""
-    words = fold(q).split()
+    """Rows whose search key contains every word of ``q``'s search key (None when ``q`` is empty)."""
+    words = search_key(q).split()
     if not words:
         return None
     mask = np.ones(len(search_text), dtype=bool)
@@ -215,6 +226,52 @@ def filter_mask(dataset: Dataset, state: FilterState) -> np.ndarray:
         found = text_mask(dataset.search_text[rows], state.q)
         mask[rows[~found]] = False
     return mask
+
+
+def suggestion_words(dataset: Dataset) -> dict[str, str]:
+    """Search key -> word as written, of every word a search can find (names, organisations, labels, aliases)."""
+    texts = [*dataset.offers["name"].fillna(""), *dataset.offers["organization"].fillna("")]
+    for vocabulary in (dataset.taxonomy.categories, dataset.taxonomy.subcategories):
+        texts.extend(term_text(t) for t in vocabulary.terms)
+    words: dict[str, str] = {}
+    for text in texts:
+        for word in _WORD.findall(str(text)):
+            if len(word) >= MIN_SUGGESTION_LENGTH:
+                words.setdefault(search_key(word), word)
+    return words
+
+
+def search_suggestion(dataset: Dataset, q: str) -> str | None:
+    """``q`` with each word no offer contains replaced by the nearest known word, or None.
+
+    None when every word is found somewhere (then the other filters emptied the result) or no
+    word has a near neighbour: ``"Beratnug"`` -> ``"Beratung"``, ``"Sprachkafe"`` -> ``"Sprachcafé"``.
+    """
+    words = q.split()
+    if not words or not len(dataset):
+        return None
+    known = suggestion_words(dataset)
+    keys = list(known)
+    out, changed = [], False
+    for word in words:
+        key = search_key(word)
+        found = text_mask(dataset.search_text, word)
+        if key and found is not None and not found.any():
+            match = difflib.get_close_matches(key, keys, n=1, cutoff=0.75)
+            if match:
+                out.append(known[match[0]])
+                changed = True
+                continue
+        out.append(word)
+    return " ".join(out) if changed else None
+
+
+def search_notices(dataset: Dataset, state: FilterState, mask: np.ndarray) -> list[Notice]:
+    """A ``did_you_mean`` notice (value: the suggested search) when the search ``state.q`` found nothing."""
+    if mask.any() or not state.q:
+        return []
+    suggestion = search_suggestion(dataset, state.q)
+    return [Notice("did_you_mean", "q", suggestion)] if suggestion else []
 
 
 def encode_mask(mask: np.ndarray) -> str:

@@ -86,3 +86,10 @@ COV_FILTERS = "cov-filters"  #: store on the coverage page mirroring {filters, q
 
 # snapshots (dashboard/snapshot.py, dashboard/map/)
 MAP_VERSION = "map-version"  #: store: snapshot version of the page's MAP_POINTS (the filter callback compares it)
+
+# main navigation (dashboard/layout.py)
+MAIN_NAV = "main-nav"
+EMPTY_NOTICE = "empty-notice"  #: message, suggested search and reset above map and list when nothing matches
+SEARCH_SUGGESTION = "search-suggestion"  #: button with the nearest search term ("did you mean")
+MAP_GROUP = "map-group"  #: the offers of a clicked marker that holds several (each a button selecting it)
+MAP_HIGHLIGHT = "map-highlight"  #: dummy output of the clientside callback that shows the selected offer on the map

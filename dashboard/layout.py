@@ -1,4 +1,9 @@
-"""The frame every page shares: skip link, header with language switch, notices, footer."""
+"""The frame every page shares: skip link, header with main navigation and language switch, notices, footer.
+
+Every page gets its own H1 (:func:`page_heading`, or the ``heading`` a page passes to :func:`frame`)
+and the main navigation (:func:`main_nav`): map, coverage (with workshop mode and district comparison
+as plain links) and the accessibility statement.
+"""
 
 from __future__ import annotations
 
@@ -41,6 +46,50 @@ def language_switch(state: FilterState, _: Translator, path: str = "/") -> html.
     )
 
 
+def nav_items(dataset: Dataset, state: FilterState, _: Translator) -> list[tuple[str, str, str]]:
+    """``(key, label, href)`` of the main navigation's links in interface language ``state.lang``.
+
+    The key is the page path the link belongs to (``aria-current`` marks it); workshop mode and the
+    district comparison are parameters of the coverage page, offered here as plain links (the
+    comparison starts with the first two districts; the page lets the planner pick others).
+    """
+    lang = to_query(FilterState(lang=state.lang))
+    sep = "&" if lang else "?"
+    items = [
+        ("/", _("Karte"), "/" + lang),
+        ("/coverage", _("Abdeckung"), "/coverage" + lang),
+        ("/coverage?mode=workshop", _("Workshop-Modus"), "/coverage" + lang + sep + "mode=workshop"),
+    ]
+    if len(dataset.district_ids) >= 2:
+        pair = ",".join(dataset.district_ids[:2])
+        items.append(("/coverage?compare", _("Stadtteile vergleichen"), "/coverage" + lang + sep + "compare=" + pair))
+    items.append(("/barrierefreiheit", _("Barrierefreiheit"), "/barrierefreiheit" + lang))
+    return items
+
+
+def main_nav(dataset: Dataset, state: FilterState, _: Translator, current: str = "/") -> html.Nav:
+    """The main navigation of every page; the link whose key is ``current`` carries ``aria-current="page"``."""
+    links = [
+        html.Li(
+            html.A(label, href=href, **({"aria-current": "page"} if key == current else {})),
+        )
+        for key, label, href in nav_items(dataset, state, _)
+    ]
+    return html.Nav(html.Ul(links), id=ids.MAIN_NAV, className="main-nav", **{"aria-label": _("Hauptnavigation")})
+
+
+def page_heading(dataset: Dataset, path: str, _: Translator) -> str:
+    """The H1 of the page at ``path`` (each page its own)."""
+    city = dataset.city.get("name") or ""
+    if path == "/coverage":
+        return _("Abdeckung der Angebote in {city}", city=city) if city else _("Abdeckung der Angebote")
+    if path == "/barrierefreiheit":
+        return _("Erklärung zur Barrierefreiheit")
+    if path == "/profile":
+        return _("Stadtteilprofil")
+    return _("Integrationsangebote in {city}", city=city) if city else _("Integrationsangebote")
+
+
 def frame(
     dataset: Dataset,
     state: FilterState,
@@ -48,10 +97,15 @@ def frame(
     main: Sequence[Any],
     notices: Any = None,
     path: str = "/",
+    heading: str | None = None,
+    nav_current: str | None = None,
 ) -> html.Div:
-    """Skip link, header (title, demo badge, language switch), notices, ``main`` and footer."""
-    city = dataset.city.get("name") or ""
-    title = _("Integrationsangebote in {city}", city=city) if city else _("Integrationsangebote")
+    """Skip link, header (title, demo badge, main navigation, language switch), notices, ``main`` and footer.
+
+    ``heading`` is the page's H1 (default :func:`page_heading` of ``path``); ``nav_current`` the key
+    of the navigation link to mark as current (default ``path``).
+    """
+    title = heading or page_heading(dataset, path, _)
     lang_query = to_query(FilterState(lang=state.lang))
     return html.Div(
         [
@@ -67,6 +121,7 @@ def frame(
                         ],
                         className="brand-row",
                     ),
+                    main_nav(dataset, state, _, nav_current or path),
                     language_switch(state, _, path),
                     accessibility_links(state.lang, path),
                 ],

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import json
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -33,6 +33,30 @@ def fold(text: str) -> str:
         text = text.replace(src, dst)
     decomposed = unicodedata.normalize("NFKD", text)
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+#: Umlaut spellings that :func:`search_key` folds onto the plain vowel ("ue" -> "u").
+_UMLAUT_DIGRAPHS: tuple[tuple[str, str], ...] = (("ae", "a"), ("oe", "o"), ("ue", "u"))
+
+
+def search_key(text: str) -> str:
+    """Search key that forgives umlaut spellings both ways: ``"türkisch"``, ``"tuerkisch"``, ``"turkisch"`` -> ``"turkisch"``.
+
+    :func:`fold` first (case, accents, ``ü`` -> ``ue``), then every ``ae``/``oe``/``ue`` becomes
+    ``a``/``o``/``u``. Meant for free-text search where the same key is applied to the query and
+    the text; :func:`fold` itself (used by the ETL's matching) is unchanged.
+    """
+    key = fold(text)
+    for src, dst in _UMLAUT_DIGRAPHS:
+        key = key.replace(src, dst)
+    return key
+
+
+def term_text(term: Term | None) -> str:
+    """Every label (all languages) and alias of ``term`` in one space-separated string (``""`` for None)."""
+    if term is None:
+        return ""
+    return " ".join([*term.labels.values(), *term.aliases])
 
 
 @dataclass(frozen=True)
@@ -148,3 +172,43 @@ def load_board_topics(path: str | Path | None = None, overrides: Mapping[str, An
         raise DatasetError(f"cannot read board topics {source}: {exc}") from exc
     topics = _merge(raw.get("topics", []), (overrides or {}).get("topics", []))
     return Vocabulary(tuple(map(_term, topics)))
+
+
+def offer_search_keys(
+    names: Sequence[Any],
+    organizations: Sequence[Any],
+    descriptions: Sequence[Any],
+    categories: Sequence[Any],
+    subcategories: Sequence[Any],
+    taxonomy: Taxonomy,
+) -> list[str]:
+    """Search key per offer (:func:`search_key`) of its text and its terms' labels.
+
+    Parameters
+    ----------
+    names, organizations, descriptions : sequence of str or None
+        The offers' own text, row by row.
+    categories : sequence of str
+        Category id per offer.
+    subcategories : sequence of list of str
+        Subcategory ids per offer (None or empty for none).
+    taxonomy : Taxonomy
+        Gives every label (all languages) and alias of a category or subcategory id.
+    """
+    term_keys: dict[tuple[int, str], str] = {}
+
+    def terms(ids: Iterable[str], vocabulary: Vocabulary) -> str:
+        out = []
+        for term_id in ids:
+            key = (id(vocabulary), term_id)
+            if key not in term_keys:
+                term_keys[key] = term_text(vocabulary.get(term_id))
+            out.append(term_keys[key])
+        return " ".join(out)
+
+    texts = []
+    for name, org, desc, cat, subs in zip(names, organizations, descriptions, categories, subcategories, strict=True):
+        sub_ids = subs if isinstance(subs, list | tuple) else ()
+        labels = terms([cat] if cat else [], taxonomy.categories) + " " + terms(sub_ids, taxonomy.subcategories)
+        texts.append(search_key(" ".join(str(t or "") for t in (name, org, desc, labels))))
+    return texts

@@ -69,7 +69,7 @@ def filter_panel(dataset: Dataset, state: FilterState, _: Translator) -> html.Se
             html.H2(_("Filter"), id="filter-heading"),
             html.Div(
                 [
-                    html.Label(_("Suche in Name, Träger und Beschreibung"), htmlFor=ids.SEARCH),
+                    html.Label(_("Suche in Name, Träger, Beschreibung und Kategorie"), htmlFor=ids.SEARCH),
                     dcc.Input(
                         id=ids.SEARCH,
                         type="search",

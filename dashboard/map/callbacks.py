@@ -9,8 +9,10 @@ draws a mask of one version over the points of another (``assets/map.js`` checks
 
 The map's clientside callbacks (``assets/map.js``): a change of the view store
 (``ids.VIEW_STORE``, the server's bitset mask) redraws the markers in the browser
-without sending any point again; a click on a marker selects its first visible offer
-(``ids.SELECTED_OFFER``).
+without sending any point again; a click on a marker selects its offer
+(``ids.SELECTED_OFFER``), or, when it holds several visible offers, lists them all
+(``ids.MAP_GROUP``, each a button that selects it); the selected offer is centred and
+ringed on the map (``showSelected``).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from dashboard.layout import lang_href
 from dashboard.map.detail import detail_panel, unavailable_panel
 from dashboard.map.layout import map_legend
 from dashboard.map.points import snapshot_payload
-from dashboard.map.view import ListSettings, api_href, compute_view, list_children, list_status
+from dashboard.map.view import ListSettings, api_href, compute_view, empty_children, list_children, list_status
 from dashboard.snapshot import Snapshot, current_snapshot
 
 VIEW_OUTPUTS = [
@@ -43,6 +45,8 @@ VIEW_OUTPUTS = [
     Output(ids.MAP_POINTS, "data"),
     Output(ids.MAP_VERSION, "data"),
     Output(ids.MAP_LEGEND, "children"),
+    Output(ids.EMPTY_NOTICE, "children"),
+    Output(ids.EMPTY_NOTICE, "hidden"),
 ]
 
 
@@ -84,7 +88,17 @@ def update_view(
         return rendered + [dash.no_update] * (len(VIEW_OUTPUTS) - len(rendered))
     links = [lang_href(state, code) for code in UI_LANGUAGES]
     view_store = view.store(snapshot.version)
-    return [*rendered, view_store, view.query, api_href(view, "geojson"), api_href(view, "csv"), *links, *points]
+    empty = [empty_children(dataset, view, _), view.count > 0]
+    return [
+        *rendered,
+        view_store,
+        view.query,
+        api_href(view, "geojson"),
+        api_href(view, "csv"),
+        *links,
+        *points,
+        *empty,
+    ]
 
 
 def select_offer(snapshot: Snapshot, offer_id: Any, ui: dict[str, Any] | None) -> list[Any]:
@@ -131,6 +145,12 @@ def register_callbacks(app: dash.Dash) -> None:
         prevent_initial_call=True,
     )
     app.clientside_callback(
+        ClientsideFunction("stadtkarte", "syncOffer"),
+        Output(ids.URL_SYNC, "data-offer"),
+        Input(ids.SELECTED_OFFER, "data"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
         ClientsideFunction("stadtkarte", "setDocumentLang"),
         Output(ids.URL_SYNC, "data-lang"),
         Input(ids.UI_LANG, "data"),
@@ -160,7 +180,16 @@ def register_map_callbacks(app: dash.Dash) -> None:
     app.clientside_callback(
         ClientsideFunction(namespace="stadtkarte", function_name="selectOffer"),
         Output(ids.SELECTED_OFFER, "data", allow_duplicate=True),
+        Output(ids.MAP_GROUP, "children"),
+        Output(ids.MAP_GROUP, "hidden"),
         Input(ids.MAP, "clickData"),
         State(ids.MAP_POINTS, "data"),
+        State(ids.VIEW_STORE, "data"),
         prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="stadtkarte", function_name="showSelected"),
+        Output(ids.MAP_HIGHLIGHT, "title"),
+        Input(ids.SELECTED_OFFER, "data"),
+        Input(ids.MAP_POINTS, "data"),
     )

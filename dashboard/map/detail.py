@@ -23,7 +23,12 @@ def _address(offer: Any) -> str:
 
 
 def _link(href: str | None, text: str) -> html.A | str:
-    return html.A(text, href=href, rel="noopener noreferrer", target="_blank") if href else text
+    """A link to ``href``; web pages open in a new tab, ``tel:``/``mailto:`` links stay in this one."""
+    if not href:
+        return text
+    if href.startswith(("tel:", "mailto:")):
+        return html.A(text, href=href)
+    return html.A(text, href=href, rel="noopener noreferrer", target="_blank")
 
 
 def unavailable_panel(_: Translator) -> list[Any]:

@@ -235,7 +235,12 @@ def map_points(offers: pd.DataFrame, category_ids: Sequence[str], approximate: n
 def hover_labels(lang: str) -> dict[str, str]:
     """Translated hover texts used by the browser code (German fallback)."""
     _ = get_translator(lang)
-    return {"approximate": _("Lage ungefähr"), "more": _("und {n} weitere", n="{n}")}
+    return {
+        "approximate": _("Lage ungefähr"),
+        "more": _("und {n} weitere", n="{n}"),
+        "group": _("{n} Angebote an diesem Ort:", n="{n}"),
+        "close": _("Schließen"),
+    }
 
 
 def district_label_points(districts: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -423,6 +428,26 @@ def dataset_points(dataset: Dataset) -> MapPoints:
     return map_points(dataset.offers, dataset.category_ids, dataset.approximate)
 
 
+#: The map size (px) the first view is fitted to: the map column beside the detail panel at 1280 px
+#: (about 480 x 480) and a phone's map (about 345 x 440) both show the whole city or nearly so.
+FIT_SIZE: tuple[int, int] = (420, 420)
+
+
+def map_bounds(dataset: Dataset, points: MapPoints) -> tuple[float, float, float, float] | None:
+    """``(west, south, east, north)`` in degrees (EPSG:4326) the map first shows: the city and its districts,
+    else the offers; None when there is nothing to show."""
+    city = dataset.city
+    bounds = bounds_of([city.get("outline"), *(d["geometry"] for d in dataset.districts)])
+    if bounds is None and len(points):
+        bounds = (
+            float(points.groups.lon.min()),
+            float(points.groups.lat.min()),
+            float(points.groups.lon.max()),
+            float(points.groups.lat.max()),
+        )
+    return bounds
+
+
 def offer_map(
     dataset: Dataset,
     lang: str,
@@ -459,15 +484,7 @@ def offer_map(
         traces[2].hovertemplate = "%{hovertext}<extra></extra>"
     city = dataset.city
     style = offline_style(dataset.districts, city.get("outline"), city.get("basemap"))
-    bounds = bounds_of([city.get("outline"), *(d["geometry"] for d in dataset.districts)])
-    if bounds is None and len(points):
-        bounds = (
-            float(points.groups.lon.min()),
-            float(points.groups.lat.min()),
-            float(points.groups.lon.max()),
-            float(points.groups.lat.max()),
-        )
-    view = fit_view(bounds)
+    view = fit_view(map_bounds(dataset, points), *FIT_SIZE)
     fig = go.Figure(data=traces)
     fig.update_layout(
         map={"style": style, "center": {"lon": view.lon, "lat": view.lat}, "zoom": view.zoom},

@@ -19,7 +19,7 @@ from dashboard.data import Dataset
 from dashboard.filters import parse_query
 from dashboard.i18n import Translator, translator
 from dashboard.layout import frame
-from dashboard.map.detail import detail_panel
+from dashboard.map.detail import detail_panel, unavailable_panel
 from dashboard.map.figures import (
     APPROXIMATE_OPACITY,
     MIXED_STYLE,
@@ -30,12 +30,31 @@ from dashboard.map.figures import (
     offer_map,
 )
 from dashboard.map.points import snapshot_payload, snapshot_points
-from dashboard.map.view import ListSettings, View, api_href, compute_view, list_children, list_status
+from dashboard.map.view import (
+    ListSettings,
+    View,
+    api_href,
+    compute_view,
+    empty_children,
+    list_children,
+    list_status,
+)
 from dashboard.snapshot import Snapshot, current_snapshot
 
 logger = logging.getLogger(__name__)
 
-GRAPH_CONFIG: dict[str, Any] = {"displaylogo": False, "scrollZoom": True, "responsive": True}
+#: Buttons of Plotly's mode bar that have no use on the offer map: upload to an outside service
+#: ("Share chart" / Chart Studio) and the box/lasso selection.
+REMOVED_MODEBAR_BUTTONS: tuple[str, ...] = ("sendDataToCloud", "editInChartStudio", "select2d", "lasso2d")
+GRAPH_CONFIG: dict[str, Any] = {
+    "displaylogo": False,
+    "scrollZoom": True,
+    "responsive": True,
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "showLink": False,
+    "modeBarButtonsToRemove": list(REMOVED_MODEBAR_BUTTONS),
+}
 
 
 def _swatch(style: MarkerStyle, approximate: bool = False) -> html.Span:
@@ -80,7 +99,8 @@ def map_legend(dataset: Dataset, lang: str) -> html.Details:
 
 
 def map_components(snapshot: Snapshot, lang: str) -> list[Any]:
-    """The map block of the page: graph (no markers yet), points store (sent once), its version and legend."""
+    """The map block of the page: graph (no markers yet), the list of a clicked group's offers, points store
+    (sent once), its version and legend."""
     dataset = snapshot.dataset
     figure = offer_map(dataset, lang, include_markers=False, points=snapshot_points(snapshot))
     return [
@@ -90,14 +110,23 @@ def map_components(snapshot: Snapshot, lang: str) -> list[Any]:
             config=GRAPH_CONFIG,
             className="map-graph",
         ),
+        html.Div(id=ids.MAP_GROUP, className="map-group", hidden=True, role="region", **{"aria-live": "polite"}),
+        html.Div(id=ids.MAP_HIGHLIGHT, hidden=True),
         dcc.Store(id=ids.MAP_POINTS, data=snapshot_payload(snapshot, lang)),
         dcc.Store(id=ids.MAP_VERSION, data=snapshot.version),
         map_legend(dataset, lang),
     ]
 
 
-def results(snapshot: Snapshot, view: View, settings: ListSettings, _: Translator) -> html.Div:
-    """Result count, downloads, map, list and detail."""
+def results(
+    snapshot: Snapshot,
+    view: View,
+    settings: ListSettings,
+    _: Translator,
+    offer_id: str | None = None,
+    offer_row: int | None = None,
+) -> html.Div:
+    """Result count, downloads, map, list and detail (of ``offer_row``; a notice when ``offer_id`` is gone)."""
     dataset = snapshot.dataset
     lang = view.state.lang
     return html.Div(
@@ -138,6 +167,14 @@ def results(snapshot: Snapshot, view: View, settings: ListSettings, _: Translato
                 ],
                 className="results-head",
             ),
+            html.Div(
+                empty_children(dataset, view, _),
+                id=ids.EMPTY_NOTICE,
+                className="empty-notice",
+                role="status",
+                hidden=view.count > 0,
+                **{"aria-live": "polite"},
+            ),
             html.Section(
                 [
                     html.H2(_("Karte"), className="visually-hidden"),
@@ -154,8 +191,8 @@ def results(snapshot: Snapshot, view: View, settings: ListSettings, _: Translato
                     html.Div(
                         [
                             html.Span(_("Sortieren nach:"), id="sort-label"),
-                            chip(_("Name"), True, **{"data-sort": "name"}),
-                            chip(_("Stadtteil"), False, **{"data-sort": "district"}),
+                            chip(_("Name"), settings.sort == "name", **{"data-sort": "name"}),
+                            chip(_("Stadtteil"), settings.sort == "district", **{"data-sort": "district"}),
                         ],
                         className="sort",
                         role="group",
@@ -177,7 +214,7 @@ def results(snapshot: Snapshot, view: View, settings: ListSettings, _: Translato
                 **{"aria-labelledby": "list-heading"},
             ),
             html.Section(
-                detail_panel(dataset, None, _, lang),
+                unavailable_panel(_) if offer_id and offer_row is None else detail_panel(dataset, offer_row, _, lang),
                 id=ids.DETAIL,
                 className="detail",
                 tabIndex=-1,
@@ -188,21 +225,36 @@ def results(snapshot: Snapshot, view: View, settings: ListSettings, _: Translato
     )
 
 
+def selected_offer(dataset: Dataset, query: dict[str, Any]) -> tuple[str | None, int | None]:
+    """The ``offer=`` of the URL and its row (row None when the data does not hold it)."""
+    raw = query.get("offer")
+    offer_id = str(raw[0] if isinstance(raw, list | tuple) and raw else raw or "").strip()[:200] or None
+    return offer_id, dataset.index_of(offer_id) if offer_id else None
+
+
 def page_layout(**query: Any) -> html.Div:
-    """The page for URL parameters ``query`` (``?lang=..&category=..&language=..``), from the current snapshot."""
+    """The page for URL parameters ``query`` (``?lang=..&category=..&language=..``), from the current snapshot.
+
+    Besides the filters, ``sort=`` (list order) and ``offer=`` (the offer shown in the detail panel)
+    come from the URL, so a reload, a shared link and a language switch keep them.
+    """
     snapshot = current_snapshot()
     dataset = snapshot.dataset
     state, notices = parse_query(query, dataset)
     _ = translator(state.lang)
-    settings = ListSettings()
+    settings = ListSettings.from_store({"sort": query.get("sort")})
     view = compute_view(dataset, state, settings)
+    offer_id, offer_row = selected_offer(dataset, query)
     main = [
         dcc.Store(id=ids.FILTER_STORE, data=state.to_dict()),
         dcc.Store(id=ids.LIST_STORE, data={"sort": settings.sort, "limit": settings.limit}),
         dcc.Store(id=ids.VIEW_STORE, data=view.store(snapshot.version)),
-        dcc.Store(id=ids.SELECTED_OFFER, data=None),
+        dcc.Store(id=ids.SELECTED_OFFER, data=offer_id),
         dcc.Store(id=ids.QUERY_STORE, data=view.query),
         filter_toggle_button(_),
-        html.Div([filter_panel(dataset, state, _), results(snapshot, view, settings, _)], className="layout-grid"),
+        html.Div(
+            [filter_panel(dataset, state, _), results(snapshot, view, settings, _, offer_id, offer_row)],
+            className="layout-grid",
+        ),
     ]
     return frame(dataset, state, _, main, notices_block(dataset, notices, _), path="/")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from dash import html
 
@@ -48,3 +49,32 @@ def empty_result(_: Translator) -> html.Li:
         ],
         className="empty",
     )
+
+
+def empty_notice(suggestion: str | None, _: Translator) -> list[Any]:
+    """Children of the notice above map and list when nothing matches: message, suggestion, reset.
+
+    ``suggestion`` is the nearest search (:func:`dashboard.filters.search_suggestion`), offered as
+    a button that searches for it (``data-action="suggest"``, ``data-q``).
+    """
+    children: list[Any] = [html.P(_("Keine Angebote passen zu diesen Filtern."), className="empty-message")]
+    if suggestion:
+        children.append(
+            html.P(
+                [
+                    _("Meinten Sie:"),
+                    " ",
+                    html.Button(
+                        suggestion,
+                        type="button",
+                        className="suggestion",
+                        id=ids.SEARCH_SUGGESTION,
+                        **{"data-action": "suggest", "data-q": suggestion},
+                    ),
+                ]
+            )
+        )
+    children.append(
+        html.Button(_("Alle Filter zurücksetzen"), type="button", className="reset", **{"data-action": "reset"})
+    )
+    return children

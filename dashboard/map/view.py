@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 
 from dashboard.data import Dataset
-from dashboard.filters import FilterState, encode_mask, filter_mask, to_query, visible_rows
+from dashboard.filters import FilterState, encode_mask, filter_mask, search_suggestion, to_query, visible_rows
 from dashboard.i18n import Translator
-from dashboard.map.offer_list import PAGE_SIZE, empty_result, entries
+from dashboard.map.offer_list import PAGE_SIZE, empty_notice, empty_result, entries
 
 SORTS: tuple[str, ...] = ("name", "district")
 MAX_LIMIT = 100_000
@@ -72,6 +72,13 @@ def list_children(dataset: Dataset, view: View, settings: ListSettings, _: Trans
     if view.count == 0:
         return [empty_result(_)]
     return entries(dataset, view.rows[: settings.limit], _, view.state.lang)
+
+
+def empty_children(dataset: Dataset, view: View, _: Translator) -> list[Any]:
+    """The notice above map and list for an empty result (with a suggested search), else ``[]``."""
+    if view.count:
+        return []
+    return empty_notice(search_suggestion(dataset, view.state.q) if view.state.q else None, _)
 
 
 def list_status(view: View, settings: ListSettings, _: Translator) -> str:

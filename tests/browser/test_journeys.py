@@ -84,7 +84,9 @@ def test_filter_by_language_and_target_group_agrees_with_list_and_api(page: Any,
 
 def test_resident_finds_the_language_cafe_by_search(page: Any, app_url: str, tools: Any) -> None:
     open_page(tools, page, app_url + "/?lang=tr")
-    page.fill("#search", "Sprach")
+    page.fill("#search", "Sprach")  # the café's name and the course's category label ("Sprachkurse")
+    wait_count(page, 2)
+    page.fill("#search", "Sprachcaf")
     wait_count(page, 1)
     assert listed_ids(page) == ["o1"]
     page.fill("#search", "nirgendwo")
@@ -204,3 +206,120 @@ def test_list_sorts_and_pages_with_more(
         "() => document.querySelectorAll('#offer-list li[data-offer-id]')[1].dataset.offerId === 'n002'"
     )
     assert count(page) == 120
+
+
+# --------------------------------------------------------------------------- issue 12: history, URL, empty result, detail
+
+
+def test_back_undoes_a_filter_and_forward_redoes_it(page: Any, app_url: str, tools: Any) -> None:
+    open_page(tools, page, app_url + "/")
+    toggle(page, "languages", "ar").click()
+    wait_count(page, 1)
+    page.wait_for_function("() => location.search.includes('language=ar')")
+    toggle(page, "target_groups", "women").click()
+    page.wait_for_function("() => location.search.includes('target=women')")
+    page.go_back()
+    page.wait_for_function("() => !location.search.includes('target=women')")
+    assert "language=ar" in page.url
+    wait_count(page, 1)
+    assert toggle(page, "target_groups", "women").get_attribute("aria-pressed") == "false"
+    page.go_back()
+    wait_count(page, 5)
+    assert urlsplit(page.url).query == "" and page.url.startswith(app_url)  # still in the app
+    assert toggle(page, "languages", "ar").get_attribute("aria-pressed") == "false"
+    page.go_forward()
+    wait_count(page, 1)
+    assert toggle(page, "languages", "ar").get_attribute("aria-pressed") == "true"
+
+
+def test_back_restores_the_search_text(page: Any, app_url: str, tools: Any) -> None:
+    open_page(tools, page, app_url + "/")
+    page.fill("#search", "Sprachcafé")
+    wait_count(page, 1)
+    page.wait_for_function("() => location.search.includes('q=')")
+    page.go_back()
+    wait_count(page, 5)
+    assert page.input_value("#search") == ""
+
+
+def test_offer_and_sort_are_in_the_url_and_survive_a_language_switch(page: Any, app_url: str, tools: Any) -> None:
+    open_page(tools, page, app_url + "/")
+    page.click("button[data-sort='district']")
+    page.wait_for_function("() => location.search.includes('sort=district')")
+    page.click("#offer-list button[data-offer-id='o3']")
+    page.wait_for_function("() => location.search.includes('offer=o3')")
+    page.click("#lang-link-ar")
+    page.wait_for_function("() => document.documentElement.lang === 'ar'")
+    tools.wait_for_dash(page)
+    query = urlsplit(page.url).query
+    assert "lang=ar" in query and "offer=o3" in query and "sort=district" in query
+    assert page.inner_text("#detail-heading") == "Beratung Oßweil"
+    assert page.get_attribute("button[data-sort='district']", "aria-pressed") == "true"
+    page.go_back()  # back to the German page with the same offer open
+    page.wait_for_function("() => document.documentElement.lang === 'de'")
+    tools.wait_for_dash(page)
+    page.wait_for_selector("#detail-heading")
+    assert page.inner_text("#detail-heading") == "Beratung Oßweil"
+
+
+def test_no_result_message_and_suggestion_above_map_and_list(page: Any, app_url: str, tools: Any) -> None:
+    open_page(tools, page, app_url + "/")
+    page.fill("#search", "Beratnug")
+    wait_count(page, 0)
+    notice = page.locator("#empty-notice")
+    notice.wait_for(state="visible")
+    assert notice.get_attribute("role") == "status"
+    box = notice.bounding_box()
+    viewport = page.viewport_size
+    assert box["y"] + box["height"] <= viewport["height"], "the message is below the fold"
+    assert box["y"] < page.locator("#map-section").bounding_box()["y"]
+    assert notice.locator("button[data-action='reset']").is_visible()
+    page.click("#search-suggestion")
+    page.wait_for_function("() => Number(document.getElementById('result-count').textContent) > 0")
+    assert page.input_value("#search") == "Beratung"
+    assert notice.is_hidden()
+
+
+def test_detail_beside_the_map_without_mid_word_breaks(
+    page: Any, serve: Any, tmp_path: Path, browser_dataset: Any, tools: Any
+) -> None:
+    long = browser_dataset.offer(
+        "w1",
+        "Beispielangebot Integrationsberatung",
+        9.19,
+        48.895,
+        "mitte",
+        organization="Beispielträger Ehrenamtsnetz e. V.",
+        accessibility_details="Rollstuhlgerechter Eingang, Behindertentoilette im Erdgeschoss",
+        opening_hours="Montag bis Freitag 9:00–12:00",
+        street="Schillerstraße",
+        house_number="12",
+        postal_code="71638",
+    )
+    open_page(tools, page, serve(browser_dataset.write(tmp_path, [long])) + "/")
+    page.click("#offer-list button[data-offer-id='w1']")
+    page.wait_for_selector("#detail-heading")
+    detail = page.locator("#offer-detail").bounding_box()
+    graph = page.locator("#offer-map").bounding_box()
+    assert detail["x"] >= graph["x"] + graph["width"] - 1, "the detail panel is not beside the map"
+    assert detail["y"] < page.viewport_size["height"] / 2, "the detail panel is out of sight"
+    split = page.evaluate(
+        """() => {
+          const out = [];
+          for (const dd of document.querySelectorAll('#offer-detail dd, #offer-detail dt')) {
+            const walker = document.createTreeWalker(dd, NodeFilter.SHOW_TEXT);
+            let node;
+            while ((node = walker.nextNode())) {
+              const re = /\\S+/g; let m;
+              while ((m = re.exec(node.textContent))) {
+                const range = document.createRange();
+                range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
+                const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+                if (tops.size > 1) { out.push(m[0]); }
+              }
+            }
+          }
+          return out;
+        }"""
+    )
+    assert split == [], f"words broken across lines: {split}"

@@ -230,3 +230,88 @@ def test_an_open_page_draws_the_new_snapshot_after_a_publish(
     page.click("button[data-filter='categories'][data-value='counselling']")
     wait_for_markers(page, 5)  # all six offers of the new version (the old points would give 4)
     assert page.inner_text("#result-count") == "6"
+
+
+# --------------------------------------------------------------------------- issue 12: groups, selection, mode bar
+
+#: Where an offer's marker is on the page (viewport pixels), from MapLibre's projection.
+MARKER_AT_JS = """
+([lon, lat]) => {
+  const gd = document.querySelector('#offer-map .js-plotly-plot');
+  const map = gd._fullLayout.map._subplot.map;
+  const p = map.project([lon, lat]);
+  const box = map.getContainer().getBoundingClientRect();
+  return {x: box.left + p.x, y: box.top + p.y};
+}
+"""
+
+
+def test_a_marker_with_several_offers_lists_them_all(page: Any, app_url: str, tools: Any) -> None:
+    page.goto(app_url + "/")
+    tools.wait_for_dash(page)
+    wait_for_markers(page, 4)
+    assert page.locator("#map-group").is_hidden()
+    at = page.evaluate(MARKER_AT_JS, [9.19, 48.895])  # o1 and o2 share this address
+    page.mouse.click(at["x"], at["y"])
+    page.wait_for_selector("#map-group button[data-offer-id]")
+    listed = page.eval_on_selector_all("#map-group button[data-offer-id]", "els => els.map(e => e.dataset.offerId)")
+    assert sorted(listed) == ["o1", "o2"]
+    assert "2" in page.inner_text("#map-group .map-group-title")
+    page.click("#map-group button[data-offer-id='o2']")
+    page.wait_for_function(
+        "() => (document.getElementById('detail-heading') || {}).textContent === 'Migrationsberatung'"
+    )
+    # a marker with one offer selects it directly
+    at = page.evaluate(MARKER_AT_JS, [9.22, 48.89])
+    page.mouse.click(at["x"], at["y"])
+    page.wait_for_function("() => (document.getElementById('detail-heading') || {}).textContent === 'Beratung Oßweil'")
+
+
+def test_a_filtered_group_lists_only_its_visible_offers(page: Any, app_url: str, tools: Any) -> None:
+    page.goto(app_url + "/?category=counselling")
+    tools.wait_for_dash(page)
+    wait_for_markers(page, 2)
+    at = page.evaluate(MARKER_AT_JS, [9.19, 48.895])
+    page.mouse.click(at["x"], at["y"])  # only o2 of the shared address is visible: selected directly
+    page.wait_for_function(
+        "() => (document.getElementById('detail-heading') || {}).textContent === 'Migrationsberatung'"
+    )
+    assert page.locator("#map-group").is_hidden()
+
+
+def test_selecting_an_offer_in_the_list_shows_it_on_the_map(page: Any, app_url: str, tools: Any) -> None:
+    page.goto(app_url + "/")
+    tools.wait_for_dash(page)
+    wait_for_markers(page, 4)
+    # pan far away first: the selected offer must be brought back into view
+    page.evaluate(
+        "() => document.querySelector('#offer-map .js-plotly-plot')._fullLayout.map._subplot.map"
+        ".jumpTo({center: [9.5, 49.1]})"
+    )
+    page.click("#offer-list button[data-offer-id='o5']")
+    page.wait_for_selector("#offer-map .map-selected[data-offer-id='o5']", state="attached")
+    ring = page.locator("#offer-map .map-selected").bounding_box()
+    at = page.evaluate(MARKER_AT_JS, [9.18, 48.885])
+    assert abs(ring["x"] + ring["width"] / 2 - at["x"]) < 3 and abs(ring["y"] + ring["height"] / 2 - at["y"]) < 3
+    canvas = page.locator("#offer-map .maplibregl-canvas").bounding_box()
+    assert (
+        canvas["x"] < at["x"] < canvas["x"] + canvas["width"] and canvas["y"] < at["y"] < canvas["y"] + canvas["height"]
+    )
+    page.click("#offer-list button[data-offer-id='o3']")
+    page.wait_for_selector("#offer-map .map-selected[data-offer-id='o3']", state="attached")
+    assert page.locator("#offer-map .map-selected").count() == 1
+
+
+def test_the_mode_bar_offers_no_upload_and_no_selection(page: Any, app_url: str, tools: Any) -> None:
+    page.goto(app_url + "/")
+    tools.wait_for_dash(page)
+    wait_for_markers(page, 4)
+    page.hover("#offer-map")
+    titles = page.eval_on_selector_all(
+        "#offer-map .modebar-btn",
+        "els => els.map(e => (e.getAttribute('data-title') || '') + ' ' + (e.getAttribute('data-attr') || '') + ' ' + (e.getAttribute('data-val') || ''))",
+    )
+    assert titles, "no mode bar rendered"
+    joined = " ".join(titles).lower()
+    for word in ("cloud", "chart studio", "share", "lasso", "select"):
+        assert word not in joined, titles

@@ -20,7 +20,7 @@ def test_arrays_follow_file_order(tiny_dataset):
     assert d.district_index.tolist() == [0, 1, 0, 1, 0, -1]
     assert d.barrier_free.tolist() == [True, False, True, False, False, False]
     assert d.approximate.tolist() == [False, False, False, True, False, False]
-    assert d.search_text[0].startswith("sprachcafe mitte verein bruecke")
+    assert d.search_text[0].startswith("sprachcafe mitte verein brucke")  # search_key: ü -> u
     assert d.language_ids[0] == "de"  # most offered language first
     assert d.is_demo and d.has_approximate_districts
     assert d.offers["phone"][1] is None  # missing text is None, not NaN

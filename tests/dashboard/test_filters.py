@@ -48,7 +48,7 @@ def test_category_and_barrier_free(tiny_dataset):
 @pytest.mark.parametrize(
     ("q", "expected"),
     [
-        ("Sprach", ["o1"]),  # prefix of "Sprachcafé"
+        ("Sprach", ["o1", "o3"]),  # prefix of "Sprachcafé"; o3's category label is "Sprachkurse"
         ("sprachcafe", ["o1"]),  # accent folded
         ("SPRACHCAFÉ", ["o1"]),
         ("muenchen", ["o2"]),  # umlaut spelled out matches "München"
@@ -207,3 +207,114 @@ def test_filter_mask_at_10k_offers(tiny_dataset, tiny_offers):
     assert np.flatnonzero(mask).tolist() == [i for i in range(10_000) if i % 6 == 3]  # only o4's copies match
     rows = visible_rows(big, mask, "district")
     assert sorted(rows.tolist()) == np.flatnonzero(mask).tolist()
+
+
+# --------------------------------------------------------------------------- search that forgives (issue 12, item 5)
+
+
+def _search_dataset(tiny_dataset, rows):
+    """A dataset of ``rows`` = (id, name, category, subcategories, description) in the tiny dataset's districts."""
+    from dashboard.data import build_dataset
+
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [9.19, 48.895]},
+            "properties": {
+                "id": oid,
+                "name": name,
+                "category": category,
+                "subcategories": subs,
+                "languages": ["de"],
+                "target_groups": ["all"],
+                "description": description,
+                "geocode_source": "input",
+                "geocode_precision": "address",
+                "accessibility": "unknown",
+                "demo": True,
+            },
+        }
+        for oid, name, category, subs, description in rows
+    ]
+    return build_dataset(features, list(tiny_dataset.districts), dict(tiny_dataset.city), tiny_dataset.taxonomy)
+
+
+SEARCH_ROWS = [
+    ("a", "Türkischer Elternverein", "culture", [], "Treffen"),
+    ("b", "Tuerkisch für Anfänger", "language_course", [], ""),
+    ("c", "Gemeindezentrum Nord", "religious", ["mosque"], "Gebet und Begegnung"),
+    ("d", "Treffpunkt am Markt", "language_cafe", [], "Deutsch sprechen"),
+    ("e", "Migrationsberatung", "counselling", [], ""),
+]
+
+
+@pytest.mark.parametrize("q", ["turkisch", "türkisch", "tuerkisch", "TÜRKISCH", "Turkisch"])
+def test_search_folds_umlauts_both_ways(tiny_dataset, q):
+    data = _search_dataset(tiny_dataset, SEARCH_ROWS)
+    assert ids_of(data, filter_mask(data, FilterState(q=q))) == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("Moschee", ["c"]),  # subcategory label (de) and category alias
+        ("mosque", ["c"]),  # subcategory label (en)
+        ("Cami", ["c"]),  # (tr)
+        ("مسجد", ["c"]),  # (ar)
+        ("Мечеть", ["c"]),  # (uk)
+        ("Religious communities", ["c"]),  # category label (en)
+        ("Sprachcafe", ["d"]),  # category alias, accent folded
+        ("language café", ["d"]),  # category label (en), two words
+        ("Beratung", ["e"]),  # category label and part of the name
+    ],
+)
+def test_search_finds_category_and_subcategory_labels_and_aliases(tiny_dataset, q, expected):
+    data = _search_dataset(tiny_dataset, SEARCH_ROWS)
+    assert ids_of(data, filter_mask(data, FilterState(q=q))) == expected
+
+
+def test_search_key_leaves_the_etl_fold_unchanged():
+    from geodata.taxonomy import fold, search_key
+
+    assert fold("Türkisch Straße") == "tuerkisch strasse"  # the ETL's matching key is as before
+    assert search_key("Türkisch") == search_key("tuerkisch") == search_key("turkisch") == "turkisch"
+
+
+@pytest.mark.parametrize(
+    ("q", "suggestion"),
+    [
+        ("Beratnug", "Beratung"),
+        ("Sprachkafe", "Sprachcafé"),
+        ("sprachkafe süd", "Sprachcafé süd"),  # known words stay as typed
+        ("Gemeindezentrm", "Gemeindezentrum"),
+    ],
+)
+def test_search_suggests_the_nearest_word_when_nothing_matches(tiny_dataset, q, suggestion):
+    from dashboard.filters import search_notices, search_suggestion
+
+    data = _search_dataset(tiny_dataset, [*SEARCH_ROWS, ("f", "Sprachcafé Süd", "language_cafe", [], "")])
+    state = FilterState(q=q)
+    mask = filter_mask(data, state)
+    assert not mask.any()
+    assert search_suggestion(data, q) == suggestion
+    assert search_notices(data, state, mask) == [Notice("did_you_mean", "q", suggestion)]
+    assert filter_mask(data, FilterState(q=suggestion)).any()  # the suggestion finds something
+
+
+def test_no_suggestion_when_the_words_exist_or_nothing_is_near(tiny_dataset):
+    from dashboard.filters import search_notices, search_suggestion
+
+    data = _search_dataset(tiny_dataset, SEARCH_ROWS)
+    assert search_suggestion(data, "xyzzyq") is None
+    state = FilterState(q="Moschee", categories=("counselling",))  # the word exists, the filters emptied it
+    assert search_suggestion(data, state.q) is None
+    assert search_notices(data, state, filter_mask(data, state)) == []
+    assert search_notices(data, FilterState(q="Beratung"), filter_mask(data, FilterState(q="Beratung"))) == []
+
+
+def test_api_notices_carry_the_suggestion(tiny_dataset):
+    from dashboard.api import geojson_text, selected_rows
+
+    rows, notices = selected_rows(tiny_dataset, {"q": ["Beratnug"]})
+    assert len(rows) == 0 and notices == [Notice("did_you_mean", "q", "Beratung")]
+    assert '"notices":["did_you_mean: q=Beratung"]' in geojson_text(tiny_dataset, rows, notices)
