@@ -16,7 +16,8 @@ def _args(*argv: str) -> argparse.Namespace:
 def test_first_serve_prints_the_demo_login_once(tmp_path, monkeypatch, capsys) -> None:
     monkeypatch.delenv("STADTKARTE_DATABASE_URL", raising=False)
     served = []
-    monkeypatch.setattr("dash.Dash.run", lambda self, **kwargs: served.append(kwargs))  # do not block on a port
+    # do not serve: record that the production server would have started
+    monkeypatch.setattr("dashboard.serving.serve", lambda server, settings, sock: served.append(settings.port))
     data = tmp_path / "data"
     code = run_serve(_args("--data", str(data), "--port", "8799"))
     out, err = capsys.readouterr()
