@@ -10,6 +10,7 @@
     [geocoder]    settings of etl.settings.GeocoderSettings (online geocoding is opt-in)
     [dashboard]   contact = {email, phone, url}, basemap = {tiles, attribution}, route_url
     [population]  grid (path of a population grid CSV)
+    [input]       limits on input files: settings of etl.settings.InputLimits
 
 Paths are relative to the config file. An unknown table or key is an error
 (:class:`etl.errors.ConfigError`) so that a typo never goes unnoticed.
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from etl.errors import ConfigError, InputMissingError
-from etl.settings import DEFAULT_COLUMNS, GazetteerSettings, GeocoderSettings, merge_columns
+from etl.settings import DEFAULT_COLUMNS, GazetteerSettings, GeocoderSettings, InputLimits, merge_columns
 from geodata.datasets import get_path
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ _ALLOWED: dict[str, frozenset[str] | None] = {
     "geocoder": None,  # checked against etl.settings.GeocoderSettings
     "dashboard": frozenset({"contact", "basemap", "route_url"}),
     "population": frozenset({"grid"}),
+    "input": None,  # checked against etl.settings.InputLimits
 }
 _CONTACT_KEYS = frozenset({"email", "phone", "url"})
 _BASEMAP_KEYS = frozenset({"tiles", "attribution"})
@@ -72,6 +74,16 @@ class CityConfig:
     route_url: str | None = None
     population_grid: Path | None = None
     source: Path | None = None
+    input: Mapping[str, Any] = field(default_factory=dict)
+
+    def input_limits(self) -> InputLimits:
+        """The ``[input]`` table as :class:`etl.settings.InputLimits`."""
+        try:
+            return _settings(InputLimits, self.input, "input", self.source)
+        except ValueError as exc:
+            if isinstance(exc, ConfigError):
+                raise
+            raise ConfigError(f"{_where(self.source)}: {exc}") from exc
 
     def gazetteer_settings(self) -> GazetteerSettings:
         """The ``[gazetteer]`` table as :class:`etl.settings.GazetteerSettings`."""
@@ -204,8 +216,10 @@ def config_from_mapping(raw: Mapping[str, Any], base: Path | None = None, source
         route_url=str(route_url) if route_url is not None else None,
         population_grid=_resolve(base, grid) if isinstance(grid, str) else None,
         source=source,
+        input=dict(raw.get("input", {})),
     )
     _check_geocode_tables(config)
+    config.input_limits()
     return config
 
 

@@ -28,7 +28,7 @@ from etl.problems import DEFAULT_LANGUAGE
 from etl.record import RecordChecker, districts_path
 from etl.report import BuildReport
 from etl.uptodate import build_fingerprint, previous_report
-from etl.validate import warning_dicts
+from etl.validate import rejects_frame, warning_dicts
 from etl.write import city_settings, district_features, rejects_csv, write_snapshot
 from geodata.datasets import get_path
 from geodata.io import CITY_FILE, DISTRICTS_FILE, OFFERS_FILE, REJECTS_FILE, REPORT_FILE, atomic_write_bytes
@@ -60,7 +60,13 @@ class _Timer:
             self.timings[name] = round(time.perf_counter() - started, 3)
 
 
-def _fingerprint(offers: Path, districts: str | Path | gpd.GeoDataFrame | None, cfg: CityConfig, lang: str) -> str:
+def _fingerprint(
+    offers: Path,
+    districts: str | Path | gpd.GeoDataFrame | None,
+    cfg: CityConfig,
+    lang: str,
+    sheet: str | int | None = None,
+) -> str:
     """Fingerprint of this build's inputs; "" (never up to date) for districts given as a GeoDataFrame."""
     if isinstance(districts, gpd.GeoDataFrame):
         return ""
@@ -69,7 +75,7 @@ def _fingerprint(offers: Path, districts: str | Path | gpd.GeoDataFrame | None, 
         return build_fingerprint(
             files=(offers, districts_path(districts), config_path, get_path("taxonomy.json")),
             stat_only=(cfg.gazetteer_settings().path,),
-            settings=(cfg, lang),
+            settings=(cfg, lang) if sheet is None else (cfg, lang, str(sheet)),
         )
     except OSError:
         return ""  # a missing input is reported by the stage that reads it
@@ -103,6 +109,7 @@ def build(
     use_cache: bool = True,
     force: bool = False,
     lang: str = DEFAULT_LANGUAGE,
+    sheet: str | int | None = None,
 ) -> BuildReport:
     """Build a new snapshot of the data folder from an offer list.
 
@@ -133,6 +140,9 @@ def build(
     lang
         Language of the reasons in ``rejects.csv`` and of the report's warning messages
         (one of :data:`etl.problems.LANGUAGES`; German by default).
+    sheet
+        Worksheet of an .xlsx offer list (title or 1-based number); None = the first sheet
+        with a recognisable header row.
 
     Returns
     -------
@@ -151,17 +161,19 @@ def build(
     with timer.stage("load"):
         cfg = config if isinstance(config, CityConfig) else load_config(config)
         offers_path = Path(offers) if offers is not None else get_path(DEMO_OFFERS)
-        fingerprint = _fingerprint(offers_path, districts, cfg, lang) if providers is None and use_cache else ""
+        fingerprint = _fingerprint(offers_path, districts, cfg, lang, sheet) if providers is None and use_cache else ""
         if fingerprint and not force and (previous := previous_report(out, fingerprint)) is not None:
             logger.info("build: %s is up to date (inputs, settings and code unchanged)", out)
             return replace(previous, up_to_date=True, timings_s={"up_to_date_check": timer.elapsed()})
     with timer.stage("extract"):
-        extract = read_table(offers_path, cfg.columns)
+        limits = cfg.input_limits()
+        extract = read_table(offers_path, cfg.columns, limits=limits, sheet=sheet)
+        read_errors = [(row, p) for row, p in extract.problems if p.is_error]  # rows rejected while reading
     with timer.stage("districts"):
         checker = RecordChecker.from_config(cfg, out, districts, providers=providers, use_cache=use_cache)
     checked = checker.check_frame(extract.frame, offers_path.name, progress=progress, stage=timer.stage)
     with timer.stage("write"):
-        rejects = checked.rejects(lang)
+        rejects = rejects_frame([*read_errors, *checked.problems], lang)
         warnings = warning_dicts(sorted([*extract.problems, *checked.problems], key=lambda item: item[0]), lang)
         districts_file = None if isinstance(districts, gpd.GeoDataFrame) else districts_path(districts)
         config_path = cfg.source if cfg.source is not None and cfg.source.is_file() else None
@@ -171,7 +183,7 @@ def build(
             _input_entry(config_path),
         ]
         report = BuildReport(
-            rows_in=checked.rows_in,
+            rows_in=checked.rows_in + len({row for row, _p in read_errors}),
             rows_out=len(checked.features),
             rows_rejected=len(rejects),
             by_geocode_source=checked.by_geocode_source,
