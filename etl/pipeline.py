@@ -22,6 +22,7 @@ from pathlib import Path
 import geopandas as gpd
 
 from etl.config import CityConfig, load_config
+from etl.districts import display_geometry
 from etl.extract import read_table
 from etl.geocode import Provider
 from etl.problems import DEFAULT_LANGUAGE
@@ -173,8 +174,18 @@ def build(
         checker = RecordChecker.from_config(cfg, out, districts, providers=providers, use_cache=use_cache)
     checked = checker.check_frame(extract.frame, offers_path.name, progress=progress, stage=timer.stage)
     with timer.stage("write"):
+        # the map gets simplified polygons where they are too detailed to draw; the analysis above used the full ones
+        display = display_geometry(
+            checker.districts,
+            checker.area,
+            max_vertices=limits.max_district_vertices,
+            tolerance_m=limits.display_tolerance_m,
+            city=cfg.name,
+        )
         rejects = rejects_frame([*read_errors, *checked.problems], lang)
-        warnings = warning_dicts(sorted([*extract.problems, *checked.problems], key=lambda item: item[0]), lang)
+        warnings = warning_dicts(
+            sorted([*display.problems, *extract.problems, *checked.problems], key=lambda item: item[0]), lang
+        )
         districts_file = None if isinstance(districts, gpd.GeoDataFrame) else districts_path(districts)
         config_path = cfg.source if cfg.source is not None and cfg.source.is_file() else None
         inputs = [
@@ -201,8 +212,8 @@ def build(
         version = write_snapshot(
             out,
             checked.features,
-            district_features(checker.districts),
-            city_settings(cfg, checker.area),
+            district_features(display.districts),
+            city_settings(cfg, display.outline),
             report,
             rejects_bytes,
         )
