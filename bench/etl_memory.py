@@ -3,7 +3,7 @@
 Run as ``python bench/etl_memory.py [--rows 200000] [--stage build|extract]``.
 
 Generates a synthetic offer list (German headers, UTF-8 ``;`` CSV, every row with
-coordinates inside Ludwigsburg and a long description, about 62 MB for 200,000
+coordinates inside Ludwigsburg and a description, about 66 MB for 200,000
 rows) in a temporary folder, then runs ``etl.extract.read_table`` alone and
 ``etl.pipeline.build`` (demo config and districts) each in a fresh subprocess and
 prints each one's peak resident memory (``ru_maxrss``) and time.
@@ -46,7 +46,7 @@ def write_offers(path: Path, rows: int, seed: int = 3) -> int:
     with path.open("w", encoding="utf-8", newline="") as out:
         out.write(HEADER + "\r\n")
         for i in range(rows):
-            text = " ".join(words[rng.integers(0, len(words), 14)])
+            text = " ".join(words[rng.integers(0, len(words), 6)])
             out.write(
                 f"M-{i:06d};Angebot {i} {words[i % len(words)]};Verein {i % 997};{_CATEGORIES[i % 5]};"
                 f"Deutsch, Englisch;Erwachsene;{text} – Demo-Eintrag Nummer {i};Musterstraße;{1 + i % 120};71634;"
