@@ -40,6 +40,7 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> None:
         help="offer list: CSV (';' or ',', UTF-8 or Windows-1252), XLSX, GeoJSON or GeoPackage "
         "(default: the embedded Ludwigsburg demo)",
     )
+    add_sheet_argument(parser)
     parser.add_argument(
         "--districts",
         metavar="PATH",
@@ -89,6 +90,16 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(func=run_build)
 
 
+def add_sheet_argument(parser: argparse.ArgumentParser) -> None:
+    """Add ``--sheet NAME|NUMBER`` (which worksheet of an .xlsx offer list to read) to ``parser``."""
+    parser.add_argument(
+        "--sheet",
+        metavar="NAME|NUMBER",
+        help="worksheet of an .xlsx offer list: its name or number (1 = first); default: the first sheet "
+        "with a recognisable header row (a cover sheet before it is skipped and named in the report)",
+    )
+
+
 def _configure_logging(verbose: bool, quiet: bool) -> None:
     level = logging.INFO if verbose else logging.ERROR if quiet else logging.WARNING
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr, force=True)
@@ -113,6 +124,7 @@ def run_build(args: argparse.Namespace) -> int:
             out_dir=args.out,
             force=bool(getattr(args, "force", False)),
             lang=lang,
+            sheet=getattr(args, "sheet", None),
         )
     except KeyboardInterrupt:
         print(PREFIX + _INTERRUPTED[lang], file=sys.stderr)

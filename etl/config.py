@@ -13,6 +13,7 @@
                   easy_language = {text, checked_by}, sign_language = {video, captions, transcript},
                   frame_ancestors (sites that may embed the map, e.g. ["'self'", "https://www.stadt.de"])
     [population]  grid (path of a population grid CSV)
+    [input]       limits on input files: settings of etl.settings.InputLimits
 
 Paths are relative to the config file. An unknown table or key is an error
 (:class:`etl.errors.ConfigError`) so that a typo never goes unnoticed.
@@ -30,7 +31,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from etl.errors import ConfigError, InputMissingError
-from etl.settings import DEFAULT_COLUMNS, GazetteerSettings, GeocoderSettings, merge_columns
+from etl.settings import DEFAULT_COLUMNS, GazetteerSettings, GeocoderSettings, InputLimits, merge_columns
 from geodata.datasets import get_path
 
 logger = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ _ALLOWED: dict[str, frozenset[str] | None] = {
         {"contact", "basemap", "route_url", "frame_ancestors", "accessibility", "easy_language", "sign_language"}
     ),
     "population": frozenset({"grid"}),
+    "input": None,  # checked against etl.settings.InputLimits
 }
 _CONTACT_KEYS = frozenset({"email", "phone", "url"})
 _BASEMAP_KEYS = frozenset({"tiles", "attribution"})
@@ -83,6 +85,16 @@ class CityConfig:
     accessibility: AccessibilitySettings | None = None
     easy_language: EasyLanguageSettings | None = None
     sign_language: SignLanguageSettings | None = None
+    input: Mapping[str, Any] = field(default_factory=dict)
+
+    def input_limits(self) -> InputLimits:
+        """The ``[input]`` table as :class:`etl.settings.InputLimits`."""
+        try:
+            return _settings(InputLimits, self.input, "input", self.source)
+        except ValueError as exc:
+            if isinstance(exc, ConfigError):
+                raise
+            raise ConfigError(f"{_where(self.source)}: {exc}") from exc
 
     def gazetteer_settings(self) -> GazetteerSettings:
         """The ``[gazetteer]`` table as :class:`etl.settings.GazetteerSettings`."""
@@ -231,9 +243,11 @@ def config_from_mapping(raw: Mapping[str, Any], base: Path | None = None, source
         frame_ancestors=_frame_ancestors(dashboard.get("frame_ancestors", []), source),
         population_grid=_resolve(base, grid) if isinstance(grid, str) else None,
         source=source,
+        input=dict(raw.get("input", {})),
         **a11y_settings(dashboard, base, source),
     )
     _check_geocode_tables(config)
+    config.input_limits()
     return config
 
 

@@ -44,6 +44,7 @@ from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
 from etl.errors import ColumnError, InputEmptyError, InputFormatError, InputMissingError
+from etl.problems import Problem, warning
 from geodata.crs import METRIC_CRS, STORAGE_CRS
 from geodata.schema import DISTRICT_FIELD_NAMES, is_valid_id
 from geodata.taxonomy import fold
@@ -688,3 +689,106 @@ def city_outline(districts: gpd.GeoDataFrame) -> BaseGeometry:
     )
     union = shapely.union_all(metric.geometry.array, grid_size=GRID_M)
     return gpd.GeoSeries([union], crs=METRIC_CRS).to_crs(crs).iloc[0]
+
+
+@dataclass(frozen=True)
+class DisplayGeometry:
+    """District polygons and city outline for the map, simplified where they are too detailed.
+
+    Attributes
+    ----------
+    districts
+        The districts (EPSG:4326, same rows and columns); a polygon with more vertices than
+        the limit is simplified, the others are the input's geometry unchanged.
+    outline
+        The city outline (EPSG:4326), simplified likewise; None when none was given.
+    simplified
+        ``(name, vertices before, vertices after)`` per simplified district (the outline as
+        the city's name).
+    """
+
+    districts: gpd.GeoDataFrame
+    outline: BaseGeometry | None
+    simplified: tuple[tuple[str, int, int], ...]
+    tolerance_m: float = 0.0
+
+    @property
+    def problems(self) -> tuple[tuple[int, Problem], ...]:
+        """A ``district_simplified`` warning per simplified polygon, at row 0 (not a row of the offer list)."""
+        return tuple(
+            (
+                0,
+                warning(
+                    "district_simplified",
+                    "district",
+                    district=name,
+                    vertices=before,
+                    kept=after,
+                    tolerance=f"{self.tolerance_m:g}",
+                ),
+            )
+            for name, before, after in self.simplified
+        )
+
+
+def simplify_metric(geometry: BaseGeometry, crs: object, tolerance_m: float) -> BaseGeometry:
+    """``geometry`` (in ``crs``) simplified with a tolerance in metres (EPSG:25832), topology kept.
+
+    Douglas-Peucker with ``preserve_topology=True``: rings stay valid and do not cross, and no
+    point of the result is further than ``tolerance_m`` from the original boundary.
+    """
+    metric = gpd.GeoSeries([geometry], crs=crs).to_crs(METRIC_CRS)
+    return metric.simplify(tolerance_m, preserve_topology=True).to_crs(crs).iloc[0]
+
+
+def display_geometry(
+    districts: gpd.GeoDataFrame,
+    outline: BaseGeometry | None,
+    *,
+    max_vertices: int = 20_000,
+    tolerance_m: float = 5.0,
+    city: str = "",
+) -> DisplayGeometry:
+    """Simplify district polygons (and the city outline) with more than ``max_vertices`` vertices for the map.
+
+    A district digitised at centimetre detail (a million vertices) makes ``city.json`` and the
+    district layer tens of megabytes that no browser draws. At the default 5 m tolerance the shape
+    is unchanged at any zoom a city map uses. The analysis (assigning offers to districts) keeps the
+    full geometry: only what is published for drawing is simplified. ``max_vertices <= 0`` turns
+    simplification off.
+
+    Parameters
+    ----------
+    districts
+        District frame in EPSG:4326 (from :func:`load_districts`).
+    outline
+        City outline in EPSG:4326, or None.
+    max_vertices
+        Vertices of one polygon above which it is simplified.
+    tolerance_m
+        Simplification tolerance in metres.
+    city
+        Name used for the outline in :attr:`DisplayGeometry.simplified`.
+    """
+    if max_vertices <= 0 or tolerance_m <= 0:
+        return DisplayGeometry(districts, outline, ())
+    counts = shapely.get_num_coordinates(districts.geometry.array)
+    over = np.flatnonzero(counts > max_vertices)
+    simplified: list[tuple[str, int, int]] = []
+    result = districts
+    if len(over):
+        result = districts.copy()
+        crs = districts.crs or STORAGE_CRS
+        for pos in over:
+            geom = simplify_metric(districts.geometry.iloc[pos], crs, tolerance_m)
+            result.iloc[pos, result.columns.get_loc(result.geometry.name)] = geom
+            simplified.append(
+                (str(districts["name"].iloc[pos]), int(counts[pos]), int(shapely.get_num_coordinates(geom)))
+            )
+    shown = outline
+    if outline is not None and (n := int(shapely.get_num_coordinates(outline))) > max_vertices:
+        shown = simplify_metric(outline, STORAGE_CRS, tolerance_m)
+        simplified.append((city or "outline", n, int(shapely.get_num_coordinates(shown))))
+    for name, before, after in simplified:
+        log.warning("%s: %d vertices simplified to %d for the map (tolerance %s m)", name, before, after, tolerance_m)
+    return DisplayGeometry(result, shown, tuple(simplified), tolerance_m)

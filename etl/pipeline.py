@@ -22,13 +22,14 @@ from pathlib import Path
 import geopandas as gpd
 
 from etl.config import CityConfig, load_config
+from etl.districts import display_geometry
 from etl.extract import read_table
 from etl.geocode import Provider
 from etl.problems import DEFAULT_LANGUAGE, Problem, render, warning
 from etl.record import RecordChecker, districts_path
 from etl.report import BuildReport
 from etl.uptodate import build_fingerprint, previous_report
-from etl.validate import warning_dicts
+from etl.validate import rejects_frame, warning_dicts
 from etl.write import city_settings, district_features, rejects_csv, review_csv, write_snapshot
 from geodata.datasets import get_path
 from geodata.io import (
@@ -68,7 +69,13 @@ class _Timer:
             self.timings[name] = round(time.perf_counter() - started, 3)
 
 
-def _fingerprint(offers: Path, districts: str | Path | gpd.GeoDataFrame | None, cfg: CityConfig, lang: str) -> str:
+def _fingerprint(
+    offers: Path,
+    districts: str | Path | gpd.GeoDataFrame | None,
+    cfg: CityConfig,
+    lang: str,
+    sheet: str | int | None = None,
+) -> str:
     """Fingerprint of this build's inputs; "" (never up to date) for districts given as a GeoDataFrame."""
     if isinstance(districts, gpd.GeoDataFrame):
         return ""
@@ -77,7 +84,7 @@ def _fingerprint(offers: Path, districts: str | Path | gpd.GeoDataFrame | None, 
         return build_fingerprint(
             files=(offers, districts_path(districts), config_path, get_path("taxonomy.json")),
             stat_only=(cfg.gazetteer_settings().path,),
-            settings=(cfg, lang),
+            settings=(cfg, lang) if sheet is None else (cfg, lang, str(sheet)),
         )
     except OSError:
         return ""  # a missing input is reported by the stage that reads it
@@ -137,6 +144,7 @@ def build(
     use_cache: bool = True,
     force: bool = False,
     lang: str = DEFAULT_LANGUAGE,
+    sheet: str | int | None = None,
 ) -> BuildReport:
     """Build a new snapshot of the data folder from an offer list.
 
@@ -169,6 +177,9 @@ def build(
     lang
         Language of the reasons in ``rejects.csv`` and of the report's warning messages
         (one of :data:`etl.problems.LANGUAGES`; German by default).
+    sheet
+        Worksheet of an .xlsx offer list (title or 1-based number); None = the first sheet
+        with a recognisable header row.
 
     Returns
     -------
@@ -192,19 +203,31 @@ def build(
             # the demo flag comes only with the demo's own offers: never label a user's data as demo data
             cfg = replace(cfg, demo=False)
             logger.warning("%s", render(notice, lang))
-        fingerprint = _fingerprint(offers_path, districts, cfg, lang) if providers is None and use_cache else ""
+        fingerprint = _fingerprint(offers_path, districts, cfg, lang, sheet) if providers is None and use_cache else ""
         if fingerprint and not force and (previous := previous_report(out, fingerprint)) is not None:
             logger.info("build: %s is up to date (inputs, settings and code unchanged)", out)
             return replace(previous, up_to_date=True, timings_s={"up_to_date_check": timer.elapsed()})
     with timer.stage("extract"):
-        extract = read_table(offers_path, cfg.columns)
+        limits = cfg.input_limits()
+        extract = read_table(offers_path, cfg.columns, limits=limits, sheet=sheet)
+        read_errors = [(row, p) for row, p in extract.problems if p.is_error]  # rows rejected while reading
     with timer.stage("districts"):
         checker = RecordChecker.from_config(cfg, out, districts, providers=providers, use_cache=use_cache)
     checked = checker.check_frame(extract.frame, offers_path.name, progress=progress, stage=timer.stage)
     with timer.stage("write"):
-        rejects = checked.rejects(lang)
+        # the map gets simplified polygons where they are too detailed to draw; the analysis above used the full ones
+        display = display_geometry(
+            checker.districts,
+            checker.area,
+            max_vertices=limits.max_district_vertices,
+            tolerance_m=limits.display_tolerance_m,
+            city=cfg.name,
+        )
         review = checked.review(lang)
-        warnings = warning_dicts(sorted([*extract.problems, *checked.problems], key=lambda item: item[0]), lang)
+        rejects = rejects_frame([*read_errors, *checked.problems], lang)
+        warnings = warning_dicts(
+            sorted([*display.problems, *extract.problems, *checked.problems], key=lambda item: item[0]), lang
+        )
         districts_file = None if isinstance(districts, gpd.GeoDataFrame) else districts_path(districts)
         config_path = cfg.source if cfg.source is not None and cfg.source.is_file() else None
         inputs = [
@@ -213,7 +236,7 @@ def build(
             _input_entry(config_path),
         ]
         report = BuildReport(
-            rows_in=checked.rows_in,
+            rows_in=checked.rows_in + len({row for row, _p in read_errors}),
             rows_out=len(checked.features),
             rows_rejected=len(rejects),
             by_geocode_source=checked.by_geocode_source,
@@ -234,8 +257,8 @@ def build(
         version = write_snapshot(
             out,
             checked.features,
-            district_features(checker.districts),
-            city_settings(cfg, checker.area),
+            district_features(display.districts),
+            city_settings(cfg, display.outline),
             report,
             rejects_bytes,
             review=review_bytes,

@@ -385,6 +385,79 @@ _ENTRIES: dict[str, tuple[str, str, str, str, str]] = {
         "تم تجاهل خلايا بلا عنوان عمود: {cells}",
         "Клітинки без заголовка стовпця пропущено: {cells}",
     ),
+    # --- reading awkward files (issue 11: mixed encodings, workbooks, limits, district geometry)
+    "encoding_windows_line": (
+        "Zeile als Windows-1252 gelesen (der Rest der Datei ist UTF-8) – Umlaute prüfen und die Datei"
+        " einheitlich als UTF-8 speichern",
+        "Line read as Windows-1252 (the rest of the file is UTF-8) – check the umlauts and save the file"
+        " as UTF-8 throughout",
+        "Satır Windows-1252 olarak okundu (dosyanın geri kalanı UTF-8) – özel karakterleri kontrol edin ve"
+        " dosyayı baştan sona UTF-8 olarak kaydedin",
+        "قُرئ السطر بترميز Windows-1252 (بقية الملف بترميز UTF-8) – تحقّق من الأحرف الخاصة واحفظ الملف كله بترميز UTF-8",
+        "Рядок прочитано як Windows-1252 (решта файлу в UTF-8) – перевірте умлаути й збережіть увесь файл у UTF-8",
+    ),
+    "cell_too_long": (
+        "Zelle „{column}“ ist zu lang ({chars} Zeichen, höchstens {limit}) – Zeile nicht übernommen;"
+        " Zelle kürzen oder [input] max_cell_chars in der Stadt-Konfiguration erhöhen",
+        "Cell “{column}” is too long ({chars} characters, at most {limit}) – row not taken;"
+        " shorten the cell or raise [input] max_cell_chars in the city config",
+        "“{column}” hücresi çok uzun ({chars} karakter, en fazla {limit}) – satır alınmadı;"
+        " hücreyi kısaltın veya şehir yapılandırmasında [input] max_cell_chars değerini yükseltin",
+        "الخلية „{column}“ طويلة جداً ({chars} حرفاً، الحد الأقصى {limit}) – لم يُعتمد الصف؛"
+        " اختصر الخلية أو ارفع [input] max_cell_chars في إعدادات المدينة",
+        "Клітинка «{column}» задовга ({chars} символів, щонайбільше {limit}) – рядок не взято;"
+        " скоротіть клітинку або збільште [input] max_cell_chars у конфігурації міста",
+    ),
+    "merged_cell_filled": (
+        "verbundene Zellen {cells} in Spalte „{column}“: Wert „{value}“ von oben übernommen",
+        "merged cells {cells} in column “{column}”: value “{value}” filled down",
+        "“{column}” sütununda birleştirilmiş hücreler {cells}: “{value}” değeri aşağıya kopyalandı",
+        "خلايا مدمجة {cells} في العمود „{column}“: نُسخت القيمة „{value}“ إلى الأسفل",
+        "об'єднані клітинки {cells} у стовпці «{column}»: значення «{value}» перенесено вниз",
+    ),
+    "sheet_chosen": (
+        "Tabellenblatt „{sheet}“ gelesen – davor ohne erkennbare Kopfzeile: {skipped}"
+        " (ein anderes Blatt mit --sheet wählen)",
+        "Worksheet “{sheet}” read – before it without a recognisable header row: {skipped}"
+        " (choose another sheet with --sheet)",
+        "“{sheet}” çalışma sayfası okundu – öncesinde tanınabilir başlık satırı olmayanlar: {skipped}"
+        " (başka bir sayfa için --sheet kullanın)",
+        "قُرئت ورقة العمل „{sheet}“ – الأوراق السابقة بلا صف عناوين معروف: {skipped} (لاختيار ورقة أخرى استخدم --sheet)",
+        "Прочитано аркуш «{sheet}» – перед ним без упізнаваного рядка заголовків: {skipped}"
+        " (інший аркуш можна вибрати через --sheet)",
+    ),
+    "rows_above_header": (
+        "Kopfzeile in Zeile {row} erkannt; die Zeilen darüber ({rows}) sind keine Angebote und wurden"
+        " übergangen: {text}",
+        "Header row found in row {row}; the rows above it ({rows}) are not offers and were skipped: {text}",
+        "Başlık satırı {row}. satırda bulundu; üstündeki satırlar ({rows}) teklif değil, atlandı: {text}",
+        "عُثر على صف العناوين في الصف {row}؛ الصفوف التي فوقه ({rows}) ليست عروضاً وتم تخطيها: {text}",
+        "Рядок заголовків знайдено в рядку {row}; рядки над ним ({rows}) не є пропозиціями й пропущені: {text}",
+    ),
+    "rows_after_gap_ignored": (
+        "nach {count} leeren Zeilen ab Zeile {row} nicht weiter gelesen (das Blatt reicht bis Zeile {last})"
+        " – stehen danach noch Angebote, [input] max_empty_rows erhöhen",
+        "reading stopped after {count} empty rows from row {row} (the sheet extends to row {last})"
+        " – if offers follow, raise [input] max_empty_rows",
+        "{row}. satırdan itibaren {count} boş satırdan sonra okuma durduruldu (sayfa {last}. satıra kadar"
+        " uzanıyor) – ardından teklifler varsa [input] max_empty_rows değerini yükseltin",
+        "توقفت القراءة بعد {count} صفاً فارغاً بدءاً من الصف {row} (تمتد الورقة حتى الصف {last})"
+        " – إن تلتها عروض فارفع [input] max_empty_rows",
+        "читання зупинено після {count} порожніх рядків від рядка {row} (аркуш сягає рядка {last})"
+        " – якщо далі є пропозиції, збільште [input] max_empty_rows",
+    ),
+    "district_simplified": (
+        "Umriss von „{district}“ für die Karte vereinfacht: {vertices} → {kept} Punkte (Toleranz {tolerance} m);"
+        " die Zuordnung der Angebote nutzt den vollen Umriss",
+        "outline of “{district}” simplified for the map: {vertices} → {kept} points (tolerance {tolerance} m);"
+        " offers are assigned with the full outline",
+        "“{district}” sınırı harita için sadeleştirildi: {vertices} → {kept} nokta (tolerans {tolerance} m);"
+        " teklifler tam sınırla eşleştirilir",
+        "بُسّط حدّ „{district}“ للخريطة: {vertices} ← {kept} نقطة (التسامح {tolerance} م)؛"
+        " تُنسب العروض باستخدام الحدّ الكامل",
+        "контур «{district}» спрощено для карти: {vertices} → {kept} точок (допуск {tolerance} м);"
+        " пропозиції зіставляються з повним контуром",
+    ),
     # --- geocoding and districts
     "address_imprecise": (
         "Adresse nicht genau gefunden – Lage ungefähr ({precision})",

@@ -134,3 +134,51 @@ class GeocoderSettings:
     min_delay_seconds: float = 1.0
     timeout_seconds: float = 10.0
     max_retries: int = 2
+
+
+@dataclass(frozen=True)
+class InputLimits:
+    """Limits on input files (the ``[input]`` table of the city config).
+
+    Each limit turns a hostile or broken file into a clear message instead of
+    minutes of work and gigabytes of memory; raise one in the city config when a
+    genuine file needs more.
+
+    Parameters
+    ----------
+    max_cell_chars
+        Longest cell in characters; a row with a longer cell is rejected (its row
+        number and column are named), the rest of the file is read.
+    max_xlsx_uncompressed_mb
+        Total uncompressed size of an ``.xlsx`` workbook (MB), checked from the zip
+        directory before the workbook is opened.
+    max_xlsx_shared_strings
+        Number of shared strings an ``.xlsx`` workbook may hold, checked before it is opened.
+    max_empty_rows
+        A worksheet is read up to this many consecutive empty rows; rows after such a gap
+        are not read (and the report says so).
+    max_district_vertices
+        Vertices of one district polygon above which its display geometry (map, city outline)
+        is simplified; analysis keeps the full geometry.
+    display_tolerance_m
+        Tolerance of that simplification in metres (EPSG:25832, topology-preserving).
+    """
+
+    max_cell_chars: int = 32_768
+    max_xlsx_uncompressed_mb: float = 256.0
+    max_xlsx_shared_strings: int = 2_000_000
+    max_empty_rows: int = 10_000
+    max_district_vertices: int = 20_000
+    display_tolerance_m: float = 5.0
+
+    def __post_init__(self) -> None:
+        for name in ("max_cell_chars", "max_xlsx_uncompressed_mb", "max_xlsx_shared_strings", "max_empty_rows"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                raise ValueError(f"[input] {name} must be a positive number, not {value!r}")
+        if isinstance(self.max_district_vertices, bool) or not isinstance(self.max_district_vertices, int):
+            raise ValueError(
+                f"[input] max_district_vertices must be a whole number, not {self.max_district_vertices!r}"
+            )
+        if not isinstance(self.display_tolerance_m, int | float) or self.display_tolerance_m < 0:
+            raise ValueError(f"[input] display_tolerance_m must be >= 0 metres, not {self.display_tolerance_m!r}")

@@ -294,3 +294,80 @@ def test_decimal_commas_and_thousands_separators_are_read(tmp_path):
     assert list(got["population"]) == [46_416, 1_200]
     assert got["area_km2"].sum() == pytest.approx(4.0, rel=0.01)
     assert got["area_km2"].iloc[0] == pytest.approx(2.5, rel=0.05)
+
+
+# --- display geometry of over-detailed districts (issue 11) ------------------------------------
+
+
+def _detailed_districts(vertices: int = 1_000_000) -> gpd.GeoDataFrame:
+    """A round district of ``vertices`` + 1 coordinates (±0.3 m jitter) and a plain square neighbour."""
+    rng = np.random.default_rng(7)
+    angles = np.linspace(0, 2 * np.pi, vertices, endpoint=False)
+    radius = 1500 + rng.uniform(-0.3, 0.3, vertices)
+    ring = np.column_stack([513_500 + radius * np.cos(angles), 5_417_000 + radius * np.sin(angles)])
+    round_district = Polygon(ring)
+    square = box(515_100, 5_416_000, 517_000, 5_418_000)
+    frame = gpd.GeoDataFrame(
+        {"id": ["rund", "eck"], "name": ["Rundstadt", "Eckstadt"], "population": [1000, 500]},
+        geometry=[round_district, square],
+        crs=METRIC_CRS,
+    )
+    return frame.to_crs(STORAGE_CRS)
+
+
+@pytest.fixture(scope="module")
+def detailed() -> gpd.GeoDataFrame:
+    """The million-vertex district and its neighbour (built once: a few seconds)."""
+    return _detailed_districts()
+
+
+def test_display_geometry_simplifies_only_the_over_detailed_district(detailed):
+    from etl.districts import display_geometry
+
+    districts = detailed.copy()
+    assert shapely.get_num_coordinates(districts.geometry.iloc[0]) == 1_000_001
+    shown = display_geometry(districts, None, max_vertices=20_000, tolerance_m=5.0)
+    simple, full = shown.districts.to_crs(METRIC_CRS).geometry, districts.to_crs(METRIC_CRS).geometry
+    kept = shapely.get_num_coordinates(simple.iloc[0])
+    assert kept < 2_000 and shown.simplified == (("Rundstadt", 1_000_001, kept),)
+    assert simple.iloc[0].is_valid and simple.iloc[0].hausdorff_distance(full.iloc[0]) <= 5.0 + 1e-6
+    assert abs(simple.iloc[0].area / full.iloc[0].area - 1) < 0.005  # the shape is kept
+    assert simple.iloc[1].equals(full.iloc[1])  # the plain square is untouched
+    assert districts.geometry.iloc[0].equals(detailed.geometry.iloc[0])  # the analysis geometry is not changed
+    [(row, problem)] = shown.problems
+    assert row == 0 and problem.code == "district_simplified" and problem.params["vertices"] == 1_000_001
+
+
+def test_display_geometry_leaves_ordinary_districts_alone():
+    from etl.districts import display_geometry
+
+    districts = _detailed_districts(vertices=5_000)
+    shown = display_geometry(districts, districts.union_all(), max_vertices=20_000)
+    assert shown.districts is districts and shown.simplified == () and shown.problems == ()
+
+
+def test_build_with_a_million_vertex_district_publishes_a_drawable_map(tmp_path, write_csv, detailed):
+    from etl.pipeline import build
+    from geodata.snapshot import current_snapshot_dir
+
+    path = tmp_path / "bezirke.geojson"
+    detailed.to_file(path, driver="GeoJSON")
+    assert path.stat().st_size > 20_000_000
+    offers = write_csv(
+        tmp_path / "angebote.csv",
+        [
+            "Name;Kategorie;Breitengrad;Längengrad",
+            "Am Rand;Sprachkurse;48.9025;9.1843",
+            "Mitte;Beratung;48.9020;9.1850",
+        ],
+    )
+    report = build(offers=offers, districts=path, out_dir=tmp_path / "out")
+    folder = current_snapshot_dir(tmp_path / "out")
+    assert (folder / "city.json").stat().st_size < 500_000
+    assert (folder / "districts.geojson").stat().st_size < 500_000
+    codes = [(w["code"], w["params"].get("district")) for w in report.warnings]
+    assert ("district_simplified", "Rundstadt") in codes
+    message = next(w["message"] for w in report.warnings if w["code"] == "district_simplified")
+    assert "1000001 → " in message and "Toleranz 5 m" in message
+    offers_out = json.loads((folder / "offers.geojson").read_text(encoding="utf-8"))["features"]
+    assert {f["properties"]["district_id"] for f in offers_out} == {"rund"}
