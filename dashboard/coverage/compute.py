@@ -399,11 +399,20 @@ def _number(value: float, digits: int = 4) -> str:
 
 
 def notes_markdown(
-    notes: str, title: str, filter_query: str, metric: str, table: pd.DataFrame, method: str, _: Translator
+    notes: str,
+    title: str,
+    filter_query: str,
+    metric: str,
+    table: pd.DataFrame,
+    method: str,
+    _: Translator,
+    focus: DistrictProfile | None = None,
 ) -> str:
-    """The workshop notes plus the current figures as a Markdown document."""
+    """The workshop notes plus the focused district's and every district's figures as Markdown."""
     lines = [f"# {title}", "", f"{_('Filter')}: `{filter_query or '-'}`", ""]
     lines += [f"## {_('Notizen')}", "", notes.strip() or "-", ""]
+    if focus is not None:
+        lines += focus_markdown(focus, _)
     lines += [f"## {metric_label(metric, _)}", "", f"{_('Einwohner')}: {method_label(method, _)}", ""]
     lines += [f"| {_('Rang')} | {_('Stadtteil')} | {metric_label(metric, _)} | {_('Angebote')} |", "|---|---|---|---|"]
     for rec in ranked(table).itertuples(index=False):
@@ -416,6 +425,23 @@ def notes_markdown(
             f"| | {_('Stadtdurchschnitt')} | {_number(city['value'].iloc[0], 1) or '-'} | {int(city['offers'].iloc[0])} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def focus_markdown(focus: DistrictProfile, _: Translator) -> list[str]:
+    """The focused district's figures as Markdown lines (heading, facts, categories)."""
+    rank = "-" if focus.rank is None else f"{focus.rank}/{focus.ranked_of}"
+    lines = [f"## {_('Stadtteil')}: {focus.name}", ""]
+    lines += [
+        f"- {_('Einwohner')}: {_number(focus.residents, 0) or '-'} ({method_label(focus.method, _)})",
+        f"- {_('Angebote')}: {focus.offers}"
+        + (f" ({_('davon {n} mit ungefährer Lage', n=focus.approximate)})" if focus.approximate else ""),
+        f"- {_('Angebote je 1.000 Einwohner')}: {_number(focus.per_1000, 1) or '-'}"
+        f" ({_('Stadtdurchschnitt')}: {_number(focus.city_per_1000, 1) or '-'})",
+        f"- {_('Rang')}: {rank}",
+        f"- {_('Weiße Flecken (Kategorien ohne Angebot)')}: {', '.join(focus.white_spots) or '-'}",
+        "",
+    ]
+    return lines
 
 
 # ---------------------------------------------------------------- one page state

@@ -91,3 +91,12 @@ def test_for_workshop_enlarges_text_and_keeps_the_figure(offers, districts):
     assert big["layout"]["font"]["size"] == cf.WORKSHOP_FONT_SIZE > cf.FONT["size"]
     assert fig["layout"]["font"]["size"] == cf.FONT["size"]  # a new dict: the original is unchanged
     assert big["data"][0]["y"] == fig["data"][0]["y"]
+
+
+def test_graph_config_offers_no_upload_and_no_selection_tools():
+    # issue 12 item 9: Plotly's "share chart" must not offer an outside service
+    config = cf.graph_config("x")
+    removed = set(config["modeBarButtonsToRemove"])
+    assert {"lasso2d", "select2d", "sendDataToCloud"} <= removed
+    assert config["showSendToCloud"] is False and config["showEditInChartStudio"] is False
+    assert config["displaylogo"] is False
