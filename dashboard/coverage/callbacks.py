@@ -24,9 +24,9 @@ from dashboard.coverage.api import register_coverage_api
 from dashboard.coverage.compute import (
     CoverageContext,
     PageParams,
+    district_profile,
     metric_label,
     metric_table,
-    district_profile,
     notes_markdown,
     page_data,
     page_params,
