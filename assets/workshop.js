@@ -11,6 +11,7 @@
  *   ArrowLeft or PageUp the previous one, in the ranking order listed in #cov-order; the new
  *   district is announced in a polite live region (#cov-announce).
  * - Focus returns to the district's button when a re-render removed the focused element.
+ * - Workshop notes (#cov-notes) are kept in localStorage per page and focused district.
  * - button[data-action=print] prints the page (district profile).
  */
 (function () {
@@ -145,8 +146,44 @@
       document.querySelector("button[data-district='" + lastDistrict + "']");
     if (again) { again.focus({ preventScroll: true }); }
   }
+
+  /* Workshop notes survive a reload: kept in localStorage per page and focused district. */
+  var NOTES_ID = "cov-notes";
+  var notesKey = null;
+  function currentNotesKey() {
+    return "stadtkarte:notes:" + window.location.pathname + ":" + (focusedDistrict() || "-");
+  }
+  function storage() {
+    try { return window.localStorage; } catch (e) { return null; }
+  }
+  document.addEventListener("input", function (event) {
+    if (!event.target || event.target.id !== NOTES_ID || !notesKey) { return; }
+    var store = storage();
+    if (store) {
+      try { store.setItem(notesKey, event.target.value); } catch (e) { /* full or blocked: notes stay on the page */ }
+    }
+  });
+  function loadNotes() {
+    var area = document.getElementById(NOTES_ID);
+    if (!area) { notesKey = null; return; }
+    var key = currentNotesKey();
+    if (key === notesKey) { return; }
+    notesKey = key;
+    var store = storage();
+    var saved = store ? store.getItem(key) : null;
+    if (saved !== null && saved !== area.value) {
+      setProps(NOTES_ID, { value: saved });
+    } else if (saved === null && area.value) {
+      setProps(NOTES_ID, { value: "" });
+    }
+  }
+
+  function onMutation() {
+    restoreFocus();
+    loadNotes();
+  }
   if (window.MutationObserver) {
-    new MutationObserver(restoreFocus).observe(document.documentElement, { childList: true, subtree: true });
+    new MutationObserver(onMutation).observe(document.documentElement, { childList: true, subtree: true });
   }
 
   applyMode();

@@ -221,3 +221,23 @@ def test_workshop_keys_skip_tables_announce_and_keep_focus(page: Any, cov_url: s
     page.keyboard.press("ArrowRight")
     page.wait_for_timeout(400)
     assert focused(page) == "mitte"
+
+
+def test_workshop_notes_survive_a_reload_per_district(page: Any, cov_url: str, tools: Any) -> None:
+    # issue 12 item 7: notes kept per page + district (localStorage) and part of the download
+    page.goto(cov_url + "/coverage?mode=workshop&district_focus=mitte")
+    tools.wait_for_dash(page)
+    wait_focus(page, "mitte")
+    page.fill("#cov-notes", "Mitte: Treffpunkt fehlt")
+    page.reload()
+    tools.wait_for_dash(page)
+    page.wait_for_function("() => document.getElementById('cov-notes').value === 'Mitte: Treffpunkt fehlt'")
+    with page.expect_download() as info:
+        page.click("#cov-notes-download")
+    body = Path(info.value.path()).read_text(encoding="utf-8")
+    assert "Mitte: Treffpunkt fehlt" in body and "## Stadtteil: Mitte" in body
+    # another district has its own notes
+    page.focus("#cov-tables button[data-district='ossweil']")
+    page.keyboard.press("Enter")
+    wait_focus(page, "ossweil")
+    page.wait_for_function("() => document.getElementById('cov-notes').value === ''")
