@@ -60,6 +60,7 @@ def test_coverage_page_offline_with_tables_and_axe(page: Any, cov_url: str, outp
     violations = tools.axe(page)
     assert not violations, tools.describe_violations(violations)
     page.screenshot(path=str(shots(output_path) / "coverage-1280.png"), full_page=False)
+    page.locator("#cov-heatmap").screenshot(path=str(shots(output_path) / "coverage-heat-1280.png"))
 
 
 def test_metric_switch_and_click_to_focus(page: Any, cov_url: str, tools: Any) -> None:
