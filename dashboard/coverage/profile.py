@@ -61,6 +61,7 @@ def layout(**query: Any) -> html.Div:
                 [
                     html.P(_("Stadtteilprofil"), className="eyebrow"),
                     *view.profile_block(profile, ctx, state.lang, _, level=2),
+                    view.profile_sketches(profile, ctx, _),
                     html.P(
                         [_("Filter:"), " ", html.Code(filters[1:] if filters else _("keine"))],
                         className="profile-filter",

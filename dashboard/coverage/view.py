@@ -18,6 +18,7 @@ from analysis import CITY
 from dashboard import ids
 from dashboard.components.filter_panel import chip
 from dashboard.coverage import figures as cf
+from dashboard.coverage import sketch
 from dashboard.coverage.compute import (
     METRICS,
     CoverageContext,
@@ -284,6 +285,39 @@ def profile_block(
         sub(_("Zielgruppen")),
         count_list(profile.target_groups, lambda t: tax.target_groups.label(t, lang), _("keine Angaben")),
     ]
+
+
+def profile_sketches(profile: DistrictProfile, ctx: CoverageContext, _: Translator) -> html.Div:
+    """The district's outline and its bar against the city average, as two described images."""
+    feature = next(
+        (f for f in ctx.dataset.districts if str(f["properties"]["id"]) == profile.district_id),
+        None,
+    )
+    value, city = fmt_value(profile.per_1000), fmt_value(profile.city_per_1000)
+    label = _("Angebote je 1.000 Einwohner")
+    bar = sketch.bar_svg(profile.name, profile.per_1000, _("Stadtdurchschnitt"), profile.city_per_1000, value, city)
+    images: list[Any] = []
+    if feature is not None and feature.get("geometry"):
+        images.append(
+            html.Img(
+                src=sketch.data_uri(sketch.outline_svg(feature["geometry"])),
+                alt=_("Umriss des Stadtteils {name}", name=profile.name),
+                className="profile-outline",
+            )
+        )
+    images.append(
+        html.Figure(
+            [
+                html.Img(
+                    src=sketch.data_uri(bar),
+                    alt=f"{label}: {profile.name} {value}, {_('Stadtdurchschnitt')} {city}",
+                    className="profile-bar",
+                ),
+                html.Figcaption(label),
+            ]
+        )
+    )
+    return html.Div(images, className="profile-sketches")
 
 
 # ---------------------------------------------------------------- one page state
