@@ -24,6 +24,7 @@ from dashboard.coverage.api import register_coverage_api
 from dashboard.coverage.compute import (
     CoverageContext,
     PageParams,
+    district_profile,
     metric_label,
     metric_table,
     notes_markdown,
@@ -144,10 +145,13 @@ def focus_from_click(click: Any) -> str | None:
 def notes_document(ctx: CoverageContext, state: FilterState, params: PageParams, notes: str) -> str:
     """The notes plus the current figures (Markdown) for the download."""
     _ = translator(state.lang)
-    table = metric_table(ctx, filter_mask(ctx.dataset, state), params.metric)
+    mask = filter_mask(ctx.dataset, state)
+    table = metric_table(ctx, mask, params.metric)
     city = ctx.dataset.city.get("name") or ""
     title = _("Workshop-Notizen") + (f" – {city}" if city else "")
-    return notes_markdown(notes, title, page_query(state, params.metric)[1:], params.metric, table, ctx.method, _)
+    focus = district_profile(ctx, mask, params.focus) if params.focus else None
+    query = page_query(state, params.metric, params.focus)[1:]
+    return notes_markdown(notes, title, query, params.metric, table, ctx.method, _, focus)
 
 
 def filter_part(part: Callable[..., tuple[Any, Any]], filter_data: Any, q: Any, page: Any, ui: Any) -> tuple[Any, Any]:
@@ -227,10 +231,11 @@ def register_coverage(app: dash.Dash) -> None:
         State(ids.SEARCH, "value"),
         State(ids.COV_METRIC, "data"),
         State(ids.UI_LANG, "data"),
+        State(ids.COV_FOCUS, "data"),
         prevent_initial_call=True,
     )
-    def _on_notes(_clicks: Any, notes: Any, filter_data: Any, q: Any, metric: Any, ui: Any) -> Any:
+    def _on_notes(_clicks: Any, notes: Any, filter_data: Any, q: Any, metric: Any, ui: Any, focus: Any) -> Any:
         ctx = current_context()
         state = store_state(ctx, filter_data, q, ui)
-        params = store_params(ctx, metric, None, None)
+        params = store_params(ctx, metric, focus, None)
         return dcc.send_string(notes_document(ctx, state, params, str(notes or "")), "workshop-notizen.md")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -63,6 +64,29 @@ class CoverageContext:
     cells: PopulationCells
     model: m.CoverageModel
     offers: pd.DataFrame
+
+    @cached_property
+    def district_index(self) -> np.ndarray:
+        """Index into ``dataset.district_ids`` per offer as the figures count it (-1: no district).
+
+        Follows :func:`counted_district_ids`, so every count, share and ranking agrees.
+        """
+        position = {d: i for i, d in enumerate(self.dataset.district_ids)}
+        return np.array([position.get(d, -1) if d else -1 for d in self.offers["district_id"]], dtype=np.int32)
+
+    @cached_property
+    def approximate(self) -> np.ndarray:
+        """True per offer whose published point is only approximate (see :func:`approximate_flags`)."""
+        return approximate_flags(self.dataset)
+
+    @cached_property
+    def undecided(self) -> np.ndarray:
+        """True per offer inside the city whose district its location could not tell (city total only)."""
+        offers = self.dataset.offers
+        if "district_source" not in offers.columns:
+            return np.zeros(len(offers), dtype=bool)
+        none = offers["district_source"].astype(str).eq("none").to_numpy()
+        return none & ~offers["outside_districts"].fillna(False).astype(bool).to_numpy()
 
     @property
     def method(self) -> str:
@@ -123,6 +147,45 @@ def grid_path(city: Mapping[str, Any], folder: Path | None) -> Path | None:
     return path
 
 
+def counted_district_ids(offers: pd.DataFrame) -> pd.Series:
+    """``district_id`` as the coverage figures count it.
+
+    An offer whose ``district_source`` is ``none`` (its coarse location could not tell the
+    district) counts in no district, only in the city total, whatever ``district_id`` says.
+
+    Parameters
+    ----------
+    offers : DataFrame
+        Offers with ``district_id`` and, optionally, ``district_source``.
+
+    Returns
+    -------
+    Series
+        ``district_id`` with None where the district is undecided.
+    """
+    ids = offers["district_id"].astype(object)
+    if "district_source" not in offers.columns:
+        return ids
+    undecided = offers["district_source"].astype(str).eq("none").to_numpy()
+    return ids.where(~undecided, None)
+
+
+def approximate_flags(dataset: Dataset) -> np.ndarray:
+    """True per offer located only approximately (``location_approximate`` or a coarse precision)."""
+    flags = np.asarray(dataset.approximate, dtype=bool).copy()
+    if "location_approximate" in dataset.offers.columns:
+        flags |= dataset.offers["location_approximate"].fillna(False).astype(bool).to_numpy()
+    return flags
+
+
+def approximate_counts(district_index: np.ndarray, approximate: np.ndarray, mask: np.ndarray, n: int) -> np.ndarray:
+    """Approximately located offers in ``mask`` per district (``n`` values) and the city total (last value)."""
+    hit = np.asarray(mask, dtype=bool) & np.asarray(approximate, dtype=bool)
+    inside = district_index[hit]
+    per = np.bincount(inside[inside >= 0], minlength=n)[:n]
+    return np.append(per, int(hit.sum())).astype(int)
+
+
 def build_context(dataset: Dataset, folder: Path | None = None) -> CoverageContext:
     """Population cells and the precomputed model for ``dataset`` (once per snapshot).
 
@@ -138,7 +201,8 @@ def build_context(dataset: Dataset, folder: Path | None = None) -> CoverageConte
     districts = m.districts_frame(list(dataset.districts))
     if not len(districts):
         raise CoverageSetupError("the dataset has no districts: add districts.geojson to show coverage per district")
-    offers = dataset.offers[list(OFFER_COLUMNS)]
+    offers = dataset.offers[list(OFFER_COLUMNS)].copy()
+    offers["district_id"] = counted_district_ids(dataset.offers)
     cells = m.cells_or_spread(districts, grid_path(dataset.city, folder))
     model = m.build_coverage_model(offers, districts, cells)
     logger.info("coverage: %d population cells (%s)", len(cells), cells.method)
@@ -151,11 +215,12 @@ def build_context(dataset: Dataset, folder: Path | None = None) -> CoverageConte
 def metric_table(ctx: CoverageContext, mask: np.ndarray, metric: str) -> pd.DataFrame:
     """One metric for every district plus the city row (``district_id == metrics.CITY``).
 
-    Columns ``district_id, district_name, value, offers, residents, method``; ``value`` is
+    Columns ``district_id, district_name, value, offers, residents, method, approximate``
+    (``approximate``: how many of ``offers`` stand at an approximate location); ``value`` is
     offers per 1,000 residents, a share in percent (``within_*``), or the E2SFCA index per
     1,000 residents. Only this metric is computed.
     """
-    per = ctx.model.per_1000(mask)
+    per = with_undecided_in_city(ctx.model.per_1000(mask), int((mask & ctx.undecided).sum()))
     base = per[["district_id", "district_name", "offers", "residents", "method"]].copy()
     if metric == "per_1000":
         base["value"] = per["per_1000"].to_numpy(float)
@@ -172,7 +237,28 @@ def metric_table(ctx: CoverageContext, mask: np.ndarray, metric: str) -> pd.Data
     else:
         raise m.MetricError(f"unknown metric {metric!r}; use one of {', '.join(METRIC_IDS)}")
     base.loc[base["district_id"] == m.CITY, "district_name"] = ""
+    base["approximate"] = approximate_column(ctx, mask, base["district_id"])
     return base
+
+
+def with_undecided_in_city(per: pd.DataFrame, undecided: int) -> pd.DataFrame:
+    """The per-1,000 table with ``undecided`` offers added to the city row's count and rate only."""
+    if not undecided:
+        return per
+    out = per.copy()
+    city = out["district_id"] == m.CITY
+    out.loc[city, "offers"] = out.loc[city, "offers"] + undecided
+    residents = out.loc[city, "residents"].astype(float)
+    out.loc[city, "per_1000"] = out.loc[city, "offers"].astype(float) / residents * 1000.0
+    return out
+
+
+def approximate_column(ctx: CoverageContext, mask: np.ndarray, district_ids: pd.Series) -> np.ndarray:
+    """Approximately located offers in ``mask`` for each row of ``district_ids`` (the city row: all)."""
+    ds_ids = ctx.dataset.district_ids
+    counts = approximate_counts(ctx.district_index, ctx.approximate, mask, len(ds_ids))
+    where = {d: i for i, d in enumerate(ds_ids)}
+    return np.array([counts[-1] if d == m.CITY else counts[where[d]] if d in where else 0 for d in district_ids])
 
 
 def ranked(table: pd.DataFrame) -> pd.DataFrame:
@@ -189,7 +275,7 @@ def ranked(table: pd.DataFrame) -> pd.DataFrame:
 def category_counts(ctx: CoverageContext, mask: np.ndarray) -> pd.DataFrame:
     """Offers per district x category (every combination, zeros = white spots)."""
     ds = ctx.dataset
-    matrix = m.count_matrix(ds.district_index, ds.categories, mask, len(ds.district_ids))
+    matrix = m.count_matrix(ctx.district_index, ds.categories, mask, len(ds.district_ids))
     table = ctx.model.table
     return m.tidy_counts(matrix, table, "category", ds.category_ids)
 
@@ -220,6 +306,7 @@ class DistrictProfile:
     residents: float
     method: str
     offers: int
+    approximate: int
     per_1000: float
     rank: int | None
     ranked_of: int
@@ -234,7 +321,7 @@ def district_profile(ctx: CoverageContext, mask: np.ndarray, district_id: str) -
     """Counts by category / language / target group, white spots, residents and rank (offers per 1,000)."""
     ds = ctx.dataset
     k = ds.district_ids.index(district_id)
-    in_district = mask & (ds.district_index == k)
+    in_district = mask & (ctx.district_index == k)
     per = metric_table(ctx, mask, "per_1000")
     row = per.loc[per["district_id"] == district_id].iloc[0]
     city = per.loc[per["district_id"] == m.CITY].iloc[0]
@@ -254,6 +341,7 @@ def district_profile(ctx: CoverageContext, mask: np.ndarray, district_id: str) -
         residents=float(row["residents"]),
         method=str(row["method"]),
         offers=int(row["offers"]),
+        approximate=int(row["approximate"]),
         per_1000=float(row["value"]),
         rank=None if pd.isna(rank_row["rank"]) else int(rank_row["rank"]),
         ranked_of=int(order["rank"].notna().sum()),
@@ -275,6 +363,7 @@ CSV_HEADER: tuple[str, ...] = (
     "value",
     "unit",
     "offers",
+    "offers_approximate",
     "residents",
     "method",
 )
@@ -295,6 +384,7 @@ def csv_rows(ctx: CoverageContext, mask: np.ndarray, metrics: Sequence[str] = ME
                     _number(rec.value),
                     "percent" if units[metric] == "%" else "per_1000_residents",
                     int(rec.offers),
+                    int(rec.approximate),
                     _number(rec.residents, 0),
                     rec.method,
                 ]
@@ -309,11 +399,20 @@ def _number(value: float, digits: int = 4) -> str:
 
 
 def notes_markdown(
-    notes: str, title: str, filter_query: str, metric: str, table: pd.DataFrame, method: str, _: Translator
+    notes: str,
+    title: str,
+    filter_query: str,
+    metric: str,
+    table: pd.DataFrame,
+    method: str,
+    _: Translator,
+    focus: DistrictProfile | None = None,
 ) -> str:
-    """The workshop notes plus the current figures as a Markdown document."""
+    """The workshop notes plus the focused district's and every district's figures as Markdown."""
     lines = [f"# {title}", "", f"{_('Filter')}: `{filter_query or '-'}`", ""]
     lines += [f"## {_('Notizen')}", "", notes.strip() or "-", ""]
+    if focus is not None:
+        lines += focus_markdown(focus, _)
     lines += [f"## {metric_label(metric, _)}", "", f"{_('Einwohner')}: {method_label(method, _)}", ""]
     lines += [f"| {_('Rang')} | {_('Stadtteil')} | {metric_label(metric, _)} | {_('Angebote')} |", "|---|---|---|---|"]
     for rec in ranked(table).itertuples(index=False):
@@ -326,6 +425,23 @@ def notes_markdown(
             f"| | {_('Stadtdurchschnitt')} | {_number(city['value'].iloc[0], 1) or '-'} | {int(city['offers'].iloc[0])} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def focus_markdown(focus: DistrictProfile, _: Translator) -> list[str]:
+    """The focused district's figures as Markdown lines (heading, facts, categories)."""
+    rank = "-" if focus.rank is None else f"{focus.rank}/{focus.ranked_of}"
+    lines = [f"## {_('Stadtteil')}: {focus.name}", ""]
+    lines += [
+        f"- {_('Einwohner')}: {_number(focus.residents, 0) or '-'} ({method_label(focus.method, _)})",
+        f"- {_('Angebote')}: {focus.offers}"
+        + (f" ({_('davon {n} mit ungefährer Lage', n=focus.approximate)})" if focus.approximate else ""),
+        f"- {_('Angebote je 1.000 Einwohner')}: {_number(focus.per_1000, 1) or '-'}"
+        f" ({_('Stadtdurchschnitt')}: {_number(focus.city_per_1000, 1) or '-'})",
+        f"- {_('Rang')}: {rank}",
+        f"- {_('Weiße Flecken (Kategorien ohne Angebot)')}: {', '.join(focus.white_spots) or '-'}",
+        "",
+    ]
+    return lines
 
 
 # ---------------------------------------------------------------- one page state

@@ -26,6 +26,13 @@ SCALE = "Viridis"
 FONT = {"family": "system-ui, sans-serif", "size": 14, "color": "#1a1a1a"}
 
 
+#: Heatmap colours: white spots white, then light to medium blue, every shade dark enough to see
+#: and light enough that the black cell numbers keep a contrast of at least 4.5:1 (WCAG 1.4.3).
+HEAT_SCALE: tuple[tuple[float, str], ...] = ((0.0, "#ffffff"), (0.0001, "#e3eef9"), (1.0, "#4a8fc8"))
+HEAT_TEXT = "#000000"
+#: Bottom margin of the heatmap holding its note (px; the x axis is on top, so nothing else is there).
+HEAT_NOTE_MARGIN = 40
+
 #: Font size of every chart in workshop mode (projector, read from the back of a room).
 WORKSHOP_FONT_SIZE = 20
 
@@ -51,7 +58,10 @@ def graph_config(filename: str) -> dict[str, Any]:
     return {
         "displaylogo": False,
         "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
-        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+        "modeBarButtonsToRemove": ["lasso2d", "select2d", "sendDataToCloud"],
+        "showSendToCloud": False,
+        "showEditInChartStudio": False,
+        "plotlyServerURL": "",
     }
 
 
@@ -218,20 +228,33 @@ def heatmap(counts: pd.DataFrame, group_label: Callable[[str], str], spots_label
         "y": names,
         "text": text.tolist(),
         "texttemplate": "%{text}",
-        "textfont": {"size": 15},
-        "colorscale": [[0, "#ffffff"], [0.0001, "#dbe9f6"], [1, "#08306b"]],
+        "textfont": {"size": 15, "color": HEAT_TEXT},
+        "colorscale": HEAT_SCALE,
         "colorbar": {"title": {"text": "n"}},
         "hovertemplate": "%{y} · %{x}: %{text}<extra></extra>",
         "xgap": 2,
         "ygap": 2,
     }
+    height = max(260, 34 * len(names) + 160 + HEAT_NOTE_MARGIN)
     layout = {
-        "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
+        # the "– = kein Angebot" note sits in its own bottom margin, below the last row label
+        "margin": {"l": 10, "r": 10, "t": 30, "b": HEAT_NOTE_MARGIN},
         "font": dict(FONT),
-        "height": max(260, 34 * len(names) + 160),
+        "height": height,
         "xaxis": {"side": "top", "tickangle": -30, "automargin": True},
         "yaxis": {"automargin": True, "autorange": "reversed"},
-        "title": {"text": spots_label, "font": {"size": 13}, "x": 0, "y": 0.01, "yanchor": "bottom"},
+        "title": {
+            "text": spots_label,
+            "font": {"size": 13},
+            "x": 0,
+            "xanchor": "left",
+            "pad": {"l": 8},
+            "xref": "container",
+            "y": round(8 / height, 4),  # 8 px above the bottom edge, inside the note's margin
+            "yref": "container",
+            "yanchor": "bottom",
+            "automargin": False,
+        },
     }
     return {"data": [trace], "layout": layout}
 

@@ -15,10 +15,10 @@ from dash import html
 
 from dashboard.components.notices import notices_block
 from dashboard.coverage import view
-from dashboard.coverage.compute import district_profile
+from dashboard.coverage.compute import CoverageContext, DistrictProfile, district_profile
 from dashboard.coverage.context import coverage_context
 from dashboard.filters import FilterState, filter_mask, parse_query, to_query
-from dashboard.i18n import translator
+from dashboard.i18n import Translator, translator
 from dashboard.layout import frame
 from dashboard.snapshot import current_snapshot
 
@@ -60,7 +60,7 @@ def layout(**query: Any) -> html.Div:
             html.Article(
                 [
                     html.P(_("Stadtteilprofil"), className="eyebrow"),
-                    *view.profile_block(profile, ctx, state.lang, _, level=2),
+                    *with_sketches(view.profile_block(profile, ctx, state.lang, _, level=2), profile, ctx, _),
                     html.P(
                         [_("Filter:"), " ", html.Code(filters[1:] if filters else _("keine"))],
                         className="profile-filter",
@@ -79,6 +79,11 @@ def layout(**query: Any) -> html.Div:
             ),
         ]
     return frame(dataset, state, _, main, notices_block(dataset, notices, _), path=PATH)
+
+
+def with_sketches(block: list[Any], profile: DistrictProfile, ctx: CoverageContext, _: Translator) -> list[Any]:
+    """The profile block with the outline and the bar right after its heading and key figures."""
+    return [*block[:2], view.profile_sketches(profile, ctx, _), *block[2:]]
 
 
 def _join(state: FilterState) -> str:

@@ -18,6 +18,7 @@ from analysis import CITY
 from dashboard import ids
 from dashboard.components.filter_panel import chip
 from dashboard.coverage import figures as cf
+from dashboard.coverage import sketch
 from dashboard.coverage.compute import (
     METRICS,
     CoverageContext,
@@ -35,8 +36,26 @@ from geodata.languages import native_name
 
 
 def method_note(method: str, _: Translator) -> html.P:
-    """'Einwohner: <method>' shown next to a figure."""
-    return html.P([_("Einwohner:"), " ", html.Strong(method_label(method, _))], className="method-note")
+    """'Einwohner: <method>' shown next to a figure, with the rule for approximate locations."""
+    return html.P(
+        [_("Einwohner:"), " ", html.Strong(method_label(method, _)), " ", _(APPROXIMATE_RULE)],
+        className="method-note",
+    )
+
+
+#: How the figures treat offers at approximate locations (msgid; README "Coverage analysis").
+APPROXIMATE_RULE = (
+    "Angebote mit ungefährer Lage zählen in dem Stadtteil, den die Liste nennt; lässt die Lage den "
+    "Stadtteil offen, zählen sie nur in der Stadtsumme. Entfernungen und Erreichbarkeitsindex nutzen "
+    "die veröffentlichten Punkte."
+)
+
+
+def offers_text(offers: int, approximate: int, _: Translator) -> str:
+    """``offers`` as a figure, followed by 'davon N mit ungefährer Lage' when any are approximate."""
+    if approximate <= 0:
+        return str(int(offers))
+    return f"{int(offers)} ({_('davon {n} mit ungefährer Lage', n=int(approximate))})"
 
 
 def metric_picker(metric: str, _: Translator) -> html.Fieldset:
@@ -81,7 +100,7 @@ def metric_table_html(table: pd.DataFrame, metric: str, focus: str | None, metho
                 html.Td("–" if pd.isna(r.rank) else str(int(r.rank))),
                 html.Th(district_button(r.district_id, r.district_name, focus), scope="row"),
                 html.Td(fmt_value(r.value)),
-                html.Td(str(int(r.offers))),
+                html.Td(offers_text(r.offers, r.approximate, _)),
                 html.Td(fmt_value(r.residents, 0)),
             ],
             className="is-focus" if r.district_id == focus else None,
@@ -96,7 +115,7 @@ def metric_table_html(table: pd.DataFrame, metric: str, focus: str | None, metho
                     html.Td(""),
                     html.Th(_("Stadtdurchschnitt"), scope="row"),
                     html.Td(fmt_value(c["value"])),
-                    html.Td(str(int(c["offers"]))),
+                    html.Td(offers_text(c["offers"], c["approximate"], _)),
                     html.Td(fmt_value(c["residents"], 0)),
                 ],
                 className="city-row",
@@ -236,7 +255,7 @@ def profile_block(
                 html.Dt(_("Einwohner")),
                 html.Dd([fmt_value(profile.residents, 0), " (", method_label(profile.method, _), ")"]),
                 html.Dt(_("Angebote")),
-                html.Dd(str(profile.offers)),
+                html.Dd(offers_text(profile.offers, profile.approximate, _)),
                 html.Dt(_("Angebote je 1.000 Einwohner")),
                 html.Dd(
                     [
@@ -268,6 +287,39 @@ def profile_block(
     ]
 
 
+def profile_sketches(profile: DistrictProfile, ctx: CoverageContext, _: Translator) -> html.Div:
+    """The district's outline and its bar against the city average, as two described images."""
+    feature = next(
+        (f for f in ctx.dataset.districts if str(f["properties"]["id"]) == profile.district_id),
+        None,
+    )
+    value, city = fmt_value(profile.per_1000), fmt_value(profile.city_per_1000)
+    label = _("Angebote je 1.000 Einwohner")
+    bar = sketch.bar_svg(profile.name, profile.per_1000, _("Stadtdurchschnitt"), profile.city_per_1000, value, city)
+    images: list[Any] = []
+    if feature is not None and feature.get("geometry"):
+        images.append(
+            html.Img(
+                src=sketch.data_uri(sketch.outline_svg(feature["geometry"])),
+                alt=_("Umriss des Stadtteils {name}", name=profile.name),
+                className="profile-outline",
+            )
+        )
+    images.append(
+        html.Figure(
+            [
+                html.Img(
+                    src=sketch.data_uri(bar),
+                    alt=f"{label}: {profile.name} {value}, {_('Stadtdurchschnitt')} {city}",
+                    className="profile-bar",
+                ),
+                html.Figcaption(label),
+            ]
+        )
+    )
+    return html.Div(images, className="profile-sketches")
+
+
 # ---------------------------------------------------------------- one page state
 
 
@@ -283,7 +335,15 @@ def summary(data: PageData, params: PageParams, method: str, _: Translator) -> l
         html.Strong(method_label(method, _)),
         " · ",
         _("{n} Angebote in der Auswahl", n=int(data.mask.sum())),
+        *approximate_suffix(data, _),
     ]
+
+
+def approximate_suffix(data: PageData, _: Translator) -> list[str]:
+    """', davon N mit ungefährer Lage' for the selection (nothing when none is approximate)."""
+    city = data.table.loc[data.table["district_id"] == CITY, "approximate"]
+    n = int(city.iloc[0]) if len(city) else 0
+    return [", ", _("davon {n} mit ungefährer Lage", n=n)] if n else []
 
 
 def focus_children(data: PageData, ctx: CoverageContext, lang: str, _: Translator) -> list[Any]:

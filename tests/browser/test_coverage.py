@@ -60,6 +60,7 @@ def test_coverage_page_offline_with_tables_and_axe(page: Any, cov_url: str, outp
     violations = tools.axe(page)
     assert not violations, tools.describe_violations(violations)
     page.screenshot(path=str(shots(output_path) / "coverage-1280.png"), full_page=False)
+    page.locator("#cov-heatmap").screenshot(path=str(shots(output_path) / "coverage-heat-1280.png"))
 
 
 def test_metric_switch_and_click_to_focus(page: Any, cov_url: str, tools: Any) -> None:
@@ -183,3 +184,61 @@ def test_language_links_keep_the_pages_own_parameters(page: Any, cov_url: str, t
     tools.wait_for_dash(page)
     assert page.get_attribute("html", "lang") == "en"
     assert page.locator("h2, h1").filter(has_text="Oßweil").count() >= 1
+
+
+def test_page_keys_scroll_outside_workshop_mode(page: Any, cov_url: str, tools: Any) -> None:
+    # issue 13 (2.1.1): outside workshop mode PageDown / arrows scroll and never change the district
+    page.set_viewport_size({"width": 1280, "height": 500})
+    page.goto(cov_url + "/coverage")
+    tools.wait_for_dash(page)
+    page.wait_for_selector("#cov-tables button[data-district]")
+    assert page.evaluate("() => document.documentElement.scrollHeight") > 800
+    page.keyboard.press("PageDown")
+    page.wait_for_function("() => window.scrollY > 0")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(300)
+    assert focused(page) == ""
+    assert "district_focus" not in page.url
+
+
+def test_workshop_keys_skip_tables_announce_and_keep_focus(page: Any, cov_url: str, tools: Any) -> None:
+    page.goto(cov_url + "/coverage?mode=workshop")
+    tools.wait_for_dash(page)
+    page.wait_for_selector("#cov-tables button[data-district='mitte']")
+    # from the page itself the clicker keys step and the new district is announced politely
+    page.keyboard.press("PageDown")
+    wait_focus(page, "ossweil")
+    region = page.locator("#cov-announce")
+    assert region.get_attribute("aria-live") == "polite"
+    assert region.inner_text() == "Oßweil"
+    # activating a district button re-renders the tables: focus stays on that district, not <body>
+    page.focus("#cov-tables button[data-district='mitte']")
+    page.keyboard.press("Enter")
+    wait_focus(page, "mitte")
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => document.activeElement !== document.body")
+    assert page.evaluate("() => document.activeElement.getAttribute('data-district')") == "mitte"
+    # from inside a table (a district button) the keys keep their own meaning
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(400)
+    assert focused(page) == "mitte"
+
+
+def test_workshop_notes_survive_a_reload_per_district(page: Any, cov_url: str, tools: Any) -> None:
+    # issue 12 item 7: notes kept per page + district (localStorage) and part of the download
+    page.goto(cov_url + "/coverage?mode=workshop&district_focus=mitte")
+    tools.wait_for_dash(page)
+    wait_focus(page, "mitte")
+    page.fill("#cov-notes", "Mitte: Treffpunkt fehlt")
+    page.reload()
+    tools.wait_for_dash(page)
+    page.wait_for_function("() => document.getElementById('cov-notes').value === 'Mitte: Treffpunkt fehlt'")
+    with page.expect_download() as info:
+        page.click("#cov-notes-download")
+    body = Path(info.value.path()).read_text(encoding="utf-8")
+    assert "Mitte: Treffpunkt fehlt" in body and "## Stadtteil: Mitte" in body
+    # another district has its own notes
+    page.focus("#cov-tables button[data-district='ossweil']")
+    page.keyboard.press("Enter")
+    wait_focus(page, "ossweil")
+    page.wait_for_function("() => document.getElementById('cov-notes').value === ''")

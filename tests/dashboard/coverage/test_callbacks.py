@@ -73,6 +73,16 @@ def test_notes_document_holds_notes_and_figures(ctx):
     assert "| 1 | Oßweil | 2.0 | 2 |" in text and "Einwohner verteilt auf Stadtteilfläche (Näherung)" in text
 
 
+def test_notes_document_names_the_focused_district_and_its_figures(ctx):
+    # issue 12 item 7: the download holds the district the workshop was looking at
+    text = notes_document(ctx, FilterState(), PageParams(focus="mitte"), "Mitte braucht mehr")
+    assert "district_focus=mitte" in text
+    assert "## Stadtteil: Mitte" in text
+    assert "- Angebote: 3" in text and "- Rang: 2/2" in text
+    assert "- Angebote je 1.000 Einwohner: 1.0 (Stadtdurchschnitt: 1.2)" in text
+    assert "## Stadtteil" not in notes_document(ctx, FilterState(), PageParams(), "")
+
+
 def test_csv_route_uses_the_page_parameters(app):
     client = app.server.test_client()
     response = client.get("/api/coverage.csv?district=ossweil&lang=tr")

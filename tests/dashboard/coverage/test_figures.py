@@ -7,6 +7,7 @@ residents; offers o1 counselling, o2 language_course), Beta (2000; o3 counsellin
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import geopandas as gpd
@@ -91,3 +92,52 @@ def test_for_workshop_enlarges_text_and_keeps_the_figure(offers, districts):
     assert big["layout"]["font"]["size"] == cf.WORKSHOP_FONT_SIZE > cf.FONT["size"]
     assert fig["layout"]["font"]["size"] == cf.FONT["size"]  # a new dict: the original is unchanged
     assert big["data"][0]["y"] == fig["data"][0]["y"]
+
+
+def test_graph_config_offers_no_upload_and_no_selection_tools():
+    # issue 12 item 9: Plotly's "share chart" must not offer an outside service
+    config = cf.graph_config("x")
+    removed = set(config["modeBarButtonsToRemove"])
+    assert {"lasso2d", "select2d", "sendDataToCloud"} <= removed
+    assert config["showSendToCloud"] is False and config["showEditInChartStudio"] is False
+    assert config["displaylogo"] is False
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _mix(a: str, b: str, t: float) -> str:
+    pa = [int(a.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)]
+    pb = [int(b.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)]
+    return "#" + "".join(f"{round(x + (y - x) * t):02x}" for x, y in zip(pa, pb, strict=True))
+
+
+def test_heatmap_cell_numbers_keep_4_5_to_1_on_every_shade():
+    # issue 13 (1.4.3): computed from the figure's own colour scale and text colour
+    counts = pd.DataFrame(
+        {"district_id": ["a", "a"], "district_name": ["A", "A"], "group": ["x", "y"], "offers": [0, 7]}
+    )
+    trace = cf.heatmap(counts, str, "– = kein Angebot")["data"][0]
+    text = trace["textfont"]["color"]
+    scale = [(float(p), str(c)) for p, c in trace["colorscale"]]
+    for (_p0, c0), (_p1, c1) in itertools.pairwise(scale):
+        for step in range(11):
+            fill = _mix(c0, c1, step / 10)
+            lighter, darker = sorted((_luminance(fill), _luminance(text)), reverse=True)
+            assert (lighter + 0.05) / (darker + 0.05) >= 4.5, (fill, text)
+
+
+def test_heatmap_note_has_its_own_margin_below_the_rows():
+    # issue 12 item 9: the "– = kein Angebot" note overlapped the last row label
+    counts = pd.DataFrame(
+        {"district_id": ["a", "b"], "district_name": ["A", "B"], "group": ["x", "x"], "offers": [0, 7]}
+    )
+    layout = cf.heatmap(counts, str, "– = kein Angebot")["layout"]
+    title = layout["title"]
+    assert title["yref"] == "container" and title["yanchor"] == "bottom"
+    note_top_px = title["y"] * layout["height"] + title["font"]["size"] * 1.3
+    assert note_top_px <= layout["margin"]["b"]  # the note ends inside the bottom margin
+    assert layout["xaxis"]["side"] == "top"  # so no tick labels share that margin
