@@ -93,3 +93,5 @@ EMPTY_NOTICE = "empty-notice"  #: message, suggested search and reset above map 
 SEARCH_SUGGESTION = "search-suggestion"  #: button with the nearest search term ("did you mean")
 MAP_GROUP = "map-group"  #: the offers of a clicked marker that holds several (each a button selecting it)
 MAP_HIGHLIGHT = "map-highlight"  #: dummy output of the clientside callback that shows the selected offer on the map
+#: The map page's own copy of the shared filters and search (its callback listens here, so it never fires on /coverage).
+MAP_FILTERS = "map-filters"

@@ -116,16 +116,28 @@ def select_offer(snapshot: Snapshot, offer_id: Any, ui: dict[str, Any] | None) -
 def register_callbacks(app: dash.Dash) -> None:
     """Register the map page's server callbacks and its clientside helpers on ``app``."""
 
-    @app.callback(
-        *VIEW_OUTPUTS,
+    # The filter store and search box exist on /coverage too, the list store only here: a callback
+    # mixing them would fail there ("nonexistent object used in an Input"). So the filters reach
+    # the map's callback through a store of this page only (the coverage page does the same).
+    app.clientside_callback(
+        "function (filters, q) { return {filters: filters, q: q}; }",
+        Output(ids.MAP_FILTERS, "data"),
         Input(ids.FILTER_STORE, "data"),
         Input(ids.SEARCH, "value"),
+        prevent_initial_call=True,
+    )
+
+    @app.callback(
+        *VIEW_OUTPUTS,
+        Input(ids.MAP_FILTERS, "data"),
         Input(ids.LIST_STORE, "data"),
+        State(ids.FILTER_STORE, "data"),
+        State(ids.SEARCH, "value"),
         State(ids.UI_LANG, "data"),
         State(ids.MAP_VERSION, "data"),
         prevent_initial_call=True,
     )
-    def _on_filter(filter_data: Any, q: Any, list_data: Any, ui: Any, page_version: Any) -> list[Any]:
+    def _on_filter(_mirror: Any, list_data: Any, filter_data: Any, q: Any, ui: Any, page_version: Any) -> list[Any]:
         list_only = dash.ctx.triggered_id == ids.LIST_STORE
         return update_view(current_snapshot(), filter_data, q, list_data, ui, list_only, page_version)
 

@@ -248,6 +248,7 @@ def page_layout(**query: Any) -> html.Div:
     main = [
         dcc.Store(id=ids.FILTER_STORE, data=state.to_dict()),
         dcc.Store(id=ids.LIST_STORE, data={"sort": settings.sort, "limit": settings.limit}),
+        dcc.Store(id=ids.MAP_FILTERS),
         dcc.Store(id=ids.VIEW_STORE, data=view.store(snapshot.version)),
         dcc.Store(id=ids.SELECTED_OFFER, data=offer_id),
         dcc.Store(id=ids.QUERY_STORE, data=view.query),

@@ -164,6 +164,20 @@ def test_filtering_on_the_map_page_of_an_app_with_coverage_has_no_console_error(
     assert "district_focus=ossweil" in page.url
 
 
+def test_filtering_on_the_coverage_page_has_no_console_error(page: Any, cov_url: str, tools: Any) -> None:
+    # the map's list callback listened to the shared filter store and fired here too, logging
+    # "nonexistent object ... list-store" on every filter change (the page fixture fails on it)
+    page.goto(cov_url + "/coverage")
+    tools.wait_for_dash(page)
+    before = page.inner_text("#cov-summary")
+    page.locator("#filter-panel button[aria-pressed]").first.click()
+    page.wait_for_function("() => location.search.includes('category=')")
+    page.fill("#search", "kurs")
+    page.wait_for_function("() => location.search.includes('q=kurs')")
+    # the coverage callback answered the change (and with it every other callback of the change)
+    page.wait_for_function("(b) => document.getElementById('cov-summary').innerText !== b", arg=before)
+
+
 def test_arabic_coverage_page_is_right_to_left_without_overflow(page: Any, cov_url: str, tools: Any) -> None:
     page.goto(cov_url + "/coverage?lang=ar&metric=within_1000")
     tools.wait_for_dash(page)
