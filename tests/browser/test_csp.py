@@ -6,23 +6,23 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import PageLog, wait_for_dash
 
-
-def test_map_draws_under_the_csp_with_the_strict_plotly_bundle(page: Any, app_url: str, page_log: PageLog) -> None:
+def test_map_draws_under_the_csp_with_the_strict_plotly_bundle(
+    page: Any, app_url: str, page_log: Any, tools: Any
+) -> None:
     response = page.goto(app_url + "/")
     csp = response.headers["content-security-policy"]
     assert "'unsafe-eval'" not in csp and "script-src 'self' 'sha256-" in csp
-    wait_for_dash(page)
+    tools.wait_for_dash(page)
     page.wait_for_selector(".js-plotly-plot .maplibregl-canvas, .js-plotly-plot canvas", timeout=30_000)
     assert page.evaluate("() => typeof window.Plotly.newPlot") == "function"
     assert any(u.endswith("/plotly/package_data/plotly.min.js") for u in page_log.requests)
     assert not page_log.console_errors, page_log.console_errors  # no CSP violation reported
 
 
-def test_csp_blocks_an_injected_inline_script(page: Any, app_url: str, page_log: PageLog) -> None:
+def test_csp_blocks_an_injected_inline_script(page: Any, app_url: str, page_log: Any, tools: Any) -> None:
     page.goto(app_url + "/")
-    wait_for_dash(page)
+    tools.wait_for_dash(page)
     with pytest.raises(Exception, match="Content Security Policy"):
         page.add_script_tag(content="window.__injected = true")
     assert page.evaluate("() => window.__injected === undefined")

@@ -92,6 +92,12 @@ class RunningServer:
             raise AssertionError(f"server did not stop within {timeout} s after signal {sig}:\n{self.log()}") from None
 
 
+@pytest.fixture
+def callback_body() -> Any:
+    """:func:`filter_callback_body` for tests (they never import this module)."""
+    return filter_callback_body
+
+
 def start_server(
     data_dir: Path, log_path: Path, *args: str, port: int | None = None, own_group: bool = False
 ) -> RunningServer:

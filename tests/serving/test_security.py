@@ -23,7 +23,6 @@ from dashboard.security import (
     tile_origins,
     truncate_ip,
 )
-from tests.serving.conftest import filter_callback_body
 
 CALLBACK = "/_dash-update-component"
 
@@ -188,23 +187,23 @@ def test_cache_policy(path: str, query: dict[str, str], method: str, status: int
 # --------------------------------------------------------------------------- limits (findings 1 and 6)
 
 
-def test_oversized_callback_body_gets_413_before_it_is_read(client: Any) -> None:
-    body = json.dumps(filter_callback_body(client, search="x" * 600_000))
+def test_oversized_callback_body_gets_413_before_it_is_read(client: Any, callback_body: Any) -> None:
+    body = json.dumps(callback_body(client, search="x" * 600_000))
     response = client.post(CALLBACK, data=body, content_type="application/json")
     assert response.status_code == 413
     assert "512 KB" in response.get_data(as_text=True)
 
 
-def test_normal_callback_still_answers(client: Any) -> None:
-    response = client.post(CALLBACK, json=filter_callback_body(client, filters={"categories": ["counselling"]}))
+def test_normal_callback_still_answers(client: Any, callback_body: Any) -> None:
+    response = client.post(CALLBACK, json=callback_body(client, filters={"categories": ["counselling"]}))
     assert response.status_code == 200, response.data[:300]
 
 
-def test_other_posts_have_their_own_limit(tiny_data_dir: Any) -> None:
+def test_other_posts_have_their_own_limit(tiny_data_dir: Any, callback_body: Any) -> None:
     settings = Settings(data_dir=tiny_data_dir, max_form_bytes=1000)
     client = create_app(tiny_data_dir, settings).server.test_client()
     assert client.post("/api/offers.csv", data=b"x" * 1001).status_code == 413
-    assert client.post(CALLBACK, json=filter_callback_body(client)).status_code == 200  # callbacks: 512 KB
+    assert client.post(CALLBACK, json=callback_body(client)).status_code == 200  # callbacks: 512 KB
 
 
 def test_long_query_gets_414(client: Any) -> None:
@@ -278,14 +277,14 @@ MALFORMED: dict[str, Any] = {
 
 
 @pytest.mark.parametrize("case", sorted(MALFORMED))
-def test_malformed_callback_gets_400_without_traceback(client: Any, case: str, caplog: Any) -> None:
+def test_malformed_callback_gets_400_without_traceback(client: Any, case: str, caplog: Any, callback_body: Any) -> None:
     payload = MALFORMED[case]
     if isinstance(payload, bytes):
         data = payload
     elif "filters" in payload:
-        data = json.dumps(filter_callback_body(client, filters=payload["filters"])).encode()
+        data = json.dumps(callback_body(client, filters=payload["filters"])).encode()
     else:
-        data = json.dumps({**filter_callback_body(client), **payload}).encode()
+        data = json.dumps({**callback_body(client), **payload}).encode()
     with caplog.at_level(logging.INFO):
         response = client.post(CALLBACK, data=data, content_type="application/json")
     assert response.status_code == 400, response.data[:300]
