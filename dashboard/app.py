@@ -22,6 +22,7 @@ from dashboard.i18n import text_direction
 from dashboard.map.callbacks import register_callbacks, register_map_callbacks
 from dashboard.snapshot import init_snapshots
 from dashboard.staff import register_staff
+from dashboard.submit import register_submit
 
 logger = logging.getLogger(__name__)
 
@@ -81,4 +82,5 @@ def create_app(data_dir: Path | str, settings: Settings | None = None) -> dash.D
     register_api(app.server)
     register_coverage(app)
     register_staff(app.server, data_dir)
+    register_submit(app.server, data_dir)
     return app

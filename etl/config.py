@@ -43,6 +43,8 @@ _ALLOWED: dict[str, frozenset[str] | None] = {
     "geocoder": None,  # checked against etl.settings.GeocoderSettings
     "dashboard": frozenset({"contact", "basemap", "route_url"}),
     "population": frozenset({"grid"}),
+    "mail": frozenset({"host", "port", "starttls", "user", "password_env", "sender", "timeout_s"}),
+    "freshness": frozenset({"remind_after_months", "answer_within_days", "retention_months"}),
 }
 _CONTACT_KEYS = frozenset({"email", "phone", "url"})
 _BASEMAP_KEYS = frozenset({"tiles", "attribution"})
@@ -72,6 +74,10 @@ class CityConfig:
     route_url: str | None = None
     population_grid: Path | None = None
     source: Path | None = None
+    #: ``[mail]`` as written (parsed and checked by :func:`registry.mail.mail_settings`); empty = outbox only.
+    mail: Mapping[str, Any] = field(default_factory=dict)
+    #: ``[freshness]`` as written (parsed by :func:`registry.reminders.freshness_settings`).
+    freshness: Mapping[str, Any] = field(default_factory=dict)
 
     def gazetteer_settings(self) -> GazetteerSettings:
         """The ``[gazetteer]`` table as :class:`etl.settings.GazetteerSettings`."""
@@ -204,6 +210,8 @@ def config_from_mapping(raw: Mapping[str, Any], base: Path | None = None, source
         route_url=str(route_url) if route_url is not None else None,
         population_grid=_resolve(base, grid) if isinstance(grid, str) else None,
         source=source,
+        mail=dict(raw.get("mail", {})),
+        freshness=dict(raw.get("freshness", {})),
     )
     _check_geocode_tables(config)
     return config
