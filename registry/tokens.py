@@ -10,9 +10,12 @@ nonce in ``used_tokens`` when used; a second use is refused.
 
 from __future__ import annotations
 
+import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -110,3 +113,30 @@ def use_once(register: Register, claim: TokenClaim, at: datetime) -> None:
             s.add(UsedTokenRow(nonce=claim.nonce, purpose=claim.purpose, entry_id=claim.entry_id, used_at=at))
     except IntegrityError as exc:
         raise TokenError("used", "this link was used already: request a new one") from exc
+
+
+SECRET_ENV = "STADTKARTE_SECRET_KEY"
+SECRET_FILE = ".secret_key"
+
+
+def link_secret(data_dir: Path, environ: Mapping[str, str] | None = None) -> str:
+    """The signing secret the web server uses (``dashboard.staff.security.load_secret_key``'s rule).
+
+    ``STADTKARTE_SECRET_KEY``, else ``<data>/.secret_key`` (created once, mode 600, as the
+    server would). The register cannot import the dashboard (layers), so the rule is
+    repeated here; ``tests/registry/test_tokens.py`` checks both give the same key.
+    """
+    env = os.environ if environ is None else environ
+    configured = (env.get(SECRET_ENV) or "").strip()
+    if configured:
+        return configured
+    path = Path(data_dir) / SECRET_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    secret = secrets.token_urlsafe(48)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(secret + "\n")
+    return secret
