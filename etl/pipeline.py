@@ -103,6 +103,7 @@ def build(
     use_cache: bool = True,
     force: bool = False,
     lang: str = DEFAULT_LANGUAGE,
+    public: bool = True,
 ) -> BuildReport:
     """Build a new snapshot of the data folder from an offer list.
 
@@ -133,6 +134,9 @@ def build(
     lang
         Language of the reasons in ``rejects.csv`` and of the report's warning messages
         (one of :data:`etl.problems.LANGUAGES`; German by default).
+    public
+        Write ``offers.geojson`` as the privacy levels allow (:mod:`geodata.privacy`); False keeps
+        the exact offers (the register's import reads them from its work folder).
 
     Returns
     -------
@@ -152,6 +156,7 @@ def build(
         cfg = config if isinstance(config, CityConfig) else load_config(config)
         offers_path = Path(offers) if offers is not None else get_path(DEMO_OFFERS)
         fingerprint = _fingerprint(offers_path, districts, cfg, lang) if providers is None and use_cache else ""
+        fingerprint = fingerprint + ("" if public or not fingerprint else ":exact")
         if fingerprint and not force and (previous := previous_report(out, fingerprint)) is not None:
             logger.info("build: %s is up to date (inputs, settings and code unchanged)", out)
             return replace(previous, up_to_date=True, timings_s={"up_to_date_check": timer.elapsed()})
@@ -174,6 +179,7 @@ def build(
             rows_in=checked.rows_in,
             rows_out=len(checked.features),
             rows_rejected=len(rejects),
+            rows_not_listed=sum(f["properties"].get("listed") is False for f in checked.features) if public else 0,
             by_geocode_source=checked.by_geocode_source,
             by_geocode_precision=checked.by_geocode_precision,
             cache_hits=checked.cache_hits,
@@ -193,6 +199,7 @@ def build(
             city_settings(cfg, checker.area),
             report,
             rejects_bytes,
+            public=public,
         )
         atomic_write_bytes(out / REJECTS_FILE, rejects_bytes)  # the clerk's copy, next to CURRENT
         _remove_flat_outputs(out)

@@ -16,6 +16,7 @@ publish calls the same function, so both write byte-identical files.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import logging
@@ -46,6 +47,7 @@ from geodata.io import (
     write_districts,
     write_offers,
 )
+from geodata.privacy import public_features
 from geodata.schema import OFFER_FIELD_NAMES
 from geodata.snapshot import publish_snapshot
 
@@ -161,10 +163,21 @@ def write_outputs(
     rejects: bytes,
     report: BuildReport,
     city: Mapping[str, Any],
+    *,
+    public: bool = True,
 ) -> Path:
-    """Write the set's files into ``out_dir`` (each atomically, the report last); see :func:`write_snapshot`."""
+    """Write the set's files into ``out_dir`` (each atomically, the report last); see :func:`write_snapshot`.
+
+    ``public`` (the default) writes the offers as they may be published
+    (:func:`geodata.privacy.public_features`: not-listed offers left out and counted in the
+    report's ``rows_not_listed``, locations coarsened); ``public=False`` keeps the exact
+    offers, for the register's import (a work folder no route serves).
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    if public:
+        offers, not_listed = public_features(offers, districts)
+        report = dataclasses.replace(report, rows_not_listed=not_listed)
     write_offers(out / OFFERS_FILE, offers)
     write_districts(out / DISTRICTS_FILE, districts)
     atomic_write_bytes(out / REJECTS_FILE, rejects)
@@ -185,6 +198,8 @@ def write_snapshot(
     report: BuildReport,
     rejects: bytes,
     keep: int = 3,
+    *,
+    public: bool = True,
 ) -> str:
     """Publish the set as a new snapshot of ``data_dir`` and make it current, atomically.
 
@@ -202,6 +217,8 @@ def write_snapshot(
         ``rejects.csv`` bytes (:func:`rejects_csv`; ``rejects_csv(empty_frame)`` for none).
     keep
         Snapshots to keep (older ones are pruned).
+    public
+        Publish only what the offers' privacy levels allow (see :func:`write_outputs`).
 
     Returns
     -------
@@ -210,7 +227,7 @@ def write_snapshot(
     """
 
     def fill(folder: Path) -> None:
-        write_outputs(folder, offers, districts, rejects, report, city)
+        write_outputs(folder, offers, districts, rejects, report, city, public=public)
 
     return publish_snapshot(Path(data_dir), fill, keep=keep)
 

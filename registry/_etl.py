@@ -68,6 +68,8 @@ FORM_FIELDS: tuple[str, ...] = (
     "lat",
     "lon",
     "demo",
+    "location_visibility",
+    "listed",
 )
 #: Words of the ETL's German messages -> the form field they concern (for errors shown at the field).
 _FIELD_WORDS: tuple[tuple[str, str], ...] = (
@@ -108,7 +110,9 @@ def build_import(
     """
     from etl.pipeline import build
 
-    report = build(offers=offers, districts=districts, config=config, out_dir=work_dir, progress=False, force=force)
+    report = build(
+        offers=offers, districts=districts, config=config, out_dir=work_dir, progress=False, force=force, public=False
+    )  # the exact offers: the register keeps them, publishing coarsens (geodata.privacy)
     # build validated the offers against the contract on write: read them back without a second check,
     # and keep each feature's line of the file (what publishing writes again)
     from geodata.snapshot import current_snapshot_dir
@@ -303,13 +307,17 @@ def write_snapshot_lines(
     """
     from etl.uptodate import output_hashes
     from etl.write import BuildReport, dumps_json, rejects_csv
+    from geodata.privacy import public_lines
 
+    total = len(lines)
+    lines, not_listed = public_lines(lines, districts, feature_line)  # the privacy levels (one place: geodata.privacy)
     body = offers_text(lines)
     sources, precisions = Counter(_SOURCE.findall(body)), Counter(_PRECISION.findall(body))
     report = BuildReport(
-        rows_in=len(lines),
-        rows_out=len(lines),
+        rows_in=total,
+        rows_out=total,
         rows_rejected=0,
+        rows_not_listed=not_listed,
         by_geocode_source={s: int(sources.get(s, 0)) for s in SOURCES},
         by_geocode_precision={p: int(precisions.get(p, 0)) for p in PRECISIONS},
         inputs=({"path": "register", "sha256": ""},),
