@@ -112,3 +112,22 @@ def test_flood_of_submissions_is_rate_limited(register, tmp_path, smtp):
     statuses = [post(client, "/eintragen?lang=uk", {**FORM, "name": f"Kurs {i}"}).status_code for i in range(3)]
     assert statuses == [200, 200, 429]
     assert len(register.queue(kind="new")) == 2
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "direction"),
+    [
+        ("de", "Angebot eintragen", "ltr"),
+        ("en", "Add a service", "ltr"),
+        ("tr", "Hizmet ekle", "ltr"),
+        ("ar", "إضافة خدمة", "rtl"),
+        ("uk", "Додати пропозицію", "ltr"),
+    ],
+)
+def test_form_in_every_interface_language(client, lang, heading, direction):
+    text = client.get(f"/eintragen?lang={lang}").get_data(as_text=True)
+    assert f'<html lang="{lang}" dir="{direction}">' in text and f"<h1>{heading}</h1>" in text
+    assert 'name="submitter_email"' in text and 'name="homepage"' in text and "PRIVACY LEVELS" not in text
