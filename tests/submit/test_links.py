@@ -95,3 +95,24 @@ def test_submitter_email_is_in_no_snapshot_file(client, register, smtp, tmp_path
 def test_csrf_token_page_is_not_cached(client):
     csrf(client, "/eintragen")
     assert client.get("/eintragen").headers["Cache-Control"] == "no-store"
+
+
+def test_link_requests_are_rate_limited(register, tmp_path, smtp):
+    from tests.submit.conftest import make_app
+
+    client = make_app(register, tmp_path, smtp[1], link_limit="2 per hour").test_client()
+    statuses = [post(client, "/eintragen/link?lang=ar", {"email": f"x{i}@y.example"}).status_code for i in range(3)]
+    assert statuses == [200, 200, 429]
+    page = post(client, "/eintragen/link?lang=ar", {"email": "z@y.example"})
+    assert page.status_code == 429 and 'dir="rtl"' in page.get_data(as_text=True)
+
+
+def test_reused_confirm_link_is_refused(client, register):
+    from registry.tokens import make_token
+
+    secret = client.application.extensions["stadtkarte_submit"].secret
+    url = f"/eintragen/bestaetigen/{make_token(secret, 'lb-1', 'confirm')}?lang=uk"
+    assert post(client, url, {}).status_code == 200
+    assert register.entry("lb-1").properties["last_verified"]
+    again = client.get(url)
+    assert again.status_code == 410 and 'lang="uk"' in again.get_data(as_text=True)
