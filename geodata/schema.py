@@ -94,6 +94,13 @@ OFFER_FIELDS: tuple[Field, ...] = (
         doc="how exactly the location is published: `exact`, `street` (no house number, point on a 250 m grid) or `district` (district centre, no address); default `exact`",
     ),
     Field("listed", "bool", hsds="(none)", doc="false: kept in the register for staff, never published; default true"),
+    Field(
+        "unconfirmed_since",
+        "date",
+        hsds="(none)",
+        doc="set when the entry's contact did not answer the freshness reminder in time (the map may fade it); "
+        "null when confirmed",
+    ),
 )
 
 DISTRICT_FIELDS: tuple[Field, ...] = (

@@ -171,21 +171,39 @@ def run_reminders(register: Register, settings: FreshnessSettings, send: Sender,
 
 
 def expire_unanswered(register: Register, settings: FreshnessSettings, at: datetime) -> list[str]:
-    """Mark reminders sent more than ``answer_within_days`` ago without answer as expired (entry unconfirmed)."""
+    """Mark reminders sent more than ``answer_within_days`` ago without answer as expired.
+
+    The entry gets ``unconfirmed_since`` (the contract field the public map can fade and
+    filter on) in its properties and published line; publish afterwards to show it.
+    """
     cutoff = at - timedelta(days=settings.answer_within_days)
+    since = at.date().isoformat()
     with register._tx() as s:
         rows = s.scalars(select(ReminderRow).where(ReminderRow.state == "sent", ReminderRow.sent_at < cutoff)).all()
         for row in rows:
             row.state, row.expired_at = "expired", at
+            entry = s.get(EntryRow, row.entry_id)
+            if entry is not None and not entry.properties.get("unconfirmed_since"):
+                _set_property(entry, "unconfirmed_since", since)
             register._log(
                 s,
                 "system",
                 "unconfirmed",
                 row.entry_id,
+                fields={"unconfirmed_since": [None, since]},
                 note=f"no answer to the reminder of {row.sent_at:%Y-%m-%d}",
                 at=at,
             )
         return [r.entry_id for r in rows]
+
+
+def _set_property(row: EntryRow, name: str, value: Any) -> None:
+    """Set one property and keep the published line in step (no version bump: not an edit of the offer)."""
+    from registry import _etl
+
+    props = {**row.properties, name: value}
+    feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [row.lon, row.lat]}, "properties": props}
+    row.properties, row.feature_json = props, _etl.feature_line(feature)
 
 
 def unconfirmed_since(register: Register) -> dict[str, date]:
@@ -196,24 +214,17 @@ def unconfirmed_since(register: Register) -> dict[str, date]:
 
 
 def confirm_entry(register: Register, entry_id: str, at: datetime, actor: str) -> None:
-    """ "Still valid": ``last_verified`` becomes ``at``'s date (audit-logged); open reminders are answered."""
-    from registry import _etl
-    from registry.register import entry_columns
-
+    """ "Still valid": ``last_verified`` becomes ``at``'s date, ``unconfirmed_since`` is cleared (audit-logged)."""
     today = at.date().isoformat()
     with register._tx() as s:
         row = s.scalars(select(EntryRow).where(EntryRow.id == entry_id).with_for_update()).first()
         if row is None:
             raise LookupError(f"no entry with id {entry_id!r}")
-        before = row.properties.get("last_verified")
-        props = {**row.properties, "last_verified": today}
-        feature = {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [row.lon, row.lat]},
-            "properties": props,
-        }
-        cols = entry_columns(feature, _etl.feature_line(feature))
-        row.properties, row.feature_json = cols["properties"], cols["feature_json"]
+        fields = {"last_verified": [row.properties.get("last_verified"), today]}
+        if row.properties.get("unconfirmed_since"):
+            fields["unconfirmed_since"] = [row.properties.get("unconfirmed_since"), None]
+            _set_property(row, "unconfirmed_since", None)
+        _set_property(row, "last_verified", today)
         row.version += 1
         row.updated_at, row.updated_by = at, actor
         for reminder in s.scalars(
@@ -222,4 +233,4 @@ def confirm_entry(register: Register, entry_id: str, at: datetime, actor: str) -
             )
         ):
             reminder.state, reminder.answered_at = "answered", at
-        register._log(s, actor, "confirm", entry_id, fields={"last_verified": [before, today]}, at=at)
+        register._log(s, actor, "confirm", entry_id, fields=fields, at=at)

@@ -58,13 +58,20 @@ def test_cycle_due_mail_confirm_and_idempotent(register, smtp, tmp_path):  # noq
 
 
 def test_no_answer_within_30_days_marks_the_entry_unconfirmed(register, smtp, tmp_path):  # noqa: F811
-    inbox, settings = smtp
+    _inbox, settings = smtp
     due = START + timedelta(days=400)
     run_reminders(register, SETTINGS, sender(settings, tmp_path, []), due)
     assert run_reminders(register, SETTINGS, sender(settings, tmp_path, []), due + timedelta(days=29)).expired == ()
     late = run_reminders(register, SETTINGS, sender(settings, tmp_path, []), due + timedelta(days=31))
     assert late.expired == ("lb-1",)
-    assert unconfirmed_since(register) == {"lb-1": (due + timedelta(days=31)).date()}
+    since = (due + timedelta(days=31)).date()
+    assert unconfirmed_since(register) == {"lb-1": since}
+    assert register.entry("lb-1").properties["unconfirmed_since"] == since.isoformat()
+    register.publish(tmp_path)
+    folder = tmp_path / "snapshots" / (tmp_path / "CURRENT").read_text().strip()
+    assert f'"unconfirmed_since":"{since.isoformat()}"' in (folder / "offers.geojson").read_text()
+    confirm_entry(register, "lb-1", due + timedelta(days=40), actor="public")  # a late "still valid"
+    assert register.entry("lb-1").properties["unconfirmed_since"] is None
 
 
 def test_a_crash_after_recording_resends_nothing(register, tmp_path):  # noqa: F811
