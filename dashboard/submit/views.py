@@ -385,7 +385,7 @@ def report() -> Any:
     app = submit_app(current_app)
     offer_id = str(request.values.get("offer") or "")[:64]
     entry = app.register.entry(offer_id) if offer_id else None
-    if entry is None or entry.state != "published":
+    if entry is None or entry.state != "published" or entry.properties.get("listed") is False:  # never public
         abort(404)
     if request.method == "GET":
         return page("report.html", 200, entry=entry, kinds=REPORT_KINDS, errors=FormErrors({}), form={})
