@@ -30,6 +30,8 @@ FIELD_LIMITS: Mapping[str, int] = {
     "accessibility": 10,
     "accessibility_details": 500,
     "description": 2000,
+    "location_visibility": 10,  # privacy levels (geodata.privacy): exact / street / district
+    "listed": 5,  # "nein": do not list (kept for staff only)
 }
 SUBMITTER_LIMIT = 320
 REPORT_TEXT_LIMIT = 1000
