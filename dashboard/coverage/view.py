@@ -283,7 +283,16 @@ def summary(data: PageData, params: PageParams, method: str, _: Translator) -> l
         html.Strong(method_label(method, _)),
         " · ",
         _("{n} Angebote in der Auswahl", n=int(data.mask.sum())),
+        " · ",
+        _(PRIVACY_METHOD),
     ]
+
+
+#: How the privacy levels enter the analysis (geodata.privacy): it reads the published points only.
+PRIVACY_METHOD = (
+    "Die Analyse nutzt die veröffentlichten Punkte: bei Angeboten, die nur Straße oder Stadtteil zeigen, "
+    "die ungefähre Lage; nicht veröffentlichte Angebote zählen nicht."
+)
 
 
 def focus_children(data: PageData, ctx: CoverageContext, lang: str, _: Translator) -> list[Any]:
