@@ -363,7 +363,7 @@ def run_remind(args: argparse.Namespace) -> int:
 
     from registry.mail import compose, deliver, mail_settings
     from registry.reminders import freshness_settings, run_reminders
-    from registry.submissions import purge_archived
+    from registry.submissions import purge_archived, tell_decisions
     from registry.tokens import make_token
 
     data_dir = _data_dir(args)
@@ -394,12 +394,19 @@ def run_remind(args: argparse.Namespace) -> int:
             deliver(compose("reminder", lang, to, settings.sender, values), settings, data_dir)
 
         report = run_reminders(register, fresh, send, at)
+        told = tell_decisions(
+            register,
+            lambda kind, to, lang, values: deliver(
+                compose(kind, lang, to, settings.sender, {"city": city, **values}), settings, data_dir
+            ),
+            at,
+        )
         purged = purge_archived(register, fresh.retention_months, at)
     print(
         f"Erinnerungen: {len(report.sent)} gesendet, {len(report.failed)} fehlgeschlagen, "
         f"{len(report.no_contact)} ohne Kontakt, {len(report.expired)} unbeantwortet (nicht bestätigt); "
-        f"{purged} E-Mail-Adressen gelöscht / reminders: {len(report.sent)} sent, {len(report.failed)} failed, "
-        f"{len(report.no_contact)} without contact, {len(report.expired)} expired; {purged} e-mails purged"
+        f"{told} Entscheidungen mitgeteilt; {purged} E-Mail-Adressen gelöscht / reminders: {len(report.sent)} sent, {len(report.failed)} failed, "
+        f"{len(report.no_contact)} without contact, {len(report.expired)} expired; {told} decisions told; {purged} e-mails purged"
     )
     if report.stuck:
         print(f"nicht sicher gesendet (Abbruch?), bitte prüfen / not known to be sent: {', '.join(report.stuck)}")

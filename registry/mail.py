@@ -234,6 +234,41 @@ TEXTS: Mapping[str, Mapping[str, tuple[str, str]]] = {
             "Якщо відповіді не буде протягом {days} днів, запис буде позначено як «не підтверджено».",
         ),
     },
+    "approved": {
+        "de": (
+            "„{name}“ ist auf der Karte",
+            "Die Integrationsstelle hat Ihren Eintrag „{name}“ freigegeben: Er ist jetzt auf der Stadtkarte {city}.",
+        ),
+        "en": (
+            "“{name}” is on the map",
+            "The integration office approved your entry “{name}”: it is now on the Stadtkarte {city}.",
+        ),
+        "tr": ("“{name}” haritada", "Uyum ofisi “{name}” kaydınızı onayladı: kayıt artık Stadtkarte {city} üzerinde."),
+        "ar": (
+            "«{name}» على الخريطة",
+            "وافق مكتب الاندماج على إدخالك «{name}»: أصبح الآن على خريطة Stadtkarte {city}.",
+        ),
+        "uk": (
+            "«{name}» на карті",
+            "Офіс з питань інтеграції схвалив ваш запис «{name}»: тепер він на Stadtkarte {city}.",
+        ),
+    },
+    "rejected": {
+        "de": (
+            "Ihr Eintrag „{name}“",
+            "Die Integrationsstelle hat Ihren Eintrag „{name}“ nicht veröffentlicht. Begründung:\n\n{reason}",
+        ),
+        "en": (
+            "Your entry “{name}”",
+            "The integration office did not publish your entry “{name}”. Reason (in German):\n\n{reason}",
+        ),
+        "tr": ("“{name}” kaydınız", "Uyum ofisi “{name}” kaydınızı yayımlamadı. Gerekçe (Almanca):\n\n{reason}"),
+        "ar": ("إدخالك «{name}»", "لم ينشر مكتب الاندماج إدخالك «{name}». السبب (بالألمانية):\n\n{reason}"),
+        "uk": (
+            "Ваш запис «{name}»",
+            "Офіс з питань інтеграції не опублікував ваш запис «{name}». Причина (німецькою):\n\n{reason}",
+        ),
+    },
 }
 
 _GERMAN_COPY = "\n\n-- \nDeutsch:\n\n"

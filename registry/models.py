@@ -124,6 +124,8 @@ class SubmitterRow(Base):
     lang: Mapped[str] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: When the submitter was told staff's decision on ``change_id`` (None: not yet).
+    notified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class UsedTokenRow(Base):

@@ -12,7 +12,7 @@ import difflib
 import logging
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -208,6 +208,65 @@ def entries_of(register: Register, email: str) -> list[tuple[str, str]]:
     return list(dict.fromkeys((str(e), str(lang)) for e, lang in rows))
 
 
+@dataclass(frozen=True)
+class Decision:
+    """Staff's decision on a public submission that the submitter was not told yet."""
+
+    submitter_id: int
+    email: str
+    lang: str
+    kind: str  # "approved" | "rejected"
+    name: str
+    reason: str
+
+
+def untold_decisions(register: Register) -> list[Decision]:
+    """Decided "new" submissions whose submitter has an address and was not told yet."""
+    stmt = (
+        select(SubmitterRow, ChangeRow)
+        .join(ChangeRow, ChangeRow.id == SubmitterRow.change_id)
+        .where(
+            SubmitterRow.notified_at.is_(None),
+            SubmitterRow.email.is_not(None),
+            ChangeRow.state.in_(("approved", "rejected")),
+        )
+        .order_by(SubmitterRow.id)
+    )
+    with register._tx() as s:
+        return [
+            Decision(
+                sub.id, str(sub.email), sub.lang, change.state, str(change.proposed.get("name") or ""), change.reason
+            )
+            for sub, change in s.execute(stmt).tuples()
+        ]
+
+
+def mark_told(register: Register, submitter_id: int, at: datetime) -> None:
+    """Record that the submitter was told the decision (recorded before sending: never told twice)."""
+    with register._tx() as s:
+        row = s.get(SubmitterRow, submitter_id)
+        if row is not None:
+            row.notified_at = at
+
+
+def tell_decisions(register: Register, send: Callable[[str, str, str, Mapping[str, str]], object], at: datetime) -> int:
+    """Mail each untold decision (approved, or rejected with staff's reason) once; returns how many.
+
+    ``send(kind, to, lang, values)`` composes and delivers. A decision is marked told
+    before it is sent, so a crash never sends it twice (it may then not arrive: logged).
+    """
+    told = 0
+    for decision in untold_decisions(register):
+        mark_told(register, decision.submitter_id, at)
+        try:
+            send(decision.kind, decision.email, decision.lang, {"name": decision.name, "reason": decision.reason})
+        except OSError:
+            logger.exception("the decision on a submission could not be mailed")
+            continue
+        told += 1
+    return told
+
+
 # --------------------------------------------------------------------------- data protection
 
 
@@ -276,4 +335,5 @@ __all__ = [
     "purge_archived",
     "report_problem",
     "submit_new",
+    "tell_decisions",
 ]

@@ -56,3 +56,20 @@ def test_retention_purges_only_long_archived_entries(register: Any) -> None:
     assert purge_archived(register, 24, at + timedelta(days=24 * 30 + 1)) == 1
     with register._tx() as s:
         assert s.scalars(select(SubmitterRow.email)).all() == [None]
+
+
+def test_remind_tells_submitters_the_decision_once(register: Any, tmp_path: Path, capsys: Any) -> None:
+    from email import message_from_bytes
+
+    accepted = submit_new(register, VALUES, "ayse@bruecke.example", "tr", datetime.now(UTC))
+    refused = submit_new(register, {**VALUES, "name": "Teekreis Nord"}, "olena@kurs.example", "uk", datetime.now(UTC))
+    register.approve(accepted.change.id, "moderator")
+    register.reject(refused.change.id, "moderator", "Das Angebot gibt es schon als lb-2")
+    args = ["remind", "--data", str(tmp_path)]
+    assert main(args) == 0 and "2 Entscheidungen mitgeteilt" in capsys.readouterr().out
+    mails = [message_from_bytes(p.read_bytes()) for p in sorted((tmp_path / "outbox").glob("*.eml"))]
+    texts = {str(m["To"]): m.get_payload(decode=True).decode("utf-8") for m in mails}
+    assert "haritada" in texts["ayse@bruecke.example"] or "onayladı" in texts["ayse@bruecke.example"]
+    assert "Das Angebot gibt es schon als lb-2" in texts["olena@kurs.example"]
+    assert main(args) == 0 and "0 Entscheidungen mitgeteilt" in capsys.readouterr().out
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == 2

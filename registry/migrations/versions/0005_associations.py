@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("lang", sa.String(8), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("purged_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("notified_at", sa.DateTime(timezone=True), nullable=True),
     )
     op.create_table(
         "used_tokens",
