@@ -55,3 +55,16 @@ def test_unreachable_server_raises_a_clear_error(tmp_path: Path):
     settings = MailSettings(host="127.0.0.1", port=free_port(), timeout_s=2)
     with pytest.raises(MailSendError, match=r"check \[mail\]"):
         deliver(compose("links", "de", "a@b.example", settings.sender, VALUES), settings, tmp_path)
+
+
+def test_city_config_carries_mail_and_freshness_tables():
+    from etl.config import config_from_mapping
+    from etl.errors import ConfigError
+    from registry.reminders import freshness_settings
+
+    config = config_from_mapping({"mail": {"host": "127.0.0.1", "port": 2525}, "freshness": {"remind_after_months": 6}})
+    assert mail_settings(config.mail).port == 2525
+    assert freshness_settings(config.freshness).remind_after_months == 6
+    assert not mail_settings(config_from_mapping({}).mail).is_smtp  # off by default
+    with pytest.raises(ConfigError, match="unknown key 'hostname' in \\[mail\\]"):
+        config_from_mapping({"mail": {"hostname": "x"}})
