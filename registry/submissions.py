@@ -172,6 +172,25 @@ def propose_change(register: Register, entry_id: str, values: Mapping[str, str |
     return register.propose(entry_id, values, actor=PUBLIC_ACTOR, source=SOURCE_FORM, kind="change")
 
 
+WITHDRAWN = "vom Verein über den privaten Link zurückgezogen"
+
+
+def withdraw_entry(register: Register, entry_id: str) -> int:
+    """Archive an entry at its submitter's request and close its pending change sets; returns how many.
+
+    Pending proposals (its "new" set, changes) are rejected with the reason, so that a
+    later approval cannot publish a withdrawn entry again. Call ``publish`` afterwards.
+    """
+    with register._tx() as s:
+        pending = s.scalars(
+            select(ChangeRow.id).where(ChangeRow.entry_id == entry_id, ChangeRow.state == "pending")
+        ).all()
+    for change_id in pending:
+        register.reject(change_id, PUBLIC_ACTOR, WITHDRAWN)
+    register.archive(entry_id, actor=PUBLIC_ACTOR, reason=WITHDRAWN)
+    return len(pending)
+
+
 def report_problem(register: Register, entry_id: str, what: str, text: str) -> ChangeItem:
     """A correction report from anyone: a pending "report" change set with the entry."""
     if what not in REPORT_KINDS:
@@ -336,4 +355,5 @@ __all__ = [
     "report_problem",
     "submit_new",
     "tell_decisions",
+    "withdraw_entry",
 ]

@@ -311,7 +311,9 @@ def withdraw(token: str) -> Any:
         use_once(app.register, claim, now())
     except TokenError as exc:
         return token_page(exc.reason)
-    app.register.archive(claim.entry_id, actor="public", reason="vom Verein über den privaten Link zurückgezogen")
+    from registry.submissions import withdraw_entry
+
+    withdraw_entry(app.register, claim.entry_id)
     publish_quietly()
     return page("message.html", 200, title=t("Eintrag zurückgezogen"), message=t(DONE_WITHDRAW))
 

@@ -116,3 +116,11 @@ def test_reused_confirm_link_is_refused(client, register):
     assert register.entry("lb-1").properties["last_verified"]
     again = client.get(url)
     assert again.status_code == 410 and 'lang="uk"' in again.get_data(as_text=True)
+
+
+def test_withdrawing_a_pending_entry_closes_its_proposal(client, register, smtp):
+    urls = submit(client, smtp[0])
+    assert post(client, urls["zurueckziehen"], {}).status_code == 200  # before staff decided
+    assert register.queue(kind="new") == []
+    assert register.entries(state="archived")[0].name == FORM["name"]
+    assert register.entries(state="pending") == []
