@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"  # the register-finishing helper's migration (tested against "0003" until it lands)
 branch_labels = None
 depends_on = None
 
