@@ -7,11 +7,15 @@ Create Date: 2026-11-30
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0004"  # the register-finishing helper's migration (tested against "0003" until it lands)
+#: Follows 0004 (the register-finishing work, merged separately). Until 0004 is on the same branch it
+#: follows 0003, so that this branch's register keeps migrating; after the merge this is "0004".
+down_revision = "0004" if any(Path(__file__).parent.glob("0004_*.py")) else "0003"
 branch_labels = None
 depends_on = None
 
