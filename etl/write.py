@@ -178,6 +178,8 @@ def write_outputs(
     if public:
         offers, not_listed = public_features(offers, districts)
         report = dataclasses.replace(report, rows_not_listed=not_listed)
+        if not_listed:
+            logger.info("%d offers are not listed (Veröffentlichen: nein): left out of %s", not_listed, OFFERS_FILE)
     write_offers(out / OFFERS_FILE, offers)
     write_districts(out / DISTRICTS_FILE, districts)
     atomic_write_bytes(out / REJECTS_FILE, rejects)
