@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
+from etl.record import RecordChecker
 from registry import _etl, db
 from registry.errors import EditConflict, RecordInvalid, RegisterError, UnknownEntry
 from registry.models import AuditRow, ChangeRow, EntryRow, MetaRow, UserRow
@@ -31,8 +32,8 @@ from registry.records import (
     ChangeItem,
     Entry,
     FieldDiff,
-    Problem,
     User,
+    problem_from_stored,
 )
 from registry.values import changed_fields, field_diffs, values_of
 
@@ -75,7 +76,7 @@ def to_change(row: ChangeRow) -> ChangeItem:
         kind=row.kind,
         state=row.state,
         proposed=dict(row.proposed),
-        problems=tuple(Problem.from_dict(p) for p in row.problems),
+        problems=tuple(problem_from_stored(p) for p in row.problems),
         base_version=row.base_version,
         reason=row.reason,
         created_at=_aware(row.created_at),
@@ -140,7 +141,7 @@ class Register:
         self.engine = db.make_engine(url)
         self._sessions = db.session_factory(self.engine)
         self._config = config
-        self._context: _etl.CheckContext | None = None
+        self._context: RecordChecker | None = None  # the per-record check, reset when districts or config change
         self._dummy_hash: str | None = None
 
     @classmethod
@@ -202,17 +203,17 @@ class Register:
             self._config = _etl.load_config(Path(path) if path and Path(path).is_file() else None)
         return self._config
 
-    def _check_context(self) -> _etl.CheckContext:
+    def _record_checker(self) -> RecordChecker:
         if self._context is None:
             districts = self.meta(META_DISTRICTS)
             if not districts:
                 raise RegisterError("the register has no districts yet: import an offer list first (stadtkarte import)")
-            self._context = _etl.make_context(self.config, districts, self.data_dir / WORK_DIR)
+            self._context = _etl.make_checker(self.config, districts, self.data_dir / WORK_DIR)
         return self._context
 
     def check(self, values: Mapping[str, str | None], source: str, entry_id: str | None = None) -> _etl.Checked:
         """Run the ETL's per-record check on form values (nothing is stored)."""
-        return _etl.check_values(values, self._check_context(), source, entry_id)
+        return _etl.check_values(values, self._record_checker(), source, entry_id)
 
     @staticmethod
     def form_values(entry: Entry) -> dict[str, str | None]:
@@ -432,7 +433,7 @@ class Register:
         with self._tx() as s:
             change = self._pending_change(s, change_id)
             if change.kind in ("new", "change") and (change.feature is None or change.entry_id is None):
-                raise RecordInvalid([Problem.from_dict(p) for p in change.problems if p.get("severity") == "error"])
+                raise RecordInvalid([p for p in map(problem_from_stored, change.problems) if p.is_error])
             if change.entry_id is None:
                 raise ValueError(f"change set {change_id} concerns no entry: reject it with a reason instead")
             entry = self._entry_row(s, change.entry_id, lock=True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from registry import EditConflict, RecordInvalid, Register, RegisterError, UnknownEntry
+from etl.problems import CODES
+from registry import EditConflict, RecordInvalid, Register, RegisterError, UnknownEntry, render_problem
 
 STAFF = "moderator@stadt.de"
 
@@ -66,7 +67,10 @@ def test_invalid_proposal_is_kept_with_problems_and_cannot_be_approved(register:
     )
     assert not change.ok and change.entry_id is None
     errors = [p for p in change.problems if p.severity == "error"]
-    assert any(p.field == "name" for p in errors) and any("Beratung" in p.message for p in errors)
+    assert any(p.field == "name" for p in errors) and any("Beratung" in render_problem(p, "de") for p in errors)
+    assert all(p.code in CODES for p in change.problems)  # codes, rendered in the reader's language
+    english = [render_problem(p, "en") for p in errors]
+    assert english != [render_problem(p, "de") for p in errors] and any("Beratung" in t for t in english)
     assert register.queue(kind="new")[0].id == change.id  # nothing lost: it is in the queue
     with pytest.raises(RecordInvalid) as info:
         register.approve(change.id, STAFF)
@@ -173,3 +177,15 @@ def test_accounts_hash_authenticate_disable(empty_register: Register) -> None:
     with register.engine.connect() as conn:
         stored = conn.execute(text("SELECT password_hash FROM users")).scalar_one()
     assert stored.startswith("$argon2id$") and "passwort" not in stored
+
+
+def test_stored_problems_of_both_forms_are_read() -> None:
+    from registry.records import NOTE_CODE, problem_from_stored
+
+    coded = problem_from_stored({"code": "name_missing", "field": "name", "params": {}, "severity": "error"})
+    assert (
+        coded.code == "name_missing" and coded.is_error and render_problem(coded, "en") != render_problem(coded, "de")
+    )
+    old = problem_from_stored({"field": "name", "message": "Mögliches Duplikat von x", "severity": "warning"})
+    assert (old.code, old.field, old.severity) == (NOTE_CODE, "name", "warning")
+    assert render_problem(old, "en") == "Mögliches Duplikat von x"
