@@ -138,3 +138,4 @@ class User:
     role: str
     active: bool
     created_at: datetime
+    session_epoch: int = 0  # a session signed in under an older epoch is over (sign-out, password change)

@@ -89,7 +89,14 @@ def to_change(row: ChangeRow) -> ChangeItem:
 
 
 def to_user(row: UserRow) -> User:
-    return User(id=row.id, email=row.email, role=row.role, active=row.active, created_at=_aware(row.created_at))
+    return User(
+        id=row.id,
+        email=row.email,
+        role=row.role,
+        active=row.active,
+        created_at=_aware(row.created_at),
+        session_epoch=row.session_epoch or 0,
+    )
 
 
 def to_event(row: AuditRow) -> AuditEvent:
@@ -258,7 +265,7 @@ class Register:
     def queue(
         self, kind: str | None = None, q: str | None = None, limit: int = 50, offset: int = 0
     ) -> list[ChangeItem]:
-        """Pending change sets, oldest first; ``kind`` filters, ``q`` searches the entry's name and id."""
+        """Pending change sets, oldest first; ``kind`` filters, ``q`` searches the entry's name and id and a proposed name."""
         if kind is not None and kind not in KINDS:
             raise ValueError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
         stmt = select(ChangeRow).where(ChangeRow.state == "pending")
@@ -267,7 +274,11 @@ class Register:
         if q and q.strip():
             pattern = f"%{q.strip()}%"
             stmt = stmt.outerjoin(EntryRow, EntryRow.id == ChangeRow.entry_id).where(
-                or_(EntryRow.name.ilike(pattern), ChangeRow.entry_id.ilike(pattern))
+                or_(
+                    EntryRow.name.ilike(pattern),
+                    ChangeRow.entry_id.ilike(pattern),
+                    ChangeRow.proposed["name"].as_string().ilike(pattern),
+                )
             )
         stmt = stmt.order_by(ChangeRow.id).limit(limit).offset(offset)
         with self._tx() as s:
@@ -653,12 +664,20 @@ class Register:
             return to_user(row)
 
     def set_password(self, email: str, password: str, actor: str = "system") -> User:
-        """Replace an account's password (argon2 hash)."""
+        """Replace an account's password (argon2 hash) and end the account's other sessions."""
         hashed = hash_password(password)
         with self._tx() as s:
             row = self._user_row(s, email)
             row.password_hash = hashed
+            row.session_epoch = (row.session_epoch or 0) + 1
             self._log(s, actor, "user-password", fields={"email": [row.email, row.email]})
+            return to_user(row)
+
+    def end_sessions(self, email: str) -> User:
+        """End every session of the account (sign-out everywhere): its session epoch moves on."""
+        with self._tx() as s:
+            row = self._user_row(s, email)
+            row.session_epoch = (row.session_epoch or 0) + 1
             return to_user(row)
 
     def is_empty(self) -> bool:

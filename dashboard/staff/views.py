@@ -62,6 +62,9 @@ PUBLIC_ENDPOINTS = frozenset({"staff.login", "staff.static"})
 #: Endpoints for admins only.
 ADMIN_ENDPOINTS = frozenset({"staff.users", "staff.add_user", "staff.disable_user"})
 SESSION_EMAIL = "staff_email"
+SESSION_EPOCH = (
+    "staff_epoch"  # the account's session epoch at sign-in (registry: sign-out and password change raise it)
+)
 
 
 # --------------------------------------------------------------------------- request helpers
@@ -120,8 +123,8 @@ def current_user() -> StaffUser | None:
     if not email:
         return None
     account = register().user(email)
-    if account is None or not account.active:
-        session.clear()
+    if account is None or not account.active or session.get(SESSION_EPOCH) != account.session_epoch:
+        session.clear()  # disabled, or signed out / password changed elsewhere since this sign-in
         return None
     return StaffUser(email=account.email, role=account.role)
 
@@ -248,12 +251,16 @@ def login() -> Any:
     session.clear()
     session.permanent = True
     session[SESSION_EMAIL] = account.email
+    session[SESSION_EPOCH] = account.session_epoch
     logger.info("staff sign-in (%s)", account.role)
     return redirect(safe_next(request.form.get("next"), URL_PREFIX, lurl("staff.queue")))
 
 
 def logout() -> Any:
-    """Sign out (POST with CSRF token) and go back to the sign-in page."""
+    """Sign out (POST with CSRF token) everywhere and go back to the sign-in page."""
+    email = session.get(SESSION_EMAIL)
+    if email and current_user() is not None:
+        register().end_sessions(email)  # every other session of this account ends too
     session.clear()
     flash(t("logged_out"), "success")
     return redirect(lurl("staff.login"))

@@ -189,3 +189,22 @@ def test_stored_problems_of_both_forms_are_read() -> None:
     old = problem_from_stored({"field": "name", "message": "Mögliches Duplikat von x", "severity": "warning"})
     assert (old.code, old.field, old.severity) == (NOTE_CODE, "name", "warning")
     assert render_problem(old, "en") == "Mögliches Duplikat von x"
+
+
+def test_queue_search_matches_a_proposed_name(register: Register) -> None:
+    change = register.propose(
+        None, {"name": "Teestube Größenwahn", "category": "Beratnug"}, "public", "form", kind="new"
+    )
+    assert change.entry_id is None  # not placed: only the proposal carries the name
+    assert [c.id for c in register.queue(q="größenwahn")] == [change.id] or [
+        c.id for c in register.queue(q="Größenwahn")
+    ] == [change.id]
+    assert register.queue(q="Kein Treffer xyz") == []
+
+
+def test_password_change_and_end_sessions_raise_the_session_epoch(register: Register) -> None:
+    user = register.add_user("epoch@stadt.de", "ein-langes-Passwort-1")
+    assert user.session_epoch == 0
+    assert register.set_password("epoch@stadt.de", "ein-anderes-Passwort-2").session_epoch == 1
+    assert register.end_sessions("epoch@stadt.de").session_epoch == 2
+    assert register.user("epoch@stadt.de").session_epoch == 2

@@ -315,3 +315,19 @@ def test_dash_modules_do_not_import_the_register():
         )
     ]
     assert offenders == []
+
+
+def test_logout_ends_the_accounts_other_sessions(server, moderator, passwords):
+    other = server.test_client()
+    assert login(other, MODERATOR, passwords[MODERATOR]).status_code == 302
+    assert other.get("/verwaltung/queue").status_code == 200
+    moderator.post("/verwaltung/logout", data={"csrf_token": csrf_token(moderator, "/verwaltung/queue")})
+    assert other.get("/verwaltung/queue").status_code == 302  # signed out everywhere
+    assert login(other, MODERATOR, passwords[MODERATOR]).status_code == 302  # a new sign-in works
+    assert other.get("/verwaltung/queue").status_code == 200
+
+
+def test_password_change_ends_existing_sessions(moderator, register):
+    assert moderator.get("/verwaltung/queue").status_code == 200
+    register.set_password(MODERATOR, "ein-ganz-neues-Passwort-2026")
+    assert moderator.get("/verwaltung/queue").status_code == 302
