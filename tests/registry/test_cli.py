@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from registry import Register
-from registry import db
+from registry import Register, db
 from registry.cli import read_password
 from stadtkarte.cli import _parser, main
 from tests.registry.conftest import ROWS
