@@ -131,6 +131,10 @@ def _data_dir(args: argparse.Namespace) -> Path:
 def _open(args: argparse.Namespace, config: Any | None = None) -> Any:
     from registry.register import Register
 
+    if config is None and getattr(args, "config", None):  # its [database] url chooses the register
+        from etl.config import load_config
+
+        config = load_config(Path(args.config))
     register = Register.open(args.database, _data_dir(args), config)
     register.upgrade()
     return register

@@ -153,12 +153,15 @@ class Register:
 
     @classmethod
     def open(cls, url: str | None = None, data_dir: Path = Path("data"), config: Any | None = None) -> Register:
-        """Open the register: ``url`` > env ``STADTKARTE_DATABASE_URL`` > ``sqlite:///<data_dir>/register.sqlite``.
+        """Open the register: ``url`` > env ``STADTKARTE_DATABASE_URL`` > ``config``'s ``[database] url``
+        > ``sqlite:///<data_dir>/register.sqlite``.
 
         ``config`` is the city config (:class:`etl.config.CityConfig`) used to check records;
         None = the config the last import used, else the bundled demo config.
         """
-        return cls(db.database_url(url, Path(data_dir)), Path(data_dir), config)
+        configured = getattr(config, "database_url", None) if config is not None else None
+        chosen = url or os.environ.get(db.ENV_URL) or configured
+        return cls(db.database_url(chosen, Path(data_dir)), Path(data_dir), config)
 
     def close(self) -> None:
         """Release the engine's connections."""

@@ -208,3 +208,27 @@ def test_password_change_and_end_sessions_raise_the_session_epoch(register: Regi
     assert register.set_password("epoch@stadt.de", "ein-anderes-Passwort-2").session_epoch == 1
     assert register.end_sessions("epoch@stadt.de").session_epoch == 2
     assert register.user("epoch@stadt.de").session_epoch == 2
+
+
+def test_open_honours_the_config_database_url_below_env_and_argument(tmp_path, monkeypatch) -> None:
+    from etl.config import CityConfig, config_from_mapping
+    from etl.errors import ConfigError
+
+    monkeypatch.delenv("STADTKARTE_DATABASE_URL", raising=False)
+    configured = config_from_mapping(
+        {"city": {"name": "X"}, "database": {"url": f"sqlite:///{tmp_path / 'cfg.sqlite'}"}}
+    )
+    assert configured.database_url == f"sqlite:///{tmp_path / 'cfg.sqlite'}"
+    with Register.open(None, tmp_path / "data", configured) as register:
+        assert register.url == configured.database_url
+    with Register.open(None, tmp_path / "data", CityConfig()) as register:
+        assert register.url == f"sqlite:///{tmp_path / 'data' / 'register.sqlite'}"
+    monkeypatch.setenv("STADTKARTE_DATABASE_URL", f"sqlite:///{tmp_path / 'env.sqlite'}")
+    with Register.open(None, tmp_path / "data", configured) as register:
+        assert register.url.endswith("env.sqlite")
+    with Register.open(f"sqlite:///{tmp_path / 'arg.sqlite'}", tmp_path / "data", configured) as register:
+        assert register.url.endswith("arg.sqlite")
+    with pytest.raises(ConfigError, match=r"\[database\] url"):
+        config_from_mapping({"database": {"url": 5}})
+    with pytest.raises(ConfigError, match="unknown key"):
+        config_from_mapping({"database": {"uri": "x"}})
