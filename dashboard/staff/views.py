@@ -54,6 +54,7 @@ from dashboard.staff.forms import (
 )
 from dashboard.staff.messages import STAFF_DEFAULT_LANG, STAFF_LANGUAGES, has_text, staff_lang, staff_translator
 from dashboard.staff.security import StaffUser
+from registry import Problem, render_problem
 
 logger = logging.getLogger(__name__)
 
@@ -536,25 +537,12 @@ def disable_user() -> Any:
 # --------------------------------------------------------------------------- register vocabulary
 
 
-def problem_render() -> Callable[[Any, str], str]:
-    """How a register problem becomes text: ``render(problem, lang) -> str``.
-
-    The register's ``render_problem`` when it exports one (the ETL's translated problem
-    texts), else the problem's own (German) ``message``.
-    """
-    import registry
-
-    render = getattr(registry, "render_problem", None)
-    if callable(render):
-        return render
-    return _problem_message
+def problem_render() -> Callable[[Problem, str], str]:
+    """How a register problem becomes text: :func:`registry.render_problem` (the ETL's texts per language)."""
+    return render_problem
 
 
-def _problem_message(problem: Any, _lang: str) -> str:
-    return str(getattr(problem, "message", problem))
-
-
-def problem_text(problem: Any) -> str:
+def problem_text(problem: Problem) -> str:
     """One stored problem of a change as text in this request's language."""
     return problem_render()(problem, lang())
 
