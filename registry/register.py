@@ -213,7 +213,8 @@ class Register:
             self._config = _etl.load_config(Path(path) if path and Path(path).is_file() else None)
         return self._config
 
-    def _record_checker(self) -> RecordChecker:
+    def record_checker(self) -> RecordChecker:
+        """The ETL's per-record check for this register's config and districts (made once, kept)."""
         if self._context is None:
             districts = self.meta(META_DISTRICTS)
             if not districts:
@@ -223,7 +224,7 @@ class Register:
 
     def check(self, values: Mapping[str, str | None], source: str, entry_id: str | None = None) -> _etl.Checked:
         """Run the ETL's per-record check on form values (nothing is stored)."""
-        return _etl.check_values(values, self._record_checker(), source, entry_id)
+        return _etl.check_values(values, self.record_checker(), source, entry_id)
 
     @staticmethod
     def form_values(entry: Entry) -> dict[str, str | None]:
