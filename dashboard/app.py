@@ -24,6 +24,7 @@ from dashboard.map.callbacks import register_callbacks, register_map_callbacks
 from dashboard.security import harden
 from dashboard.snapshot import init_snapshots
 from dashboard.staff import register_staff
+from dashboard.submit import register_submit
 
 logger = logging.getLogger(__name__)
 
@@ -84,5 +85,6 @@ def create_app(data_dir: Path | str, settings: Settings | None = None) -> dash.D
     register_coverage(app)
     register_staff(app.server, data_dir)
     register_media(app.server)  # DGS video and captions of the data folder's media/
+    register_submit(app.server, data_dir)
     harden(app, settings)
     return app

@@ -14,6 +14,7 @@
                   frame_ancestors (sites that may embed the map, e.g. ["'self'", "https://www.stadt.de"])
     [population]  grid (path of a population grid CSV)
     [input]       limits on input files: settings of etl.settings.InputLimits
+    [database]    url (the register's database, e.g. postgresql+psycopg://user@host/db)
 
 Paths are relative to the config file. An unknown table or key is an error
 (:class:`etl.errors.ConfigError`) so that a typo never goes unnoticed.
@@ -52,6 +53,9 @@ _ALLOWED: dict[str, frozenset[str] | None] = {
     ),
     "population": frozenset({"grid"}),
     "input": None,  # checked against etl.settings.InputLimits
+    "database": frozenset({"url"}),
+    "mail": frozenset({"host", "port", "starttls", "user", "password_env", "sender", "timeout_s"}),
+    "freshness": frozenset({"remind_after_months", "answer_within_days", "retention_months"}),
 }
 _CONTACT_KEYS = frozenset({"email", "phone", "url"})
 _BASEMAP_KEYS = frozenset({"tiles", "attribution"})
@@ -95,6 +99,13 @@ class CityConfig:
             if isinstance(exc, ConfigError):
                 raise
             raise ConfigError(f"{_where(self.source)}: {exc}") from exc
+
+    #: ``[mail]`` as written (parsed and checked by :func:`registry.mail.mail_settings`); empty = outbox only.
+    mail: Mapping[str, Any] = field(default_factory=dict)
+    #: ``[freshness]`` as written (parsed by :func:`registry.reminders.freshness_settings`).
+    freshness: Mapping[str, Any] = field(default_factory=dict)
+    #: ``[database] url``: the register's database (env ``STADTKARTE_DATABASE_URL`` and ``--database`` win).
+    database_url: str | None = None
 
     def gazetteer_settings(self) -> GazetteerSettings:
         """The ``[gazetteer]`` table as :class:`etl.settings.GazetteerSettings`."""
@@ -225,6 +236,11 @@ def config_from_mapping(raw: Mapping[str, Any], base: Path | None = None, source
         raise ConfigError(f"{_where(source)}: [city] area_km2 must be a positive number of km², not {area_km2!r}")
     grid = raw.get("population", {}).get("grid")
     route_url = dashboard.get("route_url")
+    database_url = raw.get("database", {}).get("url")
+    if database_url is not None and (not isinstance(database_url, str) or not database_url.strip()):
+        raise ConfigError(
+            f'{_where(source)}: [database] url must be a text, e.g. url = "postgresql+psycopg://u@host/db"'
+        )
     config = CityConfig(
         name=name.strip(),
         postcodes=_string_list(city.get("postcodes", []), "[city] postcodes", source),
@@ -245,6 +261,9 @@ def config_from_mapping(raw: Mapping[str, Any], base: Path | None = None, source
         source=source,
         input=dict(raw.get("input", {})),
         **a11y_settings(dashboard, base, source),
+        mail=dict(raw.get("mail", {})),
+        freshness=dict(raw.get("freshness", {})),
+        database_url=database_url.strip() if database_url is not None else None,
     )
     _check_geocode_tables(config)
     config.input_limits()

@@ -145,6 +145,7 @@ def build(
     force: bool = False,
     lang: str = DEFAULT_LANGUAGE,
     sheet: str | int | None = None,
+    public: bool = True,
 ) -> BuildReport:
     """Build a new snapshot of the data folder from an offer list.
 
@@ -180,6 +181,9 @@ def build(
     sheet
         Worksheet of an .xlsx offer list (title or 1-based number); None = the first sheet
         with a recognisable header row.
+    public
+        Write ``offers.geojson`` as the privacy levels allow (:mod:`geodata.privacy`); False keeps
+        the exact offers (the register's import reads them from its work folder).
 
     Returns
     -------
@@ -204,6 +208,7 @@ def build(
             cfg = replace(cfg, demo=False)
             logger.warning("%s", render(notice, lang))
         fingerprint = _fingerprint(offers_path, districts, cfg, lang, sheet) if providers is None and use_cache else ""
+        fingerprint = fingerprint + ("" if public or not fingerprint else ":exact")
         if fingerprint and not force and (previous := previous_report(out, fingerprint)) is not None:
             logger.info("build: %s is up to date (inputs, settings and code unchanged)", out)
             return replace(previous, up_to_date=True, timings_s={"up_to_date_check": timer.elapsed()})
@@ -239,6 +244,7 @@ def build(
             rows_in=checked.rows_in + len({row for row, _p in read_errors}),
             rows_out=len(checked.features),
             rows_rejected=len(rejects),
+            rows_not_listed=sum(f["properties"].get("listed") is False for f in checked.features) if public else 0,
             by_geocode_source=checked.by_geocode_source,
             by_geocode_precision=checked.by_geocode_precision,
             cache_hits=checked.cache_hits,
@@ -262,6 +268,7 @@ def build(
             report,
             rejects_bytes,
             review=review_bytes,
+            public=public,
         )
         atomic_write_bytes(out / REJECTS_FILE, rejects_bytes)  # the clerk's copies, next to CURRENT
         atomic_write_bytes(out / REVIEW_FILE, review_bytes)

@@ -658,6 +658,21 @@ _ENTRIES: dict[str, tuple[str, str, str, str, str]] = {
         "--config не вказано: використано налаштування демо-міста ({city}) і райони з {districts}"
         " – для свого міста вкажіть --config і --districts",
     ),
+    # --- privacy levels (etl.validate._check_privacy): unclear cells take the most protective default
+    "location_visibility_unclear": (
+        "Standort anzeigen '{value}' nicht verstanden (genau/Straße/Stadtteil) – nur der Stadtteil wird gezeigt",
+        "Show location '{value}' not understood (genau/Straße/Stadtteil) – only the district is shown",
+        "Konumu göster '{value}' anlaşılamadı (genau/Straße/Stadtteil) – yalnızca semt gösterilir",
+        "قيمة عرض الموقع '{value}' غير مفهومة (genau/Straße/Stadtteil) – يُعرض الحي فقط",
+        "Показ місця '{value}' не зрозуміло (genau/Straße/Stadtteil) – показано лише район",
+    ),
+    "listed_unclear": (
+        "Veröffentlichen '{value}' nicht verstanden (ja/nein) – nicht veröffentlicht, bitte klären",
+        "Publish '{value}' not understood (ja/nein) – not published, please clarify",
+        "Yayınla '{value}' anlaşılamadı (ja/nein) – yayınlanmadı, lütfen netleştirin",
+        "قيمة النشر '{value}' غير مفهومة (ja/nein) – لم يُنشر، يرجى التوضيح",
+        "Опублікувати '{value}' не зрозуміло (ja/nein) – не опубліковано, уточніть",
+    ),
     # --- joining words
     "join.list": ("; ", "; ", "; ", "؛ ", "; "),
     "join.nor": (" noch ", " nor ", " ve ", " ولا ", " ні "),

@@ -41,6 +41,7 @@ class BuildReport:
     out_dir: str = ""
     version: str = ""
     snapshot_dir: str = ""
+    rows_not_listed: int = 0  # of rows_out: kept for staff, left out of offers.geojson (listed: false)
 
     def __post_init__(self) -> None:
         if self.rows_in != self.rows_out + self.rows_rejected:

@@ -41,7 +41,17 @@ DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
     "lat": ("Breitengrad", "lat", "Latitude", "Breite"),
     "lon": ("Längengrad", "lon", "lng", "Longitude", "Länge"),
     "demo": ("Demo", "Beispiel"),
+    "location_visibility": ("Standort anzeigen", "Lage anzeigen", "Location visibility", "Show location"),
+    "listed": ("Veröffentlichen", "Veröffentlichung", "Publish", "Listed"),
 }
+#: Cell spellings (folded by :func:`geodata.taxonomy.fold`) of each ``location_visibility`` value.
+LOCATION_VISIBILITY_VALUES: Mapping[str, str] = MappingProxyType(
+    {
+        **dict.fromkeys(("genau", "exakt", "adresse", "genaue adresse", "exact", "address", "exact address"), "exact"),
+        **dict.fromkeys(("strasse", "nur strasse", "street", "street only", "strasse ohne hausnummer"), "street"),
+        **dict.fromkeys(("stadtteil", "nur stadtteil", "ortsteil", "district", "district only"), "district"),
+    }
+)
 
 
 def header_key(text: str) -> str:

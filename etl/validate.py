@@ -39,6 +39,7 @@ from shapely.geometry.base import BaseGeometry
 from etl._frames import records as table_records
 from etl.extract import parse_number, split_list
 from etl.problems import Problem, error, render, render_all, warning
+from etl.settings import LOCATION_VISIBILITY_VALUES
 from geodata.languages import LANGUAGE_CODE_PATTERN, resolve_language
 from geodata.schema import SAFE_URL_SCHEMES, is_valid_id
 from geodata.taxonomy import Taxonomy, Vocabulary, fold
@@ -358,6 +359,31 @@ def _check_misc(row: _Row, rec: Mapping[str, str]) -> None:
     row.props["demo"] = demo  # None: the city config's default applies (etl.pipeline)
 
 
+def parse_visibility(text: str) -> str | None:
+    """A ``Standort anzeigen`` cell as ``exact``/``street``/``district``; ``exact`` when empty, None when not understood."""
+    key = " ".join(fold(text).replace("-", " ").rstrip(".").split())
+    return "exact" if not key else LOCATION_VISIBILITY_VALUES.get(key)
+
+
+def _check_privacy(row: _Row, rec: Mapping[str, str]) -> None:
+    """The privacy levels: ``location_visibility`` and ``listed``.
+
+    A value that is not understood takes the most protective default (``district``;
+    not listed) with a warning: a clerk who filled the cell wanted less shown, and a
+    typo must not publish an address or an organisation that asked not to be listed.
+    """
+    text = rec.get("location_visibility", "")
+    visibility = parse_visibility(text)
+    if visibility is None:
+        row.add(warning("location_visibility_unclear", "location_visibility", value=text))
+    row.props["location_visibility"] = visibility or "district"
+    text = rec.get("listed", "")
+    listed = parse_bool(text) if text else True
+    if listed is None:
+        row.add(warning("listed_unclear", "listed", value=text))
+    row.props["listed"] = bool(listed)
+
+
 def _has_address(props: Mapping[str, Any]) -> bool:
     return any(props.get(k) for k in ("street", "postal_code", "district"))
 
@@ -411,6 +437,7 @@ def check_row(
     _check_contact(row, rec)
     _check_address(row, rec)
     _check_misc(row, rec)
+    _check_privacy(row, rec)
     _check_location(row, rec, area, city_name)
     for name in TEXT_FIELDS:
         if row.props.get(name) == "":
@@ -510,6 +537,8 @@ _VALID_COLUMNS = [
     "accessibility_details",
     "last_verified",
     "demo",
+    "location_visibility",
+    "listed",
     "lat",
     "lon",
 ]

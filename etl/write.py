@@ -17,6 +17,7 @@ publish calls the same function, so both write byte-identical files.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import logging
@@ -48,6 +49,7 @@ from geodata.io import (
     write_districts,
     write_offers,
 )
+from geodata.privacy import public_features
 from geodata.schema import OFFER_FIELD_NAMES
 from geodata.snapshot import publish_snapshot
 
@@ -182,10 +184,23 @@ def write_outputs(
     report: BuildReport,
     city: Mapping[str, Any],
     review: bytes | None = None,
+    *,
+    public: bool = True,
 ) -> Path:
-    """Write the set's files into ``out_dir`` (each atomically, the report last); see :func:`write_snapshot`."""
+    """Write the set's files into ``out_dir`` (each atomically, the report last); see :func:`write_snapshot`.
+
+    ``public`` (the default) writes the offers as they may be published
+    (:func:`geodata.privacy.public_features`: not-listed offers left out and counted in the
+    report's ``rows_not_listed``, locations coarsened); ``public=False`` keeps the exact
+    offers, for the register's import (a work folder no route serves).
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    if public:
+        offers, not_listed = public_features(offers, districts)
+        report = dataclasses.replace(report, rows_not_listed=not_listed)
+        if not_listed:
+            logger.info("%d offers are not listed (Veröffentlichen: nein): left out of %s", not_listed, OFFERS_FILE)
     write_offers(out / OFFERS_FILE, offers)
     write_districts(out / DISTRICTS_FILE, districts)
     atomic_write_bytes(out / REJECTS_FILE, rejects)
@@ -211,6 +226,8 @@ def write_snapshot(
     rejects: bytes,
     keep: int = 3,
     review: bytes | None = None,
+    *,
+    public: bool = True,
 ) -> str:
     """Publish the set as a new snapshot of ``data_dir`` and make it current, atomically.
 
@@ -230,6 +247,8 @@ def write_snapshot(
         Snapshots to keep (older ones are pruned).
     review
         ``review.csv`` bytes (:func:`review_csv`), or None to write no review list.
+    public
+        Publish only what the offers' privacy levels allow (see :func:`write_outputs`).
 
     Returns
     -------
@@ -238,7 +257,7 @@ def write_snapshot(
     """
 
     def fill(folder: Path) -> None:
-        write_outputs(folder, offers, districts, rejects, report, city, review)
+        write_outputs(folder, offers, districts, rejects, report, city, review, public=public)
 
     return publish_snapshot(Path(data_dir), fill, keep=keep)
 

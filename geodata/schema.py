@@ -36,6 +36,8 @@ ACCESSIBILITY: tuple[str, ...] = ("yes", "partial", "no", "unknown")
 #: ``none`` = neither: the location is too coarse to tell (a postcode centre) and no Stadtteil is named,
 #: or the point lies in no district.
 DISTRICT_SOURCES: tuple[str, ...] = ("location", "named", "none")
+#: How exactly an offer's location may be published (:mod:`geodata.privacy`), from exact to coarsest.
+LOCATION_VISIBILITIES: tuple[str, ...] = ("exact", "street", "district")
 #: Link schemes that are kept; anything else is dropped with a warning.
 SAFE_URL_SCHEMES: tuple[str, ...] = ("http", "https", "mailto", "tel")
 
@@ -104,6 +106,21 @@ OFFER_FIELDS: tuple[Field, ...] = (
     Field("last_verified", "date", hsds="service.assured_date"),
     Field("source", "str", hsds="metadata.resource_type", doc="where the record came from (file name)"),
     Field("demo", "bool", hsds="(none)", doc="true for fictitious demo records"),
+    Field(
+        "location_visibility",
+        "enum",
+        choices=LOCATION_VISIBILITIES,
+        hsds="accessibility.description (of location; no exact HSDS field)",
+        doc="how exactly the location is published: `exact`, `street` (no house number, point on a 250 m grid) or `district` (district centre, no address); default `exact`",
+    ),
+    Field("listed", "bool", hsds="(none)", doc="false: kept in the register for staff, never published; default true"),
+    Field(
+        "unconfirmed_since",
+        "date",
+        hsds="(none)",
+        doc="set when the entry's contact did not answer the freshness reminder in time (the map may fade it); "
+        "null when confirmed",
+    ),
 )
 
 DISTRICT_FIELDS: tuple[Field, ...] = (
@@ -117,6 +134,9 @@ DISTRICT_FIELDS: tuple[Field, ...] = (
 
 OFFER_FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in OFFER_FIELDS)
 DISTRICT_FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in DISTRICT_FIELDS)
+
+#: Defaults of single fields that differ from their kind's default (privacy levels: publish exactly, listed).
+_FIELD_DEFAULTS: dict[str, Any] = {"location_visibility": "exact", "listed": True}
 
 _DEFAULTS: dict[str, Any] = {
     "str": None,
@@ -146,7 +166,7 @@ def complete_properties(record: Mapping[str, Any], fields: tuple[Field, ...] = O
     for f in fields:
         value = record.get(f.name)
         if value is None or (isinstance(value, float) and math.isnan(value)):
-            value = list(_DEFAULTS[f.kind]) if f.kind == "list" else _DEFAULTS[f.kind]
+            value = list(_DEFAULTS[f.kind]) if f.kind == "list" else _FIELD_DEFAULTS.get(f.name, _DEFAULTS[f.kind])
         out[f.name] = value
     return out
 

@@ -7,7 +7,18 @@ frozen dataclasses of :mod:`registry.records`.
 from __future__ import annotations
 
 from registry.errors import EditConflict, RecordInvalid, RegisterError, UnknownEntry
-from registry.records import KINDS, ROLES, STATES, AuditEvent, ChangeItem, Entry, FieldDiff, Problem, User
+from registry.records import (
+    KINDS,
+    ROLES,
+    STATES,
+    AuditEvent,
+    ChangeItem,
+    Entry,
+    FieldDiff,
+    Problem,
+    User,
+    render_problem,
+)
 from registry.register import Register
 
 __all__ = [
@@ -25,4 +36,5 @@ __all__ = [
     "RegisterError",
     "UnknownEntry",
     "User",
+    "render_problem",
 ]

@@ -131,6 +131,10 @@ def _data_dir(args: argparse.Namespace) -> Path:
 def _open(args: argparse.Namespace, config: Any | None = None) -> Any:
     from registry.register import Register
 
+    if config is None and getattr(args, "config", None):  # its [database] url chooses the register
+        from etl.config import load_config
+
+        config = load_config(Path(args.config))
     register = Register.open(args.database, _data_dir(args), config)
     register.upgrade()
     return register
@@ -348,6 +352,115 @@ def add_registry_commands(subparsers: Any) -> None:
     _add_import(subparsers)
     _add_user(subparsers)
     _add_operations(subparsers)
+    _add_associations(subparsers)
 
 
 __all__ = ["add_registry_commands", "read_password"]
+
+
+# --- associations: reminders and data protection ----------------------------------------------
+
+
+def run_remind(args: argparse.Namespace) -> int:
+    """Send due reminders, expire unanswered ones, purge submitter e-mails past retention."""
+    from datetime import UTC, datetime
+
+    from registry.mail import compose, deliver, mail_settings
+    from registry.reminders import freshness_settings, run_reminders
+    from registry.submissions import purge_archived, tell_decisions
+    from registry.tokens import make_token
+
+    data_dir = _data_dir(args)
+    base = str(args.base_url or os.environ.get("STADTKARTE_BASE_URL") or "http://localhost:8050").rstrip("/")
+    at = datetime.now(UTC)
+    with _open(args) as register:
+        from registry.tokens import link_secret
+
+        secret = link_secret(data_dir)
+        config = register.config
+        settings, fresh = (
+            mail_settings(getattr(config, "mail", None)),
+            freshness_settings(getattr(config, "freshness", None)),
+        )
+        city = str(getattr(config, "name", "") or "")
+
+        def send(entry_id: str, name: str, verified: str, to: str, lang: str) -> None:
+            suffix = f"?lang={lang}" if lang != "de" else ""
+            links = {
+                purpose: f"{base}/eintragen/{path}/{make_token(secret, entry_id, token)}{suffix}"
+                for purpose, path, token in (
+                    ("confirm", "bestaetigen", "confirm"),
+                    ("edit", "aendern", "edit"),
+                    ("withdraw", "zurueckziehen", "archive"),
+                )
+            }
+            values = {"name": name, "city": city, "verified": verified, "days": fresh.answer_within_days, **links}
+            deliver(compose("reminder", lang, to, settings.sender, values), settings, data_dir)
+
+        report = run_reminders(register, fresh, send, at)
+        told = tell_decisions(
+            register,
+            lambda kind, to, lang, values: deliver(
+                compose(kind, lang, to, settings.sender, {"city": city, **values}), settings, data_dir
+            ),
+            at,
+        )
+        purged = purge_archived(register, fresh.retention_months, at)
+    print(
+        f"Erinnerungen: {len(report.sent)} gesendet, {len(report.failed)} fehlgeschlagen, "
+        f"{len(report.no_contact)} ohne Kontakt, {len(report.expired)} unbeantwortet (nicht bestätigt); "
+        f"{told} Entscheidungen mitgeteilt; {purged} E-Mail-Adressen gelöscht / reminders: {len(report.sent)} sent, {len(report.failed)} failed, "
+        f"{len(report.no_contact)} without contact, {len(report.expired)} expired; {told} decisions told; {purged} e-mails purged"
+    )
+    if report.stuck:
+        print(f"nicht sicher gesendet (Abbruch?), bitte prüfen / not known to be sent: {', '.join(report.stuck)}")
+    return 0
+
+
+def run_privacy(args: argparse.Namespace) -> int:
+    """Export or delete what is stored about a submitter e-mail; purge by retention."""
+    import json
+    from datetime import UTC, datetime
+
+    from registry.reminders import freshness_settings
+    from registry.submissions import delete_submitter, export_submitter, purge_archived
+
+    at = datetime.now(UTC)
+    with _open(args) as register:
+        if args.privacy_command == "export":
+            print(json.dumps(export_submitter(register, args.email), ensure_ascii=False, indent=2))
+        elif args.privacy_command == "delete":
+            n = delete_submitter(register, args.email, actor="cli", at=at)
+            print(f"{n} Datensätze ohne E-Mail-Adresse gespeichert / {n} records no longer hold the address")
+        else:
+            months = args.months or freshness_settings(getattr(register.config, "freshness", None)).retention_months
+            n = purge_archived(register, months, at, actor="cli")
+            print(f"{n} E-Mail-Adressen archivierter Einträge gelöscht / {n} e-mails of archived entries deleted")
+    return 0
+
+
+def _add_associations(sub: Any) -> None:
+    rem = sub.add_parser(
+        "remind",
+        help="send due freshness reminders (run daily from cron or a systemd timer)",
+        description="Send every due reminder once, mark unanswered ones unconfirmed, purge old submitter e-mails.",
+    )
+    rem.add_argument(
+        "--base-url", default=None, help="public address of the map for the links (env STADTKARTE_BASE_URL)"
+    )
+    _common(rem)
+    rem.set_defaults(func=_guarded(run_remind))
+    priv = sub.add_parser("privacy", help="export or delete what is stored about a submitter e-mail")
+    acts = priv.add_subparsers(dest="privacy_command", metavar="ACTION", required=True)
+    for name, text in (
+        ("export", "print everything stored about EMAIL as JSON"),
+        ("delete", "delete EMAIL everywhere"),
+    ):
+        q = acts.add_parser(name, help=text)
+        q.add_argument("email", metavar="EMAIL")
+        _common(q)
+        q.set_defaults(func=_guarded(run_privacy))
+    purge = acts.add_parser("purge", help="delete submitter e-mails of entries archived longer than the retention")
+    purge.add_argument("--months", type=int, default=None, help="retention in months (default [freshness])")
+    _common(purge)
+    purge.set_defaults(func=_guarded(run_privacy))

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from registry.records import render_problem
+
 if TYPE_CHECKING:
     from registry.records import Entry, Problem
 
@@ -40,7 +42,7 @@ class RecordInvalid(ValueError):
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = tuple(problems)
-        text = "; ".join(p.message for p in self.problems if p.severity == "error") or "invalid record"
+        text = "; ".join(render_problem(p, "en") for p in self.problems if p.is_error) or "invalid record"
         super().__init__(f"the record is not valid: {text}")
 
 

@@ -97,6 +97,7 @@ class UserRow(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # 0004: raised to end sessions
 
 
 class MetaRow(Base):
@@ -106,3 +107,56 @@ class MetaRow(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[Any] = mapped_column(JSONType)
+
+
+class SubmitterRow(Base):
+    """Who submitted an entry through the public form: the private e-mail for links, never published.
+
+    ``email`` is None after the retention purge (``purged_at`` says when); ``lang`` is the
+    language the submitter used (their e-mails are written in it).
+    """
+
+    __tablename__ = "submitters"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entry_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    change_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    email: Mapped[str | None] = mapped_column(String(320), index=True)
+    lang: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: When the submitter was told staff's decision on ``change_id`` (None: not yet).
+    notified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class UsedTokenRow(Base):
+    """A once-only private link that was used (its nonce): using it again is refused."""
+
+    __tablename__ = "used_tokens"
+
+    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(16))
+    entry_id: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReminderRow(Base):
+    """One freshness reminder of one entry for one ``last_verified`` value (the idempotency key).
+
+    ``state``: ``queued`` (recorded, not yet sent) -> ``sent`` | ``failed``; then
+    ``answered`` (still valid / changed / archived) or ``expired`` (no answer in time:
+    the entry counts as unconfirmed since ``expired_at``).
+    """
+
+    __tablename__ = "reminders"
+    __table_args__ = (Index("ux_reminders_entry_verified", "entry_id", "verified", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entry_id: Mapped[str] = mapped_column(String(64), index=True)
+    verified: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    expired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    note: Mapped[str] = mapped_column(Text, default="")

@@ -6,9 +6,12 @@ database session closed, so no SQLAlchemy object leaks out of :mod:`registry`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from etl.problems import Problem, problem_from_dict, render
 
 #: Editorial states of an entry.
 STATES: tuple[str, ...] = ("draft", "pending", "published", "rejected", "archived")
@@ -20,25 +23,30 @@ CHANGE_STATES: tuple[str, ...] = ("pending", "approved", "rejected")
 ROLES: tuple[str, ...] = ("moderator", "admin")
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One finding of the per-record check.
+#: Code of a problem stored before problems were codes (or a register note): its text is kept as ``params["text"]``.
+NOTE_CODE = "register_note"
 
-    ``field`` is the contract field it concerns (None for the whole record),
-    ``message`` the German text a clerk can act on, ``severity`` ``error`` (the
-    record cannot be stored) or ``warning`` (fixed or dropped, record kept).
+
+def problem_from_stored(data: Mapping[str, Any]) -> Problem:
+    """A stored problem back as :class:`etl.problems.Problem`; reads both stored forms.
+
+    Since migration 0004 problems are stored as :meth:`etl.problems.Problem.to_dict`
+    (``code``, ``field``, ``params``, ``severity``). Older rows (and register notes such
+    as a possible duplicate) hold ``field``, ``message``, ``severity``: they become a
+    :data:`NOTE_CODE` problem whose text is shown as written.
     """
+    if "code" in data:
+        return problem_from_dict(data)
+    return Problem(
+        NOTE_CODE, data.get("field"), {"text": str(data.get("message", ""))}, str(data.get("severity", "error"))
+    )
 
-    field: str | None
-    message: str
-    severity: str = "error"
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"field": self.field, "message": self.message, "severity": self.severity}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Problem:
-        return cls(data.get("field"), str(data.get("message", "")), str(data.get("severity", "error")))
+def render_problem(problem: Problem, lang: str = "de") -> str:
+    """The message of ``problem`` in ``lang`` (:func:`etl.problems.render`; a register note as written)."""
+    if problem.code == NOTE_CODE:
+        return str(problem.params.get("text", ""))
+    return render(problem, lang)
 
 
 @dataclass(frozen=True)
@@ -130,3 +138,4 @@ class User:
     role: str
     active: bool
     created_at: datetime
+    session_epoch: int = 0  # a session signed in under an older epoch is over (sign-out, password change)

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
+from etl.record import RecordChecker
 from registry import _etl, db
 from registry.errors import EditConflict, RecordInvalid, RegisterError, UnknownEntry
 from registry.models import AuditRow, ChangeRow, EntryRow, MetaRow, UserRow
@@ -31,8 +32,8 @@ from registry.records import (
     ChangeItem,
     Entry,
     FieldDiff,
-    Problem,
     User,
+    problem_from_stored,
 )
 from registry.values import changed_fields, field_diffs, values_of
 
@@ -75,7 +76,7 @@ def to_change(row: ChangeRow) -> ChangeItem:
         kind=row.kind,
         state=row.state,
         proposed=dict(row.proposed),
-        problems=tuple(Problem.from_dict(p) for p in row.problems),
+        problems=tuple(problem_from_stored(p) for p in row.problems),
         base_version=row.base_version,
         reason=row.reason,
         created_at=_aware(row.created_at),
@@ -88,7 +89,14 @@ def to_change(row: ChangeRow) -> ChangeItem:
 
 
 def to_user(row: UserRow) -> User:
-    return User(id=row.id, email=row.email, role=row.role, active=row.active, created_at=_aware(row.created_at))
+    return User(
+        id=row.id,
+        email=row.email,
+        role=row.role,
+        active=row.active,
+        created_at=_aware(row.created_at),
+        session_epoch=row.session_epoch or 0,
+    )
 
 
 def to_event(row: AuditRow) -> AuditEvent:
@@ -140,17 +148,20 @@ class Register:
         self.engine = db.make_engine(url)
         self._sessions = db.session_factory(self.engine)
         self._config = config
-        self._context: _etl.CheckContext | None = None
+        self._context: RecordChecker | None = None  # the per-record check, reset when districts or config change
         self._dummy_hash: str | None = None
 
     @classmethod
     def open(cls, url: str | None = None, data_dir: Path = Path("data"), config: Any | None = None) -> Register:
-        """Open the register: ``url`` > env ``STADTKARTE_DATABASE_URL`` > ``sqlite:///<data_dir>/register.sqlite``.
+        """Open the register: ``url`` > env ``STADTKARTE_DATABASE_URL`` > ``config``'s ``[database] url``
+        > ``sqlite:///<data_dir>/register.sqlite``.
 
         ``config`` is the city config (:class:`etl.config.CityConfig`) used to check records;
         None = the config the last import used, else the bundled demo config.
         """
-        return cls(db.database_url(url, Path(data_dir)), Path(data_dir), config)
+        configured = getattr(config, "database_url", None) if config is not None else None
+        chosen = url or os.environ.get(db.ENV_URL) or configured
+        return cls(db.database_url(chosen, Path(data_dir)), Path(data_dir), config)
 
     def close(self) -> None:
         """Release the engine's connections."""
@@ -202,17 +213,18 @@ class Register:
             self._config = _etl.load_config(Path(path) if path and Path(path).is_file() else None)
         return self._config
 
-    def _check_context(self) -> _etl.CheckContext:
+    def record_checker(self) -> RecordChecker:
+        """The ETL's per-record check for this register's config and districts (made once, kept)."""
         if self._context is None:
             districts = self.meta(META_DISTRICTS)
             if not districts:
                 raise RegisterError("the register has no districts yet: import an offer list first (stadtkarte import)")
-            self._context = _etl.make_context(self.config, districts, self.data_dir / WORK_DIR)
+            self._context = _etl.make_checker(self.config, districts, self.data_dir / WORK_DIR)
         return self._context
 
     def check(self, values: Mapping[str, str | None], source: str, entry_id: str | None = None) -> _etl.Checked:
         """Run the ETL's per-record check on form values (nothing is stored)."""
-        return _etl.check_values(values, self._check_context(), source, entry_id)
+        return _etl.check_values(values, self.record_checker(), source, entry_id)
 
     @staticmethod
     def form_values(entry: Entry) -> dict[str, str | None]:
@@ -257,7 +269,7 @@ class Register:
     def queue(
         self, kind: str | None = None, q: str | None = None, limit: int = 50, offset: int = 0
     ) -> list[ChangeItem]:
-        """Pending change sets, oldest first; ``kind`` filters, ``q`` searches the entry's name and id."""
+        """Pending change sets, oldest first; ``kind`` filters, ``q`` searches the entry's name and id and a proposed name."""
         if kind is not None and kind not in KINDS:
             raise ValueError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
         stmt = select(ChangeRow).where(ChangeRow.state == "pending")
@@ -266,7 +278,11 @@ class Register:
         if q and q.strip():
             pattern = f"%{q.strip()}%"
             stmt = stmt.outerjoin(EntryRow, EntryRow.id == ChangeRow.entry_id).where(
-                or_(EntryRow.name.ilike(pattern), ChangeRow.entry_id.ilike(pattern))
+                or_(
+                    EntryRow.name.ilike(pattern),
+                    ChangeRow.entry_id.ilike(pattern),
+                    ChangeRow.proposed["name"].as_string().ilike(pattern),
+                )
             )
         stmt = stmt.order_by(ChangeRow.id).limit(limit).offset(offset)
         with self._tx() as s:
@@ -432,7 +448,7 @@ class Register:
         with self._tx() as s:
             change = self._pending_change(s, change_id)
             if change.kind in ("new", "change") and (change.feature is None or change.entry_id is None):
-                raise RecordInvalid([Problem.from_dict(p) for p in change.problems if p.get("severity") == "error"])
+                raise RecordInvalid([p for p in map(problem_from_stored, change.problems) if p.is_error])
             if change.entry_id is None:
                 raise ValueError(f"change set {change_id} concerns no entry: reject it with a reason instead")
             entry = self._entry_row(s, change.entry_id, lock=True)
@@ -652,12 +668,20 @@ class Register:
             return to_user(row)
 
     def set_password(self, email: str, password: str, actor: str = "system") -> User:
-        """Replace an account's password (argon2 hash)."""
+        """Replace an account's password (argon2 hash) and end the account's other sessions."""
         hashed = hash_password(password)
         with self._tx() as s:
             row = self._user_row(s, email)
             row.password_hash = hashed
+            row.session_epoch = (row.session_epoch or 0) + 1
             self._log(s, actor, "user-password", fields={"email": [row.email, row.email]})
+            return to_user(row)
+
+    def end_sessions(self, email: str) -> User:
+        """End every session of the account (sign-out everywhere): its session epoch moves on."""
+        with self._tx() as s:
+            row = self._user_row(s, email)
+            row.session_epoch = (row.session_epoch or 0) + 1
             return to_user(row)
 
     def is_empty(self) -> bool:

@@ -336,6 +336,8 @@ def summary(data: PageData, params: PageParams, method: str, _: Translator) -> l
         " · ",
         _("{n} Angebote in der Auswahl", n=int(data.mask.sum())),
         *approximate_suffix(data, _),
+        " · ",
+        _(PRIVACY_METHOD),
     ]
 
 
@@ -344,6 +346,13 @@ def approximate_suffix(data: PageData, _: Translator) -> list[str]:
     city = data.table.loc[data.table["district_id"] == CITY, "approximate"]
     n = int(city.iloc[0]) if len(city) else 0
     return [", ", _("davon {n} mit ungefährer Lage", n=n)] if n else []
+
+
+#: How the privacy levels enter the analysis (geodata.privacy): it reads the published points only.
+PRIVACY_METHOD = (
+    "Die Analyse nutzt die veröffentlichten Punkte: bei Angeboten, die nur Straße oder Stadtteil zeigen, "
+    "die ungefähre Lage; nicht veröffentlichte Angebote zählen nicht."
+)
 
 
 def focus_children(data: PageData, ctx: CoverageContext, lang: str, _: Translator) -> list[Any]:

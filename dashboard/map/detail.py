@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from dash import html
 
@@ -77,4 +78,5 @@ def detail_panel(dataset: Dataset, row: int | None, _: Translator, lang: str) ->
         html.P(_("Demodaten"), className="badge") if offer["demo"] else None,
         html.Dl(fields, className="detail-fields"),
         html.P(_link(route, _("Route planen (externer Dienst)"))) if route else None,
+        html.P(html.A(_("Fehler melden"), href=f"/melden?offer={quote(str(offer['id']))}&lang={lang}")),
     ]

@@ -38,6 +38,8 @@ FORM_FIELDS: tuple[str, ...] = (
     "accessibility_details",
     "last_verified",
     "demo",
+    "location_visibility",
+    "listed",
 )
 MULTILINE_FIELDS: frozenset[str] = frozenset({"description", "opening_hours", "accessibility_details"})
 #: Values of the accessibility select (as the per-record check reads them) and their label keys.

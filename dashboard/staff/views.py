@@ -54,6 +54,7 @@ from dashboard.staff.forms import (
 )
 from dashboard.staff.messages import STAFF_DEFAULT_LANG, STAFF_LANGUAGES, has_text, staff_lang, staff_translator
 from dashboard.staff.security import StaffUser
+from registry import Problem, render_problem
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +63,9 @@ PUBLIC_ENDPOINTS = frozenset({"staff.login", "staff.static"})
 #: Endpoints for admins only.
 ADMIN_ENDPOINTS = frozenset({"staff.users", "staff.add_user", "staff.disable_user"})
 SESSION_EMAIL = "staff_email"
+SESSION_EPOCH = (
+    "staff_epoch"  # the account's session epoch at sign-in (registry: sign-out and password change raise it)
+)
 
 
 # --------------------------------------------------------------------------- request helpers
@@ -120,8 +124,8 @@ def current_user() -> StaffUser | None:
     if not email:
         return None
     account = register().user(email)
-    if account is None or not account.active:
-        session.clear()
+    if account is None or not account.active or session.get(SESSION_EPOCH) != account.session_epoch:
+        session.clear()  # disabled, or signed out / password changed elsewhere since this sign-in
         return None
     return StaffUser(email=account.email, role=account.role)
 
@@ -248,12 +252,16 @@ def login() -> Any:
     session.clear()
     session.permanent = True
     session[SESSION_EMAIL] = account.email
+    session[SESSION_EPOCH] = account.session_epoch
     logger.info("staff sign-in (%s)", account.role)
     return redirect(safe_next(request.form.get("next"), URL_PREFIX, lurl("staff.queue")))
 
 
 def logout() -> Any:
-    """Sign out (POST with CSRF token) and go back to the sign-in page."""
+    """Sign out (POST with CSRF token) everywhere and go back to the sign-in page."""
+    email = session.get(SESSION_EMAIL)
+    if email and current_user() is not None:
+        register().end_sessions(email)  # every other session of this account ends too
     session.clear()
     flash(t("logged_out"), "success")
     return redirect(lurl("staff.login"))
@@ -529,25 +537,12 @@ def disable_user() -> Any:
 # --------------------------------------------------------------------------- register vocabulary
 
 
-def problem_render() -> Callable[[Any, str], str]:
-    """How a register problem becomes text: ``render(problem, lang) -> str``.
-
-    The register's ``render_problem`` when it exports one (the ETL's translated problem
-    texts), else the problem's own (German) ``message``.
-    """
-    import registry
-
-    render = getattr(registry, "render_problem", None)
-    if callable(render):
-        return render
-    return _problem_message
+def problem_render() -> Callable[[Problem, str], str]:
+    """How a register problem becomes text: :func:`registry.render_problem` (the ETL's texts per language)."""
+    return render_problem
 
 
-def _problem_message(problem: Any, _lang: str) -> str:
-    return str(getattr(problem, "message", problem))
-
-
-def problem_text(problem: Any) -> str:
+def problem_text(problem: Problem) -> str:
     """One stored problem of a change as text in this request's language."""
     return problem_render()(problem, lang())
 

@@ -194,6 +194,7 @@ def test_detail_escapes_and_links_safely(tiny_dataset):
         "mailto:cafe@example.org",
         "https://example.org/cafe",
         "https://www.openstreetmap.org/directions?to=48.895000,9.191000",
+        "/melden?offer=o1&lang=de",  # "Fehler melden" (issue 9)
     }
     text = " ".join(text_of(c) for c in children if c is not None)
     assert "Marktplatz 1, 71634 Ludwigsburg" in text and "Mo 10-12" in text and "2025-10-01" in text

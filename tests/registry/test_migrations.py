@@ -67,3 +67,43 @@ def test_upgrade_from_the_first_revision_keeps_data(database_url: str, data_dir)
         assert entry is not None and entry.properties == props and (entry.lon, entry.lat) == (9.19, 48.9)
         expected = dumps_features([entry.feature()])  # the line publishing will write
         assert register.published_lines() == [expected.split("\n")[1]]
+
+
+def test_0004_turns_stored_problems_into_codes_and_back(database_url: str, data_dir) -> None:
+    from alembic import command
+
+    from registry.records import NOTE_CODE
+
+    old = [{"field": "name", "message": "Name fehlt", "severity": "error"}]
+    with Register.open(database_url, data_dir) as register:
+        db.upgrade(register.engine, "0003")
+        with register.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO change_sets (kind, state, proposed, problems, reason, source, created_at, created_by) "
+                    "VALUES ('new', 'pending', :proposed, :problems, '', 'form', :at, 'public')"
+                ),
+                {
+                    "proposed": json.dumps({"name": ""}),
+                    "problems": json.dumps(old),
+                    "at": datetime(2026, 1, 1, tzinfo=UTC),
+                },
+            )
+        db.upgrade(register.engine, "0004")
+        (change,) = register.queue()
+        (problem,) = change.problems
+        assert (problem.code, problem.field, problem.severity, dict(problem.params)) == (
+            NOTE_CODE,
+            "name",
+            "error",
+            {"text": "Name fehlt"},
+        )
+        with register.engine.connect() as conn:
+            stored = conn.execute(text("SELECT problems FROM change_sets")).scalar_one()
+        stored = json.loads(stored) if isinstance(stored, str) else stored
+        assert stored[0]["code"] == NOTE_CODE and "message" not in stored[0]
+        command.downgrade(db.alembic_config(register.engine), "0003")
+        with register.engine.connect() as conn:
+            back = conn.execute(text("SELECT problems FROM change_sets")).scalar_one()
+        assert (json.loads(back) if isinstance(back, str) else back) == old
+        assert "session_epoch" not in {c["name"] for c in inspect(register.engine).get_columns("users")}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from registry import EditConflict, RecordInvalid, Register, RegisterError, UnknownEntry
+from etl.problems import CODES
+from registry import EditConflict, RecordInvalid, Register, RegisterError, UnknownEntry, render_problem
 
 STAFF = "moderator@stadt.de"
 
@@ -66,7 +67,10 @@ def test_invalid_proposal_is_kept_with_problems_and_cannot_be_approved(register:
     )
     assert not change.ok and change.entry_id is None
     errors = [p for p in change.problems if p.severity == "error"]
-    assert any(p.field == "name" for p in errors) and any("Beratung" in p.message for p in errors)
+    assert any(p.field == "name" for p in errors) and any("Beratung" in render_problem(p, "de") for p in errors)
+    assert all(p.code in CODES for p in change.problems)  # codes, rendered in the reader's language
+    english = [render_problem(p, "en") for p in errors]
+    assert english != [render_problem(p, "de") for p in errors] and any("Beratung" in t for t in english)
     assert register.queue(kind="new")[0].id == change.id  # nothing lost: it is in the queue
     with pytest.raises(RecordInvalid) as info:
         register.approve(change.id, STAFF)
@@ -173,3 +177,58 @@ def test_accounts_hash_authenticate_disable(empty_register: Register) -> None:
     with register.engine.connect() as conn:
         stored = conn.execute(text("SELECT password_hash FROM users")).scalar_one()
     assert stored.startswith("$argon2id$") and "passwort" not in stored
+
+
+def test_stored_problems_of_both_forms_are_read() -> None:
+    from registry.records import NOTE_CODE, problem_from_stored
+
+    coded = problem_from_stored({"code": "name_missing", "field": "name", "params": {}, "severity": "error"})
+    assert (
+        coded.code == "name_missing" and coded.is_error and render_problem(coded, "en") != render_problem(coded, "de")
+    )
+    old = problem_from_stored({"field": "name", "message": "Mögliches Duplikat von x", "severity": "warning"})
+    assert (old.code, old.field, old.severity) == (NOTE_CODE, "name", "warning")
+    assert render_problem(old, "en") == "Mögliches Duplikat von x"
+
+
+def test_queue_search_matches_a_proposed_name(register: Register) -> None:
+    change = register.propose(
+        None, {"name": "Teestube Größenwahn", "category": "Beratnug"}, "public", "form", kind="new"
+    )
+    assert change.entry_id is None  # not placed: only the proposal carries the name
+    assert [c.id for c in register.queue(q="größenwahn")] == [change.id] or [
+        c.id for c in register.queue(q="Größenwahn")
+    ] == [change.id]
+    assert register.queue(q="Kein Treffer xyz") == []
+
+
+def test_password_change_and_end_sessions_raise_the_session_epoch(register: Register) -> None:
+    user = register.add_user("epoch@stadt.de", "ein-langes-Passwort-1")
+    assert user.session_epoch == 0
+    assert register.set_password("epoch@stadt.de", "ein-anderes-Passwort-2").session_epoch == 1
+    assert register.end_sessions("epoch@stadt.de").session_epoch == 2
+    assert register.user("epoch@stadt.de").session_epoch == 2
+
+
+def test_open_honours_the_config_database_url_below_env_and_argument(tmp_path, monkeypatch) -> None:
+    from etl.config import CityConfig, config_from_mapping
+    from etl.errors import ConfigError
+
+    monkeypatch.delenv("STADTKARTE_DATABASE_URL", raising=False)
+    configured = config_from_mapping(
+        {"city": {"name": "X"}, "database": {"url": f"sqlite:///{tmp_path / 'cfg.sqlite'}"}}
+    )
+    assert configured.database_url == f"sqlite:///{tmp_path / 'cfg.sqlite'}"
+    with Register.open(None, tmp_path / "data", configured) as register:
+        assert register.url == configured.database_url
+    with Register.open(None, tmp_path / "data", CityConfig()) as register:
+        assert register.url == f"sqlite:///{tmp_path / 'data' / 'register.sqlite'}"
+    monkeypatch.setenv("STADTKARTE_DATABASE_URL", f"sqlite:///{tmp_path / 'env.sqlite'}")
+    with Register.open(None, tmp_path / "data", configured) as register:
+        assert register.url.endswith("env.sqlite")
+    with Register.open(f"sqlite:///{tmp_path / 'arg.sqlite'}", tmp_path / "data", configured) as register:
+        assert register.url.endswith("arg.sqlite")
+    with pytest.raises(ConfigError, match=r"\[database\] url"):
+        config_from_mapping({"database": {"url": 5}})
+    with pytest.raises(ConfigError, match="unknown key"):
+        config_from_mapping({"database": {"uri": "x"}})

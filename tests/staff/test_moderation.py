@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from markupsafe import escape
 
 from dashboard.staff.security import LoginLockout
 from geodata.io import OFFERS_FILE
@@ -337,3 +338,17 @@ def test_a_proposal_that_fails_the_check_shows_its_problems_and_cannot_be_approv
     assert current_snapshot_dir(tmp_path) is None  # nothing was published
     post_form(moderator, path + "/reject", {"reason": "Kategorie unklar, bitte neu einreichen"}, token_path=path)
     assert register.change(item.id).state == "rejected"
+
+
+def test_change_page_shows_the_checks_problems_in_the_ui_language(moderator, register):
+    from registry import render_problem
+
+    change = register.propose(None, {"name": "", "category": "Beratnug"}, "public", "form", kind="new")
+    errors = [p for p in change.problems if p.is_error]
+    assert errors
+    german = body(moderator.get(f"/verwaltung/change/{change.id}"))
+    english = body(moderator.get(f"/verwaltung/change/{change.id}?lang=en"))
+    for problem in errors:
+        de, en = render_problem(problem, "de"), render_problem(problem, "en")
+        assert de != en
+        assert escape(de) in german and escape(en) in english and escape(de) not in english

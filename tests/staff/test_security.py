@@ -296,10 +296,14 @@ def test_unauthenticated_dash_callbacks_cannot_reach_register_data(tmp_path, reg
 
 
 def test_dash_modules_do_not_import_the_register():
-    """Only the staff blueprint (and entry points) may touch the register; no callback module does."""
+    """Only the staff and the public association blueprints (Flask, not Dash) and entry points may touch
+    the register; no callback module does."""
     dashboard = Path(__file__).resolve().parents[2] / "dashboard"
+    blueprints = ("staff", "submit")
     callback_modules = [
-        p for p in dashboard.rglob("*.py") if "staff" not in p.parts and p.name not in ("cli.py", "__main__.py")
+        p
+        for p in dashboard.rglob("*.py")
+        if not any(b in p.parts for b in blueprints) and p.name not in ("cli.py", "__main__.py")
     ]
     assert len(callback_modules) > 10
     offenders = [
@@ -311,3 +315,19 @@ def test_dash_modules_do_not_import_the_register():
         )
     ]
     assert offenders == []
+
+
+def test_logout_ends_the_accounts_other_sessions(server, moderator, passwords):
+    other = server.test_client()
+    assert login(other, MODERATOR, passwords[MODERATOR]).status_code == 302
+    assert other.get("/verwaltung/queue").status_code == 200
+    moderator.post("/verwaltung/logout", data={"csrf_token": csrf_token(moderator, "/verwaltung/queue")})
+    assert other.get("/verwaltung/queue").status_code == 302  # signed out everywhere
+    assert login(other, MODERATOR, passwords[MODERATOR]).status_code == 302  # a new sign-in works
+    assert other.get("/verwaltung/queue").status_code == 200
+
+
+def test_password_change_ends_existing_sessions(moderator, register):
+    assert moderator.get("/verwaltung/queue").status_code == 200
+    register.set_password(MODERATOR, "ein-ganz-neues-Passwort-2026")
+    assert moderator.get("/verwaltung/queue").status_code == 302
