@@ -14,6 +14,9 @@ from dashboard.i18n import text_direction, translator
 from geodata.languages import language_name
 from geodata.taxonomy import load_board_topics, load_taxonomy
 
+#: Posts per column and page (a phone scrolls; the filters narrow).
+PAGE_SIZE = 25
+
 blueprint = Blueprint(
     "board", __name__, template_folder="templates", static_folder="static", static_url_path="/netzwerk/static"
 )
@@ -77,10 +80,30 @@ def board() -> Any:
     filters = Filters.from_args(request.args)
     ctx = _context(lang)
     offers, needs = filtered(ctx["view"], filters)
+    page = _page(request.args.get("page"))
+    start, end = (page - 1) * PAGE_SIZE, page * PAGE_SIZE
+    more = len(offers) > end or len(needs) > end
+    next_url = "?" + urlencode({**request.args.to_dict(), "page": page + 1}) if more else ""
     used_languages = sorted({c for p in ctx["view"].posts.values() for c in p.languages})
     return render_template(
-        "board/board.html", **ctx, filters=filters, offers=offers, needs=needs, used_languages=used_languages
+        "board/board.html",
+        **ctx,
+        filters=filters,
+        offers=offers[start:end],
+        needs=needs[start:end],
+        offer_count=len(offers),
+        need_count=len(needs),
+        next_url=next_url,
+        used_languages=used_languages,
     )
+
+
+def _page(text: str | None) -> int:
+    """The page number of ``?page=`` (1 for anything that is not a positive number)."""
+    try:
+        return max(1, min(int(text or 1), 10_000))
+    except ValueError:
+        return 1
 
 
 @blueprint.get("/netzwerk/<int:post_id>")

@@ -15,6 +15,7 @@ from registry.board import (
     BoardPostNotFound,
     PostValues,
     add_post,
+    add_posts,
     board_version,
     get_post,
     import_posts,
@@ -202,3 +203,19 @@ def test_the_cache_follows_the_board_version(client, board_register: Register) -
     assert 2 not in [p["id"] for p in after["posts"]]
     need = next(p for p in after["posts"] if p["id"] == 1)
     assert all(m["other_id"] != "2" for m in need["matches"])
+
+
+def test_long_lists_are_paged(board_register: Register) -> None:
+    from dashboard.board.views import PAGE_SIZE
+
+    many = [_values(kind="offer", title=f"Raum {i}", organization=f"Verein {i}") for i in range(PAGE_SIZE + 3)]
+    add_posts(board_register, many, actor="test", state="published")
+    app = Flask("board-paging")
+    register_board(app, board_register.data_dir, board_register)
+    client = app.test_client()
+    first = client.get("/netzwerk?topic=rooms").get_data(as_text=True)
+    assert first.count('<article class="post"') == PAGE_SIZE and f"({PAGE_SIZE + 3})" in first
+    assert "page=2" in first
+    second = client.get("/netzwerk?topic=rooms&page=2").get_data(as_text=True)
+    assert second.count('<article class="post"') == 3 and "page=3" not in second
+    assert client.get("/netzwerk?page=abc").status_code == 200
