@@ -41,6 +41,7 @@ class BoardCache:
     today: Callable[[], date] = date.today
     _register: Register | None = None
     _view: BoardView | None = None
+    _api: tuple[BoardView, bytes] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -62,6 +63,19 @@ class BoardCache:
                 self._view = build_view(list_posts(self.register, ["published"]), today, version)
                 logger.info("board version %s: %d open posts matched", version, len(self._view.posts))
             return self._view
+
+    def api_json(self) -> tuple[BoardView, bytes]:
+        """The current board and its ``/api/board.json`` body, serialised once per board view."""
+        import json
+
+        from dashboard.board.model import api_document
+
+        view = self.view()
+        with self._lock:
+            if self._api is None or self._api[0] is not view:
+                body = json.dumps(api_document(view), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+                self._api = (view, body)
+            return self._api
 
     def district_names(self) -> dict[str, str]:
         """District id -> name from the register's districts."""

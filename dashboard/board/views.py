@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from analysis.matching import explain
-from dashboard.board.model import Filters, api_document, filtered
+from dashboard.board.model import Filters, filtered
 from dashboard.filters import DEFAULT_LANG, UI_LANGUAGES
 from dashboard.i18n import text_direction, translator
 from geodata.languages import language_name
@@ -34,8 +34,8 @@ def _lang() -> str:
 @blueprint.get("/api/board.json")
 def api() -> Any:
     """Published open posts with their ranked matches (factor codes, params, scores); no contacts."""
-    view = _cache().view()
-    response = jsonify(api_document(view))
+    view, body = _cache().api_json()
+    response = Response(body, mimetype="application/json")
     response.headers["Cache-Control"] = "no-cache"
     response.headers["ETag"] = f'"board-{view.version}-{view.today.isoformat()}"'
     return response
