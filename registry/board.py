@@ -121,6 +121,7 @@ class BoardPost:
     lon: float | None
     lat: float | None
     location_visibility: str
+    address: str
     organization: str
     contact: str
     valid_until: date | None
@@ -150,6 +151,7 @@ class PostValues:
     lon: float | None = None
     lat: float | None = None
     location_visibility: str = "district"
+    address: str = ""
     organization: str = ""
     contact: str = ""
     valid_until: date | None = None
@@ -204,6 +206,7 @@ def _to_post(row: BoardPostRow) -> BoardPost:
         lon=row.lon,
         lat=row.lat,
         location_visibility=row.location_visibility,
+        address=row.address,
         organization=row.organization,
         contact=row.contact,
         valid_until=row.valid_until,
@@ -284,6 +287,7 @@ def add_posts(register: Register, values: Iterable[PostValues], actor: str, stat
                 lon=v.lon,
                 lat=v.lat,
                 location_visibility=v.location_visibility,
+                address=v.address,
                 organization=v.organization,
                 contact=v.contact,
                 valid_until=v.valid_until,
@@ -410,6 +414,12 @@ def district_names(districts: Any) -> dict[str, str]:
     return out
 
 
+def address_text(cells: Mapping[str, str]) -> str:
+    """``"Hauptstraße 5, 71634"`` from the street, house number and postcode cells (empty parts left out)."""
+    street = " ".join(x for x in (cells.get("street", "").strip(), cells.get("housenumber", "").strip()) if x)
+    return ", ".join(x for x in (street, cells.get("postal_code", "").strip()) if x)
+
+
 def parse_row(cells: Mapping[str, str], districts: Mapping[str, str]) -> tuple[PostValues, str]:
     """One survey row (field -> text) as checked post values and its state; raises :class:`RowError`."""
     from etl.extract import parse_number, split_list
@@ -468,6 +478,7 @@ def parse_row(cells: Mapping[str, str], districts: Mapping[str, str]) -> tuple[P
         lon=lon,
         lat=lat,
         location_visibility=visibility,
+        address=address_text(cells),
         organization=cells.get("organization", "").strip(),
         contact=contact,
         valid_until=parse_date(cells.get("valid_until", "")),

@@ -129,6 +129,8 @@ class BoardPostRow(Base):
     lon: Mapped[float | None] = mapped_column(Double)
     lat: Mapped[float | None] = mapped_column(Double)
     location_visibility: Mapped[str] = mapped_column(String(16))
+    #: Street, house number and postcode as given (not published; for geocoding later).
+    address: Mapped[str] = mapped_column(String(500), default="")
     organization: Mapped[str] = mapped_column(String(300))
     contact: Mapped[str] = mapped_column(String(320))
     valid_until: Mapped[date | None] = mapped_column(Date)

@@ -81,6 +81,7 @@ def test_the_survey_is_imported_published_with_districts_and_languages(board_reg
         ("families",),
         "west",
     )
+    assert need.address == "Hauptstraße 5, 71634" and posts["Saal für Feste"].address == ""
     assert need.state == "published" and need.valid_until is not None and need.valid_until.year == 2099
     room = posts["Gruppenraum frei"]
     assert (room.kind, room.location_visibility, room.lon, room.lat) == ("offer", "exact", 9.1905, 48.8951)
@@ -159,7 +160,7 @@ def test_api_lists_posts_with_coded_matches_and_no_private_data(client) -> None:
     posts = {p["title"]: p for p in doc["posts"]}
     assert len(posts) == 4
     need = posts["Raum für Elterncafé"]
-    assert "contact" not in need and need["location"] is None
+    assert "contact" not in need and "address" not in need and need["location"] is None
     assert posts["Gruppenraum frei"]["location"] == {"lon": 9.1905, "lat": 48.8951}
     assert posts["Saal für Feste"]["location"] is None  # exact point stored, not shown
     best = need["matches"][0]

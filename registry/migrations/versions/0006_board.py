@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("lon", sa.Double(), nullable=True),
         sa.Column("lat", sa.Double(), nullable=True),
         sa.Column("location_visibility", sa.String(length=16), nullable=False),
+        sa.Column("address", sa.String(length=500), nullable=False),
         sa.Column("organization", sa.String(length=300), nullable=False),
         sa.Column("contact", sa.String(length=320), nullable=False),
         sa.Column("valid_until", sa.Date(), nullable=True),
