@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
                 query["group"] = str(rng.choice(groups))
             if rng.random() < 0.3:
                 query["district"] = str(rng.choice(districts))
-            w, c = _timed(lambda q=query: _ok(client.get("/netzwerk", query_string=q)))  # type: ignore[misc]
+            w, c = _timed(lambda q=query: _ok(client.get("/netzwerk", query_string=q)))
             walls.append(w * 1000)
             cpus.append(c * 1000)
         print(
