@@ -299,7 +299,9 @@ def test_dash_modules_do_not_import_the_register():
     """Only the staff blueprint (and entry points) may touch the register; no callback module does."""
     dashboard = Path(__file__).resolve().parents[2] / "dashboard"
     callback_modules = [
-        p for p in dashboard.rglob("*.py") if "staff" not in p.parts and p.name not in ("cli.py", "__main__.py")
+        p
+        for p in dashboard.rglob("*.py")
+        if not {"staff", "board"} & set(p.relative_to(dashboard).parts) and p.name not in ("cli.py", "__main__.py")
     ]
     assert len(callback_modules) > 10
     offenders = [
