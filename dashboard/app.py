@@ -15,6 +15,7 @@ import dash
 from flask import has_request_context, request
 
 from dashboard.api import register_api
+from dashboard.board import register_board
 from dashboard.components.media import register_media
 from dashboard.config import Settings
 from dashboard.coverage import register_coverage
@@ -84,6 +85,7 @@ def create_app(data_dir: Path | str, settings: Settings | None = None) -> dash.D
     register_api(app.server)
     register_coverage(app)
     register_staff(app.server, data_dir)
+    register_board(app.server, data_dir)  # the network's exchange board at /netzwerk
     register_media(app.server)  # DGS video and captions of the data folder's media/
     register_submit(app.server, data_dir)
     harden(app, settings)

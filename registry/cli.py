@@ -347,12 +347,68 @@ def _add_operations(sub: Any) -> None:
     pub.set_defaults(func=_guarded(run_publish))
 
 
+# --- board -----------------------------------------------------------------------------------
+
+_BOARD_TEXT = {
+    "de": {
+        "summary": "{file}: {rows} Zeilen, {stored} Beiträge gespeichert, {rejected} abgelehnt",
+        "rejects": "abgelehnte Zeilen mit Grund: {path}",
+    },
+    "en": {
+        "summary": "{file}: {rows} rows, {stored} posts stored, {rejected} rejected",
+        "rejects": "rejected rows with their reason: {path}",
+    },
+}
+
+
+def run_board_import(args: argparse.Namespace) -> int:
+    from registry.board import import_posts
+
+    if not Path(args.file).is_file():
+        raise FileNotFoundError(f"survey {args.file} does not exist: give the path of a CSV or XLSX file")
+    text = _BOARD_TEXT[args.lang]
+    with _open(args) as register:
+        result = import_posts(register, Path(args.file), actor=f"import:{getpass.getuser()}", lang=args.lang)
+    print(
+        text["summary"].format(
+            file=Path(args.file).name, rows=result.rows, stored=len(result.stored), rejected=len(result.rejects)
+        )
+    )
+    if result.rejects:
+        print(text["rejects"].format(path=result.rejects_path))
+    return 0
+
+
+def _add_board(sub: Any) -> None:
+    p = sub.add_parser(
+        "board",
+        help="the network's exchange board (Vereine bieten – Vereine suchen)",
+        description="The network's exchange board.",
+    )
+    board = p.add_subparsers(dest="board_command", metavar="ACTION", required=True)
+    imp = board.add_parser(
+        "import",
+        help="load posts from the needs survey (CSV or XLSX); they are published unless the Status column says 'prüfen'",
+        description="Load posts from FILE; rows that cannot be stored end in a rejects report with their reason.",
+    )
+    imp.add_argument("file", metavar="FILE", type=Path, help="the survey: CSV (UTF-8 or Windows-1252) or XLSX")
+    imp.add_argument(
+        "--lang",
+        choices=sorted(_BOARD_TEXT),
+        default="de",
+        help="language of the summary and reasons (default: %(default)s)",
+    )
+    _common(imp)
+    imp.set_defaults(func=_guarded(run_board_import))
+
+
 def add_registry_commands(subparsers: Any) -> None:
     """Add ``import``, ``user``, ``db``, ``backup``, ``restore`` and ``publish`` to ``subparsers``."""
     _add_import(subparsers)
     _add_user(subparsers)
     _add_operations(subparsers)
     _add_associations(subparsers)
+    _add_board(subparsers)
 
 
 __all__ = ["add_registry_commands", "read_password"]

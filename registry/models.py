@@ -10,10 +10,10 @@ A PostGIS deployment would add ``geom = mapped_column(Geometry("POINT", srid=432
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Double, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Date, DateTime, Double, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -160,3 +160,35 @@ class ReminderRow(Base):
     answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     expired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class BoardPostRow(Base):
+    """One post of the network's exchange board (issue 10): an offer to or a need of other actors.
+
+    ``contact`` is never published; ``lon``/``lat`` are exact and shown only when
+    ``location_visibility`` is ``"exact"`` (else the district alone is public).
+    """
+
+    __tablename__ = "board_posts"
+    __table_args__ = (Index("ix_board_posts_state_kind", "state", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    topic: Mapped[str] = mapped_column(String(64), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text, default="")
+    languages: Mapped[list[str]] = mapped_column(JSONType)
+    target_groups: Mapped[list[str]] = mapped_column(JSONType)
+    district_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    lon: Mapped[float | None] = mapped_column(Double)
+    lat: Mapped[float | None] = mapped_column(Double)
+    location_visibility: Mapped[str] = mapped_column(String(16))
+    #: Street, house number and postcode as given (not published; for geocoding later).
+    address: Mapped[str] = mapped_column(String(500), default="")
+    organization: Mapped[str] = mapped_column(String(300))
+    contact: Mapped[str] = mapped_column(String(320))
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1)

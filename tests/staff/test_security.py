@@ -296,10 +296,10 @@ def test_unauthenticated_dash_callbacks_cannot_reach_register_data(tmp_path, reg
 
 
 def test_dash_modules_do_not_import_the_register():
-    """Only the staff and the public association blueprints (Flask, not Dash) and entry points may touch
+    """Only the staff, the public association and the board blueprints (Flask, not Dash) and entry points may touch
     the register; no callback module does."""
     dashboard = Path(__file__).resolve().parents[2] / "dashboard"
-    blueprints = ("staff", "submit")
+    blueprints = ("staff", "submit", "board")
     callback_modules = [
         p
         for p in dashboard.rglob("*.py")
