@@ -63,6 +63,8 @@ def nav_items(dataset: Dataset, state: FilterState, _: Translator) -> list[tuple
     if len(dataset.district_ids) >= 2:
         pair = ",".join(dataset.district_ids[:2])
         items.append(("/coverage?compare", _("Stadtteile vergleichen"), "/coverage" + lang + sep + "compare=" + pair))
+    items.append(("/netzwerk", _("Netzwerk-Börse"), "/netzwerk" + lang))
+    items.append(("/eintragen", _("Angebot eintragen"), "/eintragen" + lang))
     items.append(("/barrierefreiheit", _("Barrierefreiheit"), "/barrierefreiheit" + lang))
     return items
 

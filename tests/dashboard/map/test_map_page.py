@@ -69,6 +69,8 @@ def test_every_page_has_the_main_navigation_and_its_own_h1(app, path):
         "Abdeckung": "/coverage",
         "Workshop-Modus": "/coverage?mode=workshop",
         "Stadtteile vergleichen": "/coverage?compare=mitte,ossweil",
+        "Netzwerk-Börse": "/netzwerk",
+        "Angebot eintragen": "/eintragen",
         "Barrierefreiheit": "/barrierefreiheit",
     }
     current = [k for k, a in links.items() if getattr(a, "aria-current", None) == "page"]
