@@ -503,7 +503,7 @@ def validate_rows(
     _assign_ids(rows, [rec["id"] for rec in records])
     problems = tuple((r.number, p) for r in rows for p in r.problems)
     kept = [{"row": r.number, **r.props} for r in rows if not r.rejected]
-    valid = pd.DataFrame(kept, columns=_VALID_COLUMNS, dtype=object)
+    valid = pd.DataFrame(kept, columns=["row", *INPUT_FIELDS], dtype=object)
     logger.info(
         "validated %d rows: %d kept, %d rejected, %d problems",
         len(rows),
@@ -514,8 +514,9 @@ def validate_rows(
     return ValidationResult(valid=valid, problems=problems)
 
 
-_VALID_COLUMNS = [
-    "row",
+#: The fields of one input record as validation reads them (the offer list's columns after header
+#: matching; a form posts the same): the register's per-record check and edit forms use this list.
+INPUT_FIELDS: tuple[str, ...] = (
     "id",
     "name",
     "organization",
@@ -541,4 +542,4 @@ _VALID_COLUMNS = [
     "listed",
     "lat",
     "lon",
-]
+)

@@ -29,6 +29,7 @@ from etl.pipeline import build
 from etl.problems import Problem
 from etl.record import RecordChecker
 from etl.uptodate import output_hashes
+from etl.validate import INPUT_FIELDS
 from etl.write import BuildReport, dumps_json, rejects_csv
 from geodata.crs import STORAGE_CRS
 from geodata.io import (
@@ -49,34 +50,8 @@ from geodata.snapshot import current_snapshot_dir
 
 logger = logging.getLogger(__name__)
 
-#: Form fields: the contract fields a person types (as in an offer list), plus ``district``, ``lat``, ``lon``.
-FORM_FIELDS: tuple[str, ...] = (
-    "id",
-    "name",
-    "organization",
-    "category",
-    "subcategories",
-    "languages",
-    "target_groups",
-    "description",
-    "street",
-    "house_number",
-    "postal_code",
-    "city",
-    "district",
-    "phone",
-    "email",
-    "url",
-    "opening_hours",
-    "accessibility",
-    "accessibility_details",
-    "last_verified",
-    "lat",
-    "lon",
-    "demo",
-    "location_visibility",
-    "listed",
-)
+#: Form fields: the ETL's input fields (contract fields as a person types them, plus ``district``, ``lat``, ``lon``).
+FORM_FIELDS: tuple[str, ...] = INPUT_FIELDS
 
 
 @dataclass(frozen=True)
