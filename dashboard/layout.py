@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from dash import dcc, html
+import dash
+from dash import Input, Output, dcc, html
 
 from dashboard import ids
 from dashboard.components.a11y_links import accessibility_links
@@ -145,4 +146,20 @@ def frame(
         className="page",
         dir=text_direction(state.lang),
         lang=state.lang,
+    )
+
+
+def mirror_filters(app: dash.Dash, store_id: str) -> None:
+    """Copy the shared filter store and search box into ``store_id``, a store of one page only.
+
+    The filter store and the search box are on the map and the coverage page; a page's callback
+    that also listens to a store of its own page only would fail on the other page ("nonexistent
+    object used in an Input"). So each page's callback listens to its own mirror instead.
+    """
+    app.clientside_callback(
+        "function (filters, q) { return {filters: filters, q: q}; }",
+        Output(store_id, "data"),
+        Input(ids.FILTER_STORE, "data"),
+        Input(ids.SEARCH, "value"),
+        prevent_initial_call=True,
     )

@@ -35,6 +35,7 @@ from dashboard.coverage.compute import (
 from dashboard.coverage.context import coverage_context
 from dashboard.filters import UI_LANGUAGES, FilterState, filter_mask, from_store
 from dashboard.i18n import translator
+from dashboard.layout import mirror_filters
 from dashboard.snapshot import current_snapshot
 
 logger = logging.getLogger(__name__)
@@ -173,16 +174,7 @@ def register_coverage(app: dash.Dash) -> None:
     """Add the CSV route and the coverage page's callbacks to ``app`` (no data captured)."""
     register_coverage_api(app.server)
 
-    # The filter store and search box exist on the map page too, the metric and focus stores
-    # only here: a callback mixing them would fail there ("nonexistent object used in an Input").
-    # So the filters reach the page callback through a store of this page only.
-    app.clientside_callback(
-        "function (filters, q) { return {filters: filters, q: q}; }",
-        Output(ids.COV_FILTERS, "data"),
-        Input(ids.FILTER_STORE, "data"),
-        Input(ids.SEARCH, "value"),
-        prevent_initial_call=True,
-    )
+    mirror_filters(app, ids.COV_FILTERS)  # the metric and focus stores exist only here (see mirror_filters)
 
     @app.callback(
         *PAGE_OUTPUTS,

@@ -25,7 +25,7 @@ from dash import ClientsideFunction, Input, Output, State
 from dashboard import ids
 from dashboard.filters import UI_LANGUAGES, from_store
 from dashboard.i18n import translator
-from dashboard.layout import lang_href
+from dashboard.layout import lang_href, mirror_filters
 from dashboard.map.detail import detail_panel, unavailable_panel
 from dashboard.map.layout import map_legend
 from dashboard.map.points import snapshot_payload
@@ -116,16 +116,7 @@ def select_offer(snapshot: Snapshot, offer_id: Any, ui: dict[str, Any] | None) -
 def register_callbacks(app: dash.Dash) -> None:
     """Register the map page's server callbacks and its clientside helpers on ``app``."""
 
-    # The filter store and search box exist on /coverage too, the list store only here: a callback
-    # mixing them would fail there ("nonexistent object used in an Input"). So the filters reach
-    # the map's callback through a store of this page only (the coverage page does the same).
-    app.clientside_callback(
-        "function (filters, q) { return {filters: filters, q: q}; }",
-        Output(ids.MAP_FILTERS, "data"),
-        Input(ids.FILTER_STORE, "data"),
-        Input(ids.SEARCH, "value"),
-        prevent_initial_call=True,
-    )
+    mirror_filters(app, ids.MAP_FILTERS)  # the list store exists only here (see mirror_filters)
 
     @app.callback(
         *VIEW_OUTPUTS,
