@@ -296,14 +296,15 @@ def edit(token: str) -> Any:
 DONE_CHANGE = "Vielen Dank! Die Integrationsstelle prüft Ihre Änderung; danach ist sie auf der Karte."
 
 
-def withdraw(token: str) -> Any:
-    """``/eintragen/zurueckziehen/<token>``: GET asks, POST archives the entry (this link works once)."""
-    found, refused = _claim(token, "archive")
+def _once_link(token: str, purpose: str, act: Callable[[Any, str], None], title: str, message: str) -> Any:
+    """A private link that works once: GET asks, POST uses the token, runs ``act`` and publishes."""
+    found, refused = _claim(token, purpose)
     if refused:
         return refused
     claim, entry = found
+    action = "withdraw" if purpose == "archive" else purpose
     if request.method == "GET":
-        return page("confirm.html", 200, entry=entry, action="withdraw", token=token)
+        return page("confirm.html", 200, entry=entry, action=action, token=token)
     from registry.tokens import TokenError, use_once
 
     app = submit_app(current_app)
@@ -311,11 +312,16 @@ def withdraw(token: str) -> Any:
         use_once(app.register, claim, now())
     except TokenError as exc:
         return token_page(exc.reason)
+    act(app.register, claim.entry_id)
+    publish_quietly()
+    return page("message.html", 200, title=t(title), message=t(message))
+
+
+def withdraw(token: str) -> Any:
+    """``/eintragen/zurueckziehen/<token>``: GET asks, POST archives the entry (this link works once)."""
     from registry.submissions import withdraw_entry
 
-    withdraw_entry(app.register, claim.entry_id)
-    publish_quietly()
-    return page("message.html", 200, title=t("Eintrag zurückgezogen"), message=t(DONE_WITHDRAW))
+    return _once_link(token, "archive", withdraw_entry, "Eintrag zurückgezogen", DONE_WITHDRAW)
 
 
 DONE_WITHDRAW = "Der Eintrag ist nicht mehr auf der Karte. Die Integrationsstelle kann ihn auf Wunsch wiederherstellen."
@@ -323,23 +329,12 @@ DONE_WITHDRAW = "Der Eintrag ist nicht mehr auf der Karte. Die Integrationsstell
 
 def confirm(token: str) -> Any:
     """``/eintragen/bestaetigen/<token>``: GET asks, POST records "still valid" (this link works once)."""
-    found, refused = _claim(token, "confirm")
-    if refused:
-        return refused
-    claim, entry = found
-    if request.method == "GET":
-        return page("confirm.html", 200, entry=entry, action="confirm", token=token)
     from registry.reminders import confirm_entry
-    from registry.tokens import TokenError, use_once
 
-    app = submit_app(current_app)
-    try:
-        use_once(app.register, claim, now())
-    except TokenError as exc:
-        return token_page(exc.reason)
-    confirm_entry(app.register, claim.entry_id, now(), actor="public")
-    publish_quietly()
-    return page("message.html", 200, title=t("Vielen Dank!"), message=t(DONE_CONFIRM))
+    def still_valid(register: Any, entry_id: str) -> None:
+        confirm_entry(register, entry_id, now(), actor="public")
+
+    return _once_link(token, "confirm", still_valid, "Vielen Dank!", DONE_CONFIRM)
 
 
 DONE_CONFIRM = "Der Eintrag ist als aktuell bestätigt."
