@@ -1,4 +1,4 @@
-"""Board fixtures: a register (SQLite, and PostgreSQL when configured) with the test districts."""
+"""Board fixtures: a register (SQLite, and PostgreSQL when configured: ``tests/conftest.py``) with the test districts."""
 
 from __future__ import annotations
 
@@ -9,9 +9,7 @@ import pytest
 
 from registry import Register
 from registry.register import META_DISTRICTS
-from tests.registry.conftest import DISTRICTS, data_dir, database_url, empty_register, postgres_url
-
-__all__ = ["data_dir", "database_url", "empty_register", "postgres_url"]
+from tests.support.registry import DISTRICTS
 
 SURVEY = """Art;Thema;Titel;Beschreibung;Sprachen;Zielgruppe;Stadtteil;Straße;Hausnr.;PLZ;Organisation;E-Mail;gültig bis;Breitengrad;Längengrad;Ort sichtbar
 sucht;Räume;Raum für Elterncafé;Wir suchen einen Gruppenraum am Nachmittag;Arabisch, Deutsch;Familien;Weststadt;Hauptstraße;5;71634;Elternverein West;eltern@example.org;31.03.2099;;;

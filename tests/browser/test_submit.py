@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.submit.conftest import links, smtp  # noqa: F401 (fixture)
+from tests.support.mail import links
 
 OFFER_LIST = """ID;Name;Träger;Kategorie;Sprachen;Zielgruppe;Straße;Hausnr.;PLZ;Ort;Breitengrad;Längengrad
 lb-1;Migrationsberatung Innenstadt;Caritas;counselling;tr, de;all;Marktplatz;1;71634;Ludwigsburg;48.8950;9.1900
@@ -20,7 +20,7 @@ lb-1;Migrationsberatung Innenstadt;Caritas;counselling;tr, de;all;Marktplatz;1;7
 
 
 @pytest.fixture
-def site(tmp_path: Path, serve: Any, smtp: Any) -> dict[str, Any]:  # noqa: F811
+def site(tmp_path: Path, serve: Any, smtp: Any) -> dict[str, Any]:
     """A published register with one offer, served by the project's app, mailing to the local SMTP server."""
     from dashboard.app import create_app
     from registry import Register

@@ -12,9 +12,9 @@ import pytest
 from dashboard.app import create_app
 from dashboard.components.a11y_links import A11Y_NAV_ID, accessibility_links
 from dashboard.components.easy_markdown import render_markdown
-from tests.dashboard.conftest import TINY_CITY
-from tests.dashboard.test_app import find, page_layout
-from tests.dashboard.test_app import text_of as _text_of
+from tests.support.layout import find, page_layout
+from tests.support.layout import text_of as _text_of
+from tests.support.tiny import TINY_CITY
 
 STATEMENT = {
     "statement_date": "2026-11-30",

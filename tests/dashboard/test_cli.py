@@ -10,6 +10,7 @@ import pytest
 
 from dashboard.cli import add_serve_arguments, run_serve, settings_from_args
 from dashboard.config import Settings, SettingsError, parse_port
+from tests.support.tiny import write_tiny
 
 
 def free_port() -> int:
@@ -115,7 +116,6 @@ def test_missing_data_builds_the_demo_first(tmp_path, monkeypatch):
     built = []
 
     def fake_build(out_dir):
-        from tests.dashboard.conftest import write_tiny
 
         built.append(Path(out_dir))
         write_tiny(Path(out_dir))

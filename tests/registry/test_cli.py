@@ -13,7 +13,7 @@ import pytest
 from registry import Register
 from registry.cli import read_password
 from stadtkarte.cli import _parser, main
-from tests.registry.conftest import ROWS
+from tests.support.registry import CONFIG, DISTRICTS, MESSY, ROWS, write_offers
 
 PASSWORD = "ein-sehr-gutes-passwort"
 
@@ -98,7 +98,6 @@ def test_db_upgrade_and_bad_url(data_dir, capsys) -> None:
 def sqlite_register(tmp_path: Path, data_dir: Path):
     """A SQLite register with :data:`ROWS` imported and published."""
     from registry.importer import import_offers
-    from tests.registry.conftest import CONFIG, DISTRICTS, write_offers
 
     register = Register.open(f"sqlite:///{tmp_path / 'source.sqlite'}", data_dir, CONFIG)
     register.upgrade()
@@ -176,7 +175,6 @@ def test_bootstrap_adopts_an_existing_build_without_changing_the_map(tmp_path: P
     from etl.pipeline import build
     from geodata.snapshot import current_snapshot_dir
     from registry.bootstrap import ensure_register
-    from tests.registry.conftest import CONFIG, DISTRICTS, MESSY
 
     monkeypatch.delenv("STADTKARTE_DATABASE_URL", raising=False)
     data = tmp_path / "data"

@@ -12,7 +12,7 @@ import pytest
 from geodata.snapshot import current_snapshot_dir
 from registry import Register
 from stadtkarte.cli import main
-from tests.registry.conftest import DISTRICTS, HEADER, MESSY, ROWS, write_offers
+from tests.support.registry import DISTRICTS, HEADER, MESSY, ROWS, write_offers
 
 CITY_TOML = '[city]\nname = "Ludwigsburg"\npostcodes = ["71634", "71636"]\ndemo = true\n'
 

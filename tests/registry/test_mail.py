@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from registry.mail import MailConfigError, MailSendError, MailSettings, compose, deliver, mail_settings
-from tests.submit.conftest import body, free_port, smtp  # noqa: F401 (fixture)
+from tests.support.mail import body
+from tests.support.net import free_port
 
 VALUES = {"name": "Frauencafé", "city": "Ludwigsburg", "edit": "http://x/e", "withdraw": "http://x/w", "days": 180}
 
@@ -44,7 +45,7 @@ def test_outbox_keeps_each_message_as_an_eml_file(tmp_path: Path):
     assert "http://x/w" in message_from_bytes(files[0].read_bytes()).get_payload(decode=True).decode()
 
 
-def test_real_smtp_server_receives_the_message(tmp_path: Path, smtp):  # noqa: F811
+def test_real_smtp_server_receives_the_message(tmp_path: Path, smtp):
     inbox, settings = smtp
     deliver(compose("links", "tr", "a@b.example", settings.sender, VALUES), settings, tmp_path)
     assert len(inbox.messages) == 1 and "http://x/e" in body(inbox.messages[0])

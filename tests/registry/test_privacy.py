@@ -8,7 +8,7 @@ from geodata.io import read_offers
 from geodata.snapshot import current_snapshot_dir
 from registry import Register
 from registry.importer import import_offers
-from tests.registry.conftest import DISTRICTS
+from tests.support.registry import DISTRICTS
 
 HEADER = "ID;Name;Kategorie;Straße;Hausnr.;PLZ;Ort;Breitengrad;Längengrad;Standort anzeigen;Veröffentlichen"
 ROWS = [

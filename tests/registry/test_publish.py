@@ -13,7 +13,7 @@ from geodata.errors import ContractError
 from geodata.snapshot import current_snapshot_dir, current_version
 from registry import Register
 from registry.importer import import_offers
-from tests.registry.conftest import CONFIG, DISTRICTS, MESSY
+from tests.support.registry import CONFIG, DISTRICTS, MESSY
 
 SAME_BYTES = ("offers.geojson", "districts.geojson", "city.json")
 

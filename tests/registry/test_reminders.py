@@ -9,10 +9,24 @@ import pytest
 
 from registry.mail import MailSendError, compose, deliver
 from registry.reminders import FreshnessSettings, confirm_entry, freshness_settings, run_reminders, unconfirmed_since
-from tests.submit.conftest import body, free_port, register, smtp, template_register  # noqa: F401 (fixtures)
+from tests.support.mail import body
+from tests.support.submit import build_template_register, copied_register
 
 START = datetime.now(UTC)  # the register's entries were created just now (the template fixture)
 SETTINGS = FreshnessSettings()
+
+
+@pytest.fixture(scope="module")
+def template_register(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The public pages' two-offer register (lb-1 with a contact e-mail, lb-2 without), built once."""
+    return build_template_register(tmp_path_factory.mktemp("reminder-template"))
+
+
+@pytest.fixture
+def register(tmp_path: Any, template_register: Any) -> Any:
+    """A fresh copy of the template register (instead of the register package's three-offer one)."""
+    with copied_register(template_register, tmp_path) as reg:
+        yield reg
 
 
 def sender(settings: Any, data_dir: Any, calls: list[str]) -> Any:
@@ -38,7 +52,7 @@ def test_settings_parse_and_refuse_nonsense():
         freshness_settings({"answer_within_days": 0})
 
 
-def test_cycle_due_mail_confirm_and_idempotent(register, smtp, tmp_path):  # noqa: F811
+def test_cycle_due_mail_confirm_and_idempotent(register, smtp, tmp_path):
     inbox, settings = smtp
     calls: list[str] = []
     send = sender(settings, tmp_path, calls)
@@ -57,7 +71,7 @@ def test_cycle_due_mail_confirm_and_idempotent(register, smtp, tmp_path):  # noq
     assert after.expired == () and unconfirmed_since(register) == {}
 
 
-def test_no_answer_within_30_days_marks_the_entry_unconfirmed(register, smtp, tmp_path):  # noqa: F811
+def test_no_answer_within_30_days_marks_the_entry_unconfirmed(register, smtp, tmp_path):
     _inbox, settings = smtp
     due = START + timedelta(days=400)
     run_reminders(register, SETTINGS, sender(settings, tmp_path, []), due)
@@ -74,7 +88,7 @@ def test_no_answer_within_30_days_marks_the_entry_unconfirmed(register, smtp, tm
     assert register.entry("lb-1").properties["unconfirmed_since"] is None
 
 
-def test_a_crash_after_recording_resends_nothing(register, tmp_path):  # noqa: F811
+def test_a_crash_after_recording_resends_nothing(register, tmp_path):
     def crash(*_args: Any) -> None:
         raise KeyboardInterrupt
 
@@ -90,7 +104,7 @@ def test_a_crash_after_recording_resends_nothing(register, tmp_path):  # noqa: F
     assert calls == [] and report.stuck == ("lb-1",)
 
 
-def test_a_refused_message_is_recorded_as_failed(register, tmp_path):  # noqa: F811
+def test_a_refused_message_is_recorded_as_failed(register, tmp_path):
     def refuse(*_args: Any) -> None:
         raise MailSendError("connection refused")
 

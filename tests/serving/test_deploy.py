@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.serving.conftest import REPO_ROOT, free_port, start_server
+from tests.support.net import free_port
+from tests.support.serving import REPO_ROOT, start_server
+from tests.support.tiny import write_tiny
 
 DEPLOY_DOC = REPO_ROOT / "docs" / "deploy.md"
 PUBLIC_HOST = "karte.example.de"
@@ -116,7 +118,6 @@ def _wait_for_port(port: int, timeout: float = 20) -> None:
 @pytest.mark.slow
 def test_nginx_config_in_front_of_our_server(tmp_path: Path) -> None:
     nginx = require("nginx")
-    from tests.dashboard.conftest import write_tiny
 
     data = write_tiny(tmp_path / "data")
     app_port, http_port, https_port = free_port(), free_port(), free_port()

@@ -23,6 +23,7 @@ from dashboard.security import (
     tile_origins,
     truncate_ip,
 )
+from tests.support.tiny import write_tiny
 
 CALLBACK = "/_dash-update-component"
 
@@ -157,7 +158,6 @@ def test_api_responses_are_cacheable_per_snapshot_version(client: Any) -> None:
 
 def test_a_new_snapshot_changes_the_api_etag(tiny_data_dir: Any) -> None:
     from geodata.snapshot import publish_snapshot
-    from tests.dashboard.conftest import write_tiny
 
     publish_snapshot(tiny_data_dir, write_tiny)
     client = create_app(tiny_data_dir).server.test_client()

@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from tests.serving.conftest import REPO_ROOT, RunningServer, free_port, start_server
+from tests.support.net import free_port
+from tests.support.serving import REPO_ROOT, RunningServer, start_server
 
 pytestmark = pytest.mark.slow
 

@@ -15,7 +15,7 @@ from markupsafe import escape
 from dashboard.staff.security import LoginLockout
 from geodata.io import OFFERS_FILE
 from geodata.snapshot import current_snapshot_dir
-from tests.staff.conftest import ADMIN, MODERATOR, NEW_OFFER, body, csrf_token, login, make_server, post_form
+from tests.support.staff import ADMIN, MODERATOR, NEW_OFFER, body, csrf_token, login, make_server, post_form
 
 
 def published_names(data_dir: Path) -> list[str]:

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from dashboard.staff.security import SECRET_ENV, LoginLockout, SecretKeyError, load_secret_key
-from tests.staff.conftest import ADMIN, MODERATOR, NEW_OFFER, body, csrf_token, login, make_server, publish_flat
+from tests.support.staff import ADMIN, MODERATOR, NEW_OFFER, body, csrf_token, login, make_server, publish_flat
 
 GET_ROUTES = (
     "/verwaltung/",

@@ -1,126 +1,34 @@
 """A real SQLite register, a Flask app with the public association pages, and a real SMTP server.
 
-The SMTP server is aiosmtpd on 127.0.0.1 (a free port); its handler keeps every
-delivered message, so tests read the mails and follow their links.
+The SMTP server (fixture ``smtp`` in ``tests/conftest.py``) is aiosmtpd on 127.0.0.1 (a free
+port); its handler keeps every delivered message, so tests read the mails and follow their links.
+Helpers and inputs are in :mod:`tests.support.submit` and :mod:`tests.support.mail`.
 """
 
 from __future__ import annotations
 
-import re
-import shutil
-import socket
 from collections.abc import Iterator
-from email import message_from_bytes
-from email.message import Message
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 
-from dashboard.submit import register_submit
 from registry.mail import MailSettings
-
-TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
-LINK = re.compile(r"https?://\S+")
-
-OFFER_LIST = """ID;Name;Träger;Kategorie;Sprachen;Zielgruppe;Straße;Hausnr.;PLZ;Ort;Breitengrad;Längengrad;E-Mail
-lb-1;Migrationsberatung Innenstadt;Caritas;counselling;tr, de;all;Marktplatz;1;71634;Ludwigsburg;48.8950;9.1900;info@caritas.example
-lb-2;Deutschkurs A1;Volkshochschule;language_course;de;newcomers;Solitudestraße;24;71638;Ludwigsburg;48.8930;9.1850;
-"""
-
-#: A valid submission inside the demo city (address geocoded through the demo chain by postcode).
-FORM: dict[str, Any] = {
-    "name": "Frauencafé Oststadt",
-    "organization": "Verein Brücke e.V.",
-    "category": "language_cafe",
-    "languages": ["tr", "de"],
-    "target_groups": ["women"],
-    "street": "Schillerstraße",
-    "house_number": "3",
-    "postal_code": "71638",
-    "phone": "07141 123456",
-    "email": "kontakt@bruecke.example",
-    "description": "Jeden Dienstag Tee und Gespräche.",
-    "submitter_email": "ayse@bruecke.example",
-    "consent": "yes",
-}
-
-
-class Inbox:
-    """aiosmtpd handler that keeps every delivered message."""
-
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(message_from_bytes(envelope.original_content or envelope.content))
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, MailSettings]]:
-    """A real SMTP server on 127.0.0.1 and the settings that send to it."""
-    from aiosmtpd.controller import Controller
-
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, MailSettings(host="127.0.0.1", port=port, sender="karte@stadt.example")
-    finally:
-        controller.stop()
-
-
-def body(message: Message) -> str:
-    part = message.get_payload(decode=True)
-    assert isinstance(part, bytes)
-    return part.decode(message.get_content_charset() or "utf-8")
-
-
-def links(message: Message) -> list[str]:
-    return LINK.findall(body(message))
+from tests.support.mail import Inbox
+from tests.support.submit import build_template_register, copied_register, make_app
 
 
 @pytest.fixture(scope="session")
 def template_register(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite register with two published offers (imported once per session through the ETL)."""
-    from registry import Register
-    from registry.importer import import_offers
-
-    folder = tmp_path_factory.mktemp("submit-template")
-    offers = folder / "angebote.csv"
-    offers.write_text(OFFER_LIST, encoding="utf-8")
-    with Register.open(url=f"sqlite:///{folder / 'register.sqlite'}", data_dir=folder) as reg:
-        reg.upgrade()
-        import_offers(reg, offers, actor="import", apply=True)
-        reg.publish(folder)
-    return folder
+    return build_template_register(tmp_path_factory.mktemp("submit-template"))
 
 
 @pytest.fixture
 def register(tmp_path: Path, template_register: Path) -> Iterator[Any]:
-    from registry import Register
-
-    shutil.copytree(template_register, tmp_path, dirs_exist_ok=True)
-    reg = Register.open(url=f"sqlite:///{tmp_path / 'register.sqlite'}", data_dir=tmp_path)
-    reg.upgrade()
-    yield reg
-    reg.close()
-
-
-def make_app(register: Any, data_dir: Path, mail: MailSettings | None, **limits: str) -> Flask:
-    server = Flask("submit-test")
-    server.config["TESTING"] = True
-    register_submit(server, data_dir, register, mail=mail or MailSettings(), **limits)
-    return server
+    with copied_register(template_register, tmp_path) as reg:
+        yield reg
 
 
 @pytest.fixture
@@ -131,15 +39,3 @@ def app(register: Any, tmp_path: Path, smtp: tuple[Inbox, MailSettings]) -> Flas
 @pytest.fixture
 def client(app: Flask) -> Any:
     return app.test_client()
-
-
-def csrf(client: Any, url: str) -> str:
-    page = client.get(url)
-    assert page.status_code == 200, page.get_data(as_text=True)[:500]
-    found = TOKEN.search(page.get_data(as_text=True))
-    assert found
-    return found.group(1)
-
-
-def post(client: Any, url: str, data: dict[str, Any]) -> Any:
-    return client.post(url, data={**data, "csrf_token": csrf(client, url)})

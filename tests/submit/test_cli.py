@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from registry.models import EntryRow, SubmitterRow
 from registry.submissions import purge_archived, submit_new
 from stadtkarte.cli import main
-from tests.submit.conftest import FORM
+from tests.support.submit import FORM
 
 VALUES = {k: (", ".join(v) if isinstance(v, list) else v) for k, v in FORM.items()}
 

@@ -6,7 +6,8 @@ import json
 from typing import Any
 from urllib.parse import urlsplit
 
-from tests.submit.conftest import FORM, csrf, links, post
+from tests.support.mail import links
+from tests.support.submit import FORM, csrf, make_app, post
 
 
 def path_of(url: str) -> str:
@@ -98,7 +99,6 @@ def test_csrf_token_page_is_not_cached(client):
 
 
 def test_link_requests_are_rate_limited(register, tmp_path, smtp):
-    from tests.submit.conftest import make_app
 
     client = make_app(register, tmp_path, smtp[1], link_limit="2 per hour").test_client()
     statuses = [post(client, "/eintragen/link?lang=ar", {"email": f"x{i}@y.example"}).status_code for i in range(3)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.submit.conftest import FORM, post
+from tests.support.submit import FORM, post
 
 
 def test_form_offers_the_privacy_levels(client) -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+import pytest
 from sqlalchemy import select
 
 from registry import render_problem
 from registry.models import SubmitterRow
-from tests.submit.conftest import FORM, body, csrf, links, post
+from tests.support.mail import body, links
+from tests.support.submit import FORM, csrf, make_app, post
 
 
 def path_of(url: str) -> str:
@@ -108,15 +110,10 @@ def test_duplicate_is_flagged_to_staff(client, register, smtp):
 
 
 def test_flood_of_submissions_is_rate_limited(register, tmp_path, smtp):
-    from tests.submit.conftest import make_app
-
     client: Any = make_app(register, tmp_path, smtp[1], submit_limit="2 per hour").test_client()
     statuses = [post(client, "/eintragen?lang=uk", {**FORM, "name": f"Kurs {i}"}).status_code for i in range(3)]
     assert statuses == [200, 200, 429]
     assert len(register.queue(kind="new")) == 2
-
-
-import pytest  # noqa: E402
 
 
 @pytest.mark.parametrize(

@@ -9,33 +9,7 @@ import pytest
 from dashboard import ids
 from dashboard.app import create_app
 from dashboard.map.callbacks import VIEW_OUTPUTS, update_view
-
-
-def find(component: Any, predicate) -> list[Any]:
-    found = [component] if predicate(component) else []
-    children = getattr(component, "children", None)
-    if children is None:
-        return found
-    for child in children if isinstance(children, list | tuple) else [children]:
-        found += find(child, predicate)
-    return found
-
-
-def by_id(tree: Any, cid: str) -> Any:
-    hits = find(tree, lambda c: getattr(c, "id", None) == cid)
-    assert hits, f"no component {cid!r}"
-    return hits[0]
-
-
-def text_of(component: Any) -> str:
-    if isinstance(component, str | int | float):
-        return str(component)
-    children = getattr(component, "children", None)
-    if children is None:
-        return ""
-    return " ".join(
-        text_of(c) for c in (children if isinstance(children, list | tuple) else [children]) if c is not None
-    )
+from tests.support.layout import by_id, find, text_of
 
 
 def h1s(tree: Any) -> list[str]:
