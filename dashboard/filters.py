@@ -16,7 +16,7 @@ from __future__ import annotations
 import base64
 import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -190,14 +190,20 @@ def _any_of(matrix: np.ndarray, ids: tuple[str, ...], selected: tuple[str, ...])
     return matrix[:, columns].any(axis=1)
 
 
-def text_mask(search_text: np.ndarray, q: str) -> np.ndarray | None:
-    """Rows whose search key contains every word of ``q``'s search key (None when ``q`` is empty)."""
+def text_mask(search_text: Sequence[str], q: str, rows: np.ndarray | None = None) -> np.ndarray | None:
+    """Rows whose search key contains every word of ``q``'s search key (None when ``q`` is empty).
+
+    Only ``rows`` (indices; default all) are searched, the others are False. Each further word
+    is tested only on the rows the words before it kept.
+    """
     words = search_key(q).split()
     if not words:
         return None
-    mask = np.ones(len(search_text), dtype=bool)
+    kept: list[int] = list(range(len(search_text))) if rows is None else rows.tolist()
     for word in words:
-        mask &= np.strings.find(search_text, word) >= 0
+        kept = [i for i in kept if word in search_text[i]]
+    mask = np.zeros(len(search_text), dtype=bool)
+    mask[kept] = True
     return mask
 
 
@@ -221,11 +227,8 @@ def filter_mask(dataset: Dataset, state: FilterState) -> np.ndarray:
     for part in parts:
         if part is not None:
             mask &= part
-    if fold(state.q):
-        rows = np.flatnonzero(mask)
-        found = text_mask(dataset.search_text[rows], state.q)
-        mask[rows[~found]] = False
-    return mask
+    found = text_mask(dataset.search_text, state.q, np.flatnonzero(mask)) if fold(state.q) else None
+    return mask if found is None else found
 
 
 def suggestion_words(dataset: Dataset) -> dict[str, str]:
