@@ -45,7 +45,8 @@ def unanswered_by_topic_and_district(
     pandas.DataFrame
         One row per (topic, district) with at least one unanswered need: ``topic`` (board
         topic id), ``district_id`` (:data:`NO_DISTRICT` for needs that name none) and ``needs``
-        (int, the count); sorted by count descending, then topic and district. Empty (with these
+        (int, the count); sorted by count descending, then topic, then district (needs without a
+        district last within a topic). Empty (with these
         columns) when every open need has a match.
     """
     needs = unanswered_needs(list(posts), today, matches=matches)
@@ -58,4 +59,6 @@ def unanswered_by_topic_and_district(
     )
     counts = frame.groupby(["topic", "district_id"], sort=False).size().rename("needs").reset_index()
     counts["needs"] = counts["needs"].astype("int64")
-    return counts.sort_values(["needs", "topic", "district_id"], ascending=[False, True, True]).reset_index(drop=True)
+    counts["_none"] = counts["district_id"] == NO_DISTRICT
+    order = counts.sort_values(["needs", "topic", "_none", "district_id"], ascending=[False, True, True, True])
+    return order.drop(columns="_none").reset_index(drop=True)
