@@ -54,6 +54,7 @@ class BoardCache:
     _view: BoardView | None = None
     _api: tuple[BoardView, bytes] | None = None
     _topics: Vocabulary | None = None
+    _has_board: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -88,6 +89,19 @@ class BoardCache:
                 body = json.dumps(api_document(view), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
                 self._api = (view, body)
             return self._api
+
+    def has_board(self) -> bool:
+        """True when the data folder is served from a migrated register (a plain build output has no board).
+
+        Never creates a database: a missing SQLite file is answered from the file system. Once
+        True it stays True (a register is not removed under a running server).
+        """
+        if not self._has_board:
+            url = self.register.url
+            if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+                return False
+            self._has_board = self.register.revision() is not None
+        return self._has_board
 
     def topics(self) -> Vocabulary:
         """The board topics of the register's city config (``[board_topics]`` over the bundled ones), loaded once."""

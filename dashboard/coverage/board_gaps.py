@@ -69,11 +69,11 @@ def board_gap_table(
 
 
 def board_gaps_section(lang: str, _: Translator) -> html.Section | None:
-    """The section "Bedarfe im Netzwerk ohne Antwort" from the board's cache (None without a board)."""
+    """The section "Bedarfe im Netzwerk ohne Antwort" from the board's cache (None without a board or register)."""
     from dashboard.board import EXTENSION_KEY
 
     cache = current_app.extensions.get(EXTENSION_KEY) if has_app_context() else None
-    if cache is None:
+    if cache is None or not cache.has_board():
         return None
     view = cache.view()
     posts = [to_match_post(p) for p in view.posts.values()]

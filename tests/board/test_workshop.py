@@ -116,3 +116,13 @@ def test_without_a_board_the_coverage_page_shows_no_section() -> None:
 
     with Flask("no-board").test_request_context("/coverage"):
         assert board_gaps_section("de", translator("de")) is None
+
+
+def test_a_build_output_without_register_shows_no_section_and_creates_no_database(tmp_path: Path) -> None:
+    from dashboard.coverage.board_gaps import board_gaps_section
+
+    server = Flask("build-output")
+    register_board(server, tmp_path)
+    with server.test_request_context("/coverage"):
+        assert board_gaps_section("de", translator("de")) is None
+    assert not (tmp_path / "register.sqlite").exists()
