@@ -118,7 +118,7 @@ def test_all_handouts_one_section_per_organisation_without_any_address(client) -
     assert [re.search(r"<h2[^>]*>(.*?)</h2>", s).group(1) for s in sections] == ORGS  # type: ignore[union-attr]
     assert not EMAILS.findall(html)
     mosque = sections[1]
-    assert "Wir bieten:</span> Gruppenraum frei" in mosque and "Raum für Elterncafé" in mosque
+    assert "Wir bieten:</span> <bdi>Gruppenraum frei</bdi>" in mosque and "Raum für Elterncafé" in mosque
     assert "passt: beide Räume, beide Arabisch" in mosque
     assert "http://localhost/netzwerk/1?lang=de" in mosque  # where to answer, printed as text
     assert "Noch nichts Passendes." in sections[2]  # the funding need
