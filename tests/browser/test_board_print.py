@@ -140,7 +140,12 @@ def test_workshop_view_on_a_projector(page: Any, meeting_site: str, tools: Any, 
 
 
 def test_keys_do_nothing_outside_workshop_mode(page: Any, page_log: Any, meeting_site: str) -> None:
+    failed: list[str] = []
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     page.goto(f"{meeting_site}/netzwerk")
+    page.wait_for_load_state("networkidle")
+    assert not failed  # the board's pages name the app's favicon (/favicon.ico was a 404)
+    assert any(url.endswith("/_favicon.ico") for url in page_log.requests)
     page.keyboard.press("ArrowRight")
     assert page.locator("#ws-live").count() == 0
     assert not [url for url in page_log.requests if "board_workshop.js" in url]
