@@ -108,6 +108,8 @@ class BoardCache:
         from geodata.taxonomy import load_board_topics
 
         if self._topics is None:
+            if not self.has_board():
+                return load_board_topics()  # no register (yet): the bundled topics, asked again next time
             self._topics = load_board_topics(overrides=getattr(self.register.config, "board_topics", None))
         return self._topics
 

@@ -23,7 +23,8 @@ The language is the URL's ``?lang=`` (de, en, tr, ar, uk), as on every page.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from datetime import date
+from typing import Any, cast
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 
@@ -56,12 +57,20 @@ def _cache() -> Any:
     return current_app.extensions[EXTENSION_KEY]
 
 
+def current_view() -> BoardView:
+    """The board's current view; an empty board for a data folder without a register (a plain build output)."""
+    cache = _cache()
+    if not cache.has_board():
+        return BoardView(version=0, today=date.today(), posts={}, matches={})
+    return cast(BoardView, cache.view())
+
+
 def labels(lang: str) -> dict[str, Any]:
     """Template helpers in ``lang``: translator, topic/group/district labels, language names, match reasons."""
     cache = _cache()
     topics = cache.topics()
     groups = load_taxonomy().target_groups
-    districts = cache.district_names()
+    districts = cache.district_names() if cache.has_board() else {}
 
     def reason(match: Any) -> str:
         return explain(match, lang, topics=topics, target_groups=groups, district_names=districts)
@@ -89,7 +98,7 @@ def _lang() -> str:
 def handout_page() -> Any:
     """``/netzwerk/handout``: one organisation (``?org=``) or all, one printed page each."""
     lang = _lang()
-    view: BoardView = _cache().view()
+    view = current_view()
     wanted = (request.args.get("org") or "").strip()[:MAX_ORG_CHARS]
     names = organizations(view)
     found = handout(view, wanted, HANDOUT_MATCHES) if wanted else None
@@ -111,7 +120,7 @@ def handout_page() -> Any:
 def workshop_page() -> Any:
     """The workshop view: one topic at a time (``?topic=``, default the first with posts)."""
     lang = _lang()
-    view: BoardView = _cache().view()
+    view = current_view()
     ctx = labels(lang)
     boards = [b for b in workshop_topics(view, ctx["topics"].ids) if not b.is_empty] or workshop_topics(
         view, ctx["topics"].ids

@@ -175,3 +175,16 @@ def test_the_frame_keeps_the_query_in_language_links_and_labels_demo_data() -> N
     assert [link.current for link in frame.nav].count(True) == 1
     assert any("compare=a,b" in link.href for link in frame.nav)
     assert board_frame("de", "/netzwerk", {}, None).demo_label == ""
+
+
+def test_a_build_output_without_register_prints_an_empty_board_and_creates_no_database(tmp_path: Path) -> None:
+    app = Flask("build-output")
+    register_board(app, tmp_path)
+    client = app.test_client()
+    handouts_page = client.get("/netzwerk/handout")
+    assert handouts_page.status_code == 200 and "Keine Beiträge für diese Auswahl." in handouts_page.get_data(
+        as_text=True
+    )
+    assert client.get("/netzwerk/handout?org=Verein").status_code == 404
+    assert client.get("/netzwerk?mode=workshop").status_code == 200
+    assert not (tmp_path / "register.sqlite").exists()
