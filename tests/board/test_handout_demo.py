@@ -124,3 +124,14 @@ def test_first_start_publishes_the_demo_posts_labelled_as_demo(tmp_path: Path) -
     assert len({t for t, _ in kinds}) == 8 and {k for _, k in kinds} == {"offer", "need"}
     assert len({p.district_id for p in posts}) == 8  # every district of the demo
     assert {lang for p in posts for lang in p.languages} >= {"de", "ar", "tr", "uk", "en"}
+
+
+def test_a_served_demo_build_taken_over_on_first_start_also_gets_the_demo_posts(tmp_path: Path) -> None:
+    from registry.bootstrap import ensure_register
+
+    data = tmp_path / "data"
+    assert main(["build", "--out", str(data), "--quiet"]) == 0  # the demo, as 'stadtkarte build' writes it
+    assert ensure_register(data) is not None  # adopted: demo moderator created
+    with Register.open(data_dir=data) as register:
+        posts = list_posts(register)
+    assert len(posts) >= 30 and all(p.organization.endswith("(Demo)") for p in posts)
