@@ -111,7 +111,6 @@ def handout_page() -> Any:
         pages=pages,
         wanted=wanted,
         organizations=names,
-        board_url=url_for("board.board", lang=lang, _external=True),
         post_url=lambda post_id: url_for("board.detail", post_id=post_id, lang=lang, _external=True),
     )
     return Response(body, status=status, mimetype="text/html")
@@ -140,7 +139,9 @@ def workshop_page() -> Any:
 
 def _workshop_mode() -> Any:
     """``/netzwerk?mode=workshop`` answers with the workshop view (the list's own route is untouched)."""
-    if request.path == "/netzwerk" and request.args.get("mode") == "workshop":
+    from dashboard.board import URL_PREFIX
+
+    if request.path == URL_PREFIX and request.args.get("mode") == "workshop":
         return workshop_page()
     return None
 
