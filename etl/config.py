@@ -6,6 +6,8 @@
     [city]        name, postcodes (list of PLZ), demo (bool), area (bbox or path), area_km2
     [columns]     contract field = ["header spelling", ...]   (merged over the defaults)
     [taxonomy]    categories = [...], target_groups = [...]   (see geodata.taxonomy)
+    [board_topics] topics = [{id, labels = {de, en, ...}, aliases}, ...]: the exchange board's topics
+                  (a known id updates the bundled topic, a new id is added; geodata.taxonomy.load_board_topics)
     [gazetteer]   settings of etl.settings.GazetteerSettings
     [geocoder]    settings of etl.settings.GeocoderSettings (online geocoding is opt-in)
     [dashboard]   contact = {email, phone, url}, basemap = {tiles, attribution}, route_url,
@@ -34,6 +36,8 @@ from typing import Any, TypeVar
 from etl.errors import ConfigError, InputMissingError
 from etl.settings import DEFAULT_COLUMNS, GazetteerSettings, GeocoderSettings, InputLimits, merge_columns
 from geodata.datasets import get_path
+from geodata.errors import DatasetError
+from geodata.taxonomy import load_board_topics
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +50,7 @@ _ALLOWED: dict[str, frozenset[str] | None] = {
     "city": frozenset({"name", "postcodes", "demo", "area", "area_km2"}),
     "columns": frozenset(DEFAULT_COLUMNS),
     "taxonomy": frozenset({"categories", "target_groups"}),
+    "board_topics": frozenset({"topics"}),
     "gazetteer": None,  # checked against etl.settings.GazetteerSettings
     "geocoder": None,  # checked against etl.settings.GeocoderSettings
     "dashboard": frozenset(
@@ -78,6 +83,8 @@ class CityConfig:
     area_km2: float | None = None
     columns: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_COLUMNS))
     taxonomy: Mapping[str, Any] = field(default_factory=dict)
+    #: ``[board_topics]`` as written: ``{"topics": [{"id": ..., "labels": {...}, "aliases": [...]}]}``.
+    board_topics: Mapping[str, Any] = field(default_factory=dict)
     gazetteer: Mapping[str, Any] = field(default_factory=dict)
     geocoder: Mapping[str, Any] = field(default_factory=dict)
     contact: Mapping[str, str] = field(default_factory=dict)
@@ -212,6 +219,36 @@ def _resolve_paths(table: Mapping[str, Any], base: Path) -> dict[str, Any]:
     }
 
 
+def _board_topics(table: Mapping[str, Any], source: Path | None) -> dict[str, Any]:
+    """``[board_topics]``: ``topics`` must be a list of tables, each with an ``id`` (and German labels for a new id).
+
+    The shape is checked first, then the merge with the bundled topics (:func:`geodata.taxonomy.load_board_topics`)
+    so that a new topic without a German label fails here, at load time.
+    """
+    topics = table.get("topics", [])
+    example = '[[board_topics.topics]] with id = "rooms" and labels = { de = "Räume", en = "Rooms" }'
+    if not isinstance(topics, list) or not all(isinstance(t, dict) and str(t.get("id", "")).strip() for t in topics):
+        raise ConfigError(
+            f"{_where(source)}: [board_topics] topics must be a list of tables with an 'id', e.g. {example}"
+        )
+    for term in topics:
+        labels = term.get("labels", {})
+        if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
+            raise ConfigError(
+                f"{_where(source)}: [board_topics] topic {term['id']!r}: labels must map a language to a text"
+            )
+    if not topics:
+        return {}
+    overrides = {"topics": [dict(t) for t in topics]}
+    try:
+        load_board_topics(overrides=overrides)
+    except DatasetError as exc:
+        raise ConfigError(
+            f"{_where(source)}: [board_topics] {exc} (a new topic needs labels with at least de)"
+        ) from exc
+    return overrides
+
+
 def config_from_mapping(raw: Mapping[str, Any], base: Path | None = None, source: Path | None = None) -> CityConfig:
     """Build a :class:`CityConfig` from a parsed TOML mapping (paths relative to ``base``)."""
     base = base or Path.cwd()
@@ -231,6 +268,7 @@ def config_from_mapping(raw: Mapping[str, Any], base: Path | None = None, source
     for key, terms in taxonomy.items():
         if not isinstance(terms, list) or not all(isinstance(t, dict) and "id" in t for t in terms):
             raise ConfigError(f"{_where(source)}: [taxonomy] {key} must be a list of tables with an 'id'")
+    board_topics = _board_topics(raw.get("board_topics", {}), source)
     area_km2 = city.get("area_km2")
     if area_km2 is not None and (isinstance(area_km2, bool) or not isinstance(area_km2, int | float) or area_km2 <= 0):
         raise ConfigError(f"{_where(source)}: [city] area_km2 must be a positive number of km², not {area_km2!r}")
@@ -249,6 +287,7 @@ def config_from_mapping(raw: Mapping[str, Any], base: Path | None = None, source
         area_km2=float(area_km2) if area_km2 is not None else None,
         columns=merge_columns({k: _string_list(v, k, source) for k, v in columns.items()}),
         taxonomy=dict(taxonomy),
+        board_topics=board_topics,
         gazetteer=_resolve_paths(raw.get("gazetteer", {}), base),
         geocoder=dict(raw.get("geocoder", {})),
         contact=_subtable(dashboard.get("contact", {}), _CONTACT_KEYS, "[dashboard] contact", source),

@@ -163,15 +163,30 @@ def load_board_topics(path: str | Path | None = None, overrides: Mapping[str, An
     The topics say what associations offer to or seek from each other (rooms, volunteers,
     language mediation, ...). ``overrides`` has the shape of the ``[board_topics]`` table of a
     city config, ``{"topics": [{"id": ..., "labels": {...}, "aliases": [...]}, ...]}``; like
-    :func:`load_taxonomy`, a term with a known id updates it and a new id is added at the end.
+    :func:`load_taxonomy`, a term with a known id updates it and a new id is added at the end;
+    a label the override replaces stays an alias, so files written with the bundled word still
+    resolve (``Räume`` after a city renamed the topic ``Vereinsräume``).
     """
     source = Path(path) if path else get_path("board_topics.json")
     try:
         raw = json.loads(source.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise DatasetError(f"cannot read board topics {source}: {exc}") from exc
-    topics = _merge(raw.get("topics", []), (overrides or {}).get("topics", []))
+    base = raw.get("topics", [])
+    topics = _keep_old_labels(base, _merge(base, (overrides or {}).get("topics", [])))
     return Vocabulary(tuple(map(_term, topics)))
+
+
+def _keep_old_labels(base: Iterable[Mapping[str, Any]], merged: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Labels an override replaced stay accepted as aliases (a survey written with the old word still imports)."""
+    old = {str(t["id"]): t for t in base}
+    for term in merged:
+        before = old.get(str(term["id"]))
+        if before is None:
+            continue
+        replaced = [label for label in before.get("labels", {}).values() if label not in term["labels"].values()]
+        term["aliases"] = list(dict.fromkeys([*term.get("aliases", ()), *replaced]))
+    return merged
 
 
 def offer_search_keys(

@@ -28,6 +28,7 @@ from registry.models import BoardPostRow, MetaRow
 
 if TYPE_CHECKING:
     from analysis.matching import Post
+    from geodata.taxonomy import Vocabulary
     from registry.register import Register
 
 logger = logging.getLogger(__name__)
@@ -420,8 +421,13 @@ def address_text(cells: Mapping[str, str]) -> str:
     return ", ".join(x for x in (street, cells.get("postal_code", "").strip()) if x)
 
 
-def parse_row(cells: Mapping[str, str], districts: Mapping[str, str]) -> tuple[PostValues, str]:
-    """One survey row (field -> text) as checked post values and its state; raises :class:`RowError`."""
+def parse_row(
+    cells: Mapping[str, str], districts: Mapping[str, str], topics: Vocabulary | None = None
+) -> tuple[PostValues, str]:
+    """One survey row (field -> text) as checked post values and its state; raises :class:`RowError`.
+
+    ``topics`` are the city's board topics (default: the bundled ones).
+    """
     from etl.extract import parse_number, split_list
     from geodata.languages import resolve_language
     from geodata.taxonomy import load_board_topics, load_taxonomy
@@ -433,7 +439,7 @@ def parse_row(cells: Mapping[str, str], districts: Mapping[str, str]) -> tuple[P
     kind = next((k for k, words in _KIND_WORDS.items() if kind_word in words), None)
     if kind is None:
         raise RowError("kind", value=cells["kind"])
-    topic = load_board_topics().resolve(cells["topic"].strip())
+    topic = (topics or load_board_topics()).resolve(cells["topic"].strip())
     if topic is None:
         raise RowError("topic", value=cells["topic"])
     languages = []
@@ -522,7 +528,10 @@ def import_posts(register: Register, path: Path, actor: str, lang: str = "de") -
         raise ColumnError(
             f"{path.name}: no column {', '.join(missing)}; headers found: {shown} (name the columns as in the survey template)"
         )
+    from geodata.taxonomy import load_board_topics
+
     districts = district_index(register.meta(META_DISTRICTS))
+    topics = load_board_topics(overrides=getattr(register.config, "board_topics", None))  # the city's topics
     result = ImportResult()
     good: list[tuple[PostValues, str]] = []
     for number, raw_cells in table.rows:
@@ -532,7 +541,7 @@ def import_posts(register: Register, path: Path, actor: str, lang: str = "de") -
         result.rows += 1
         cells = {name: original[headers[i]] for name, i in found.items()}
         try:
-            good.append(parse_row(cells, districts))
+            good.append(parse_row(cells, districts, topics))
         except RowError as exc:
             result.rejects.append(Reject(number, exc.code, exc.params, original))
     for state in ("published", "pending"):

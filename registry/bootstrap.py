@@ -24,6 +24,7 @@ from geodata.datasets import get_path
 from geodata.errors import DatasetError
 from geodata.io import CITY_FILE, DISTRICTS_FILE, OFFERS_FILE, read_districts, read_offers
 from geodata.snapshot import current_snapshot_dir
+from registry.board import import_posts, list_posts
 from registry.importer import adopt_features, import_offers
 from registry.register import Register
 
@@ -31,12 +32,30 @@ logger = logging.getLogger(__name__)
 
 DEMO_MODERATOR = "demo-moderator@example.org"
 DEMO_OFFERS = "ludwigsburg/offers.csv"
+#: The demo's fictitious board posts (German headers of ``stadtkarte board import``).
+DEMO_POSTS = "ludwigsburg/netzwerk_demo.csv"
 
 
 def _demo_login(register: Register) -> str:
     password = secrets.token_urlsafe(15)
     register.add_user(DEMO_MODERATOR, password, role="moderator", actor="demo-setup")
     return f"{DEMO_MODERATOR} / {password}"
+
+
+def import_demo_posts(register: Register) -> int:
+    """Publish the demo's board posts into a register whose board is empty; returns how many were stored.
+
+    A board that already has posts is left alone (0). Rows the import rejects are logged with
+    their reason (the demo file is expected to have none; the rejects report is written as for
+    any import).
+    """
+    if list_posts(register):
+        return 0
+    result = import_posts(register, get_path(DEMO_POSTS), actor="demo-setup")
+    for reject in result.rejects:
+        logger.warning("demo board post in row %d not imported: %s", reject.row, reject.reason("en"))
+    logger.warning("exchange board: %d fictitious demo posts published", len(result.stored))
+    return len(result.stored)
 
 
 def adopt_served_set(register: Register, folder: Path) -> bool:
@@ -102,8 +121,12 @@ def _ensure_register(data_dir: Path, url: str | None) -> str | None:
             return None
         served = current_snapshot_dir(data_dir) if data_dir.is_dir() else None
         if served is not None and (served / OFFERS_FILE).is_file():
-            return _demo_login(register) if adopt_served_set(register, served) else None
+            if not adopt_served_set(register, served):
+                return None
+            import_demo_posts(register)
+            return _demo_login(register)
         logger.warning("empty register: importing the Ludwigsburg demo offers and publishing them")
         import_offers(register, get_path(DEMO_OFFERS), actor="demo-setup", apply=True)
         register.publish(data_dir, actor="demo-setup")
+        import_demo_posts(register)
         return _demo_login(register)

@@ -398,6 +398,12 @@ def _add_board(sub: Any) -> None:
         default="de",
         help="language of the summary and reasons (default: %(default)s)",
     )
+    imp.add_argument(
+        "--config",
+        metavar="PATH",
+        help="city config (TOML) whose [board_topics] the rows are checked against "
+        "(default: the config of the last offer import, else the demo's)",
+    )
     _common(imp)
     imp.set_defaults(func=_guarded(run_board_import))
 

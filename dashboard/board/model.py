@@ -111,3 +111,116 @@ def api_document(view: BoardView) -> dict[str, Any]:
             for i in view.order
         ],
     }
+
+
+# --- handouts and the workshop view --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatchLine:
+    """One match of a post as a handout shows it: the other post and the match (for its reason)."""
+
+    match: Match
+    other: BoardPost
+
+
+@dataclass(frozen=True)
+class HandoutItem:
+    """One post of an organisation with its best matches."""
+
+    post: BoardPost
+    matches: tuple[MatchLine, ...]
+
+
+@dataclass(frozen=True)
+class Handout:
+    """The handout page of one organisation: its open posts (offers first) and their best matches."""
+
+    organization: str
+    items: tuple[HandoutItem, ...]
+
+
+def organization_key(name: str) -> str:
+    """The key organisations are grouped by: case, accents, umlauts and spacing do not matter."""
+    from geodata.taxonomy import fold
+
+    return fold(name)
+
+
+def organizations(view: BoardView) -> list[str]:
+    """The organisations with open published posts, each once (its first spelling), sorted by key."""
+    names: dict[str, str] = {}
+    for i in sorted(view.posts):
+        name = view.posts[i].organization.strip()
+        if name:
+            names.setdefault(organization_key(name), name)
+    return [names[k] for k in sorted(names)]
+
+
+def handout(view: BoardView, organization: str, limit: int = 3) -> Handout | None:
+    """The handout of ``organization`` (matched by :func:`organization_key`), or None when it has no open post.
+
+    Each post keeps its ``limit`` best matches (their order as ranked by the matcher); a match
+    whose other post is no longer open is left out.
+    """
+    key = organization_key(organization)
+    own = [view.posts[i] for i in sorted(view.posts) if organization_key(view.posts[i].organization) == key]
+    if not key or not own:
+        return None
+    own.sort(key=lambda p: (p.kind != "offer", p.topic, p.id))
+    items = tuple(
+        HandoutItem(
+            post,
+            tuple(
+                MatchLine(m, view.posts[int(m.other_id)])
+                for m in view.matches.get(post.id, ())
+                if int(m.other_id) in view.posts
+            )[:limit],
+        )
+        for post in own
+    )
+    return Handout(own[0].organization.strip(), items)
+
+
+def handouts(view: BoardView, limit: int = 3) -> list[Handout]:
+    """One handout per organisation of :func:`organizations` (the "all at once" print)."""
+    pages = (handout(view, name, limit) for name in organizations(view))
+    return [page for page in pages if page is not None]
+
+
+@dataclass(frozen=True)
+class TopicBoard:
+    """One topic of the workshop view: its open offers and needs and the needs nobody answers yet."""
+
+    topic: str
+    offers: tuple[BoardPost, ...]
+    needs: tuple[BoardPost, ...]
+    unanswered: frozenset[int]
+
+    @property
+    def is_empty(self) -> bool:
+        """True when the topic has neither offers nor needs."""
+        return not self.offers and not self.needs
+
+
+def workshop_topics(view: BoardView, topic_ids: Sequence[str]) -> list[TopicBoard]:
+    """Per topic (in ``topic_ids`` order, then topics only the posts know): offers and needs, newest first.
+
+    A need is *unanswered* when the matcher found no offer for it (:func:`analysis.matching.unanswered_needs`
+    gives the same set over the register's posts); unanswered needs come first in ``needs``.
+    """
+    known = list(dict.fromkeys([*topic_ids, *sorted({p.topic for p in view.posts.values()})]))
+    boards = []
+    for topic in known:
+        chosen = [view.posts[i] for i in view.order if view.posts[i].topic == topic]
+        unanswered = frozenset(p.id for p in chosen if p.kind == "need" and not view.matches.get(p.id))
+        needs = sorted((p for p in chosen if p.kind == "need"), key=lambda p: p.id not in unanswered)
+        boards.append(
+            TopicBoard(
+                topic=topic,
+                offers=tuple(p for p in chosen if p.kind == "offer"),
+                needs=tuple(needs),
+                unanswered=unanswered,
+            )
+        )
+    return boards

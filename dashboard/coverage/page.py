@@ -18,6 +18,7 @@ from dashboard import ids
 from dashboard.components.filter_panel import filter_panel, filter_toggle_button
 from dashboard.components.notices import notices_block
 from dashboard.coverage import view
+from dashboard.coverage.board_gaps import board_gaps_section
 from dashboard.coverage.compute import page_data, page_params
 from dashboard.coverage.context import coverage_context
 from dashboard.filters import FilterState, parse_query, to_query
@@ -122,6 +123,7 @@ def layout(**query: Any) -> html.Div:
                 _,
                 table_id=ids.COV_HEAT_TABLE,
             ),
+            board_gaps_section(state.lang, _),  # the network's unanswered needs (issue 10)
             view.figure_block(
                 _("Erreichbarkeit: Anteil der Einwohner nach Entfernung"),
                 ids.COV_CURVE,
