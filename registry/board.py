@@ -28,6 +28,7 @@ from registry.models import BoardContactRow, BoardPostDetailRow, BoardPostRow, M
 
 if TYPE_CHECKING:
     from analysis.matching import Post
+    from etl.problems import Problem
     from registry.register import Register
 
 logger = logging.getLogger(__name__)
@@ -890,3 +891,70 @@ MAIL_TEXTS: Mapping[str, Mapping[str, tuple[str, str]]] = {
         ),
     },
 }
+
+
+# --- placing a post by its address (the offers' geocoding chain) -----------------------------
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where an address was found: ``(lon, lat)`` in EPSG:4326 degrees and its district (or None)."""
+
+    lon: float
+    lat: float
+    district_id: str | None
+
+
+def locate_address(
+    register: Register, street: str, house_number: str, postal_code: str
+) -> Located | tuple[Problem, ...]:
+    """Geocode a post's address with the register's own per-record check (the offers' chain).
+
+    Returns a :class:`Located`, or the check's problems (a tuple of ``etl.problems.Problem``)
+    when the address cannot be placed.
+    """
+    from geodata.taxonomy import load_taxonomy
+
+    values = {
+        "name": "Beitrag",  # the check needs a name and a category; only the place is used
+        "category": load_taxonomy().categories.ids[0],
+        "street": street,
+        "house_number": house_number,
+        "postal_code": postal_code,
+        "city": str(getattr(register.config, "name", "") or ""),
+    }
+    checked = register.check(values, source="board")
+    if checked.feature is None:
+        return tuple(p for p in checked.problems if p.is_error)
+    lon, lat = checked.feature["geometry"]["coordinates"][:2]
+    district = checked.feature["properties"].get("district_id")
+    return Located(float(lon), float(lat), str(district) if district else None)
+
+
+def send_board_mail(
+    kind: str,
+    to: str,
+    lang: str,
+    values: Mapping[str, object],
+    settings: Any,
+    data_dir: Path,
+    *,
+    reply_to: str | None = None,
+) -> str:
+    """Compose a board message (:data:`MAIL_TEXTS`, ``lang`` plus German) and deliver it; returns ``smtp`` or ``outbox``.
+
+    When the SMTP server fails the message is kept in the outbox instead (nothing is
+    lost: the office sees it there), and the failure is logged.
+    """
+    from registry.mail import MailSendError, MailSettings, compose, deliver
+
+    message = compose(kind, lang, to, settings.sender, values, texts=MAIL_TEXTS)
+    if reply_to:
+        message["Reply-To"] = reply_to
+    try:
+        deliver(message, settings, data_dir)
+        return "smtp" if settings.is_smtp else "outbox"
+    except MailSendError:
+        logger.exception("a board %s message could not be sent: it is kept in the outbox", kind)
+        deliver(message, MailSettings(sender=settings.sender), data_dir)
+        return "outbox"

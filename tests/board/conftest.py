@@ -35,3 +35,126 @@ def survey(tmp_path: Path) -> Path:
     path = tmp_path / "bedarfe.csv"
     path.write_text(SURVEY, encoding="utf-8")
     return path
+
+
+# --- the board's public forms and staff moderation on one Flask app, with a real SMTP server ---------
+
+import re  # noqa: E402
+import secrets  # noqa: E402
+import socket  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
+from email import message_from_bytes  # noqa: E402
+from email.message import Message  # noqa: E402
+from typing import Any  # noqa: E402
+
+from flask import Flask  # noqa: E402
+
+from registry.mail import MailSettings  # noqa: E402
+
+MODERATOR = "moderator@stadt.example"
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+_LINK = re.compile(r"https?://\S+")
+
+
+class Inbox:
+    """aiosmtpd handler that keeps every delivered message."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(message_from_bytes(envelope.original_content or envelope.content))
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, MailSettings]]:
+    """A real SMTP server on 127.0.0.1 (a free port) and the settings that send to it."""
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    try:
+        yield inbox, MailSettings(host="127.0.0.1", port=controller.port, sender="karte@stadt.example")
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def moderator_password(board_register: Register) -> str:
+    """A moderator account with a random password."""
+    password = secrets.token_urlsafe(16)
+    board_register.add_user(MODERATOR, password, role="moderator")
+    return password
+
+
+@pytest.fixture
+def board_app(
+    board_register: Register, data_dir: Path, smtp: tuple[Inbox, MailSettings], moderator_password: str
+) -> Flask:
+    """Staff pages, the board and the association pages on one Flask server, mail to the local SMTP server."""
+    from dashboard.board import register_board
+    from dashboard.staff import register_staff
+    from dashboard.submit import register_submit
+
+    server = Flask("board-test")
+    server.config["TESTING"] = True
+    register_staff(server, data_dir, board_register)
+    register_board(server, data_dir, board_register)
+    register_submit(server, data_dir, board_register, mail=smtp[1])
+    return server
+
+
+@pytest.fixture
+def client(board_app: Flask) -> Any:
+    return board_app.test_client()
+
+
+@pytest.fixture
+def form_post() -> Callable[..., Any]:
+    """POST ``data`` to ``url`` with the CSRF token of the form page at ``url`` (or ``page``)."""
+
+    def post(client: Any, url: str, data: dict[str, Any], page: str | None = None) -> Any:
+        shown = client.get(page or url)
+        assert shown.status_code == 200, shown.get_data(as_text=True)[:400]
+        token = _CSRF.search(shown.get_data(as_text=True))
+        assert token, "no CSRF token on the page"
+        return client.post(url, data={**data, "csrf_token": token.group(1)})
+
+    return post
+
+
+@pytest.fixture
+def login(form_post: Callable[..., Any], moderator_password: str) -> Callable[[Any], None]:
+    """Sign the moderator in on ``client``."""
+
+    def sign_in(client: Any) -> None:
+        done = form_post(client, "/verwaltung/login", {"email": MODERATOR, "password": moderator_password})
+        assert done.status_code == 302, done.get_data(as_text=True)[:400]
+
+    return sign_in
+
+
+@pytest.fixture
+def mail_text() -> Callable[[Message], str]:
+    """The text body of a delivered message."""
+
+    def text(message: Message) -> str:
+        part = message.get_payload(decode=True)
+        assert isinstance(part, bytes)
+        return part.decode(message.get_content_charset() or "utf-8")
+
+    return text
+
+
+@pytest.fixture
+def mail_links(mail_text: Callable[[Message], str]) -> Callable[[Message], list[str]]:
+    """The links in a delivered message."""
+    return lambda message: _LINK.findall(mail_text(message))
