@@ -252,3 +252,26 @@ def test_a_change_through_the_link_goes_back_to_review(
     assert changed.status_code == 200, changed.get_data(as_text=True)[:600]
     stored = find_post(board_register, post.id)
     assert stored is not None and stored.title == "Raum für Elterncafé dienstags gesucht" and stored.state == "pending"
+
+
+def test_an_address_is_placed_by_the_offers_geocoder_and_published_only_as_coarse_as_chosen(
+    client: Any, form_post: Any, board_register: Register
+) -> None:
+    located = {
+        "street": "Hauptstraße",
+        "house_number": "5",
+        "postal_code": "71634",
+        "district": "",
+        "location_visibility": "street",
+    }
+    answer = _post_need(client, form_post, **located)
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:800]
+    (post,) = list_posts(board_register)
+    assert post.lon is not None and post.lat is not None and post.address == "Hauptstraße 5, 71634"
+    public = post.public_point()
+    assert public is not None and public != (post.lon, post.lat)  # a 250 m grid cell's centre, not the house
+    missing = _post_need(client, form_post, **{**located, "street": "", "postal_code": ""})
+    assert missing.status_code == 400 and 'href="#location_visibility"' in missing.get_data(as_text=True)
+    unknown = _post_need(client, form_post, **{**located, "street": "Gibtsnichtweg", "postal_code": "99999"})
+    assert unknown.status_code == 400 and 'id="street-error"' in unknown.get_data(as_text=True)
+    assert len(list_posts(board_register)) == 1
