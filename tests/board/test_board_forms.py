@@ -184,6 +184,17 @@ def test_contact_form_problems_and_rate_limits(
     }
     assert [form_post(client, url, good).status_code for _ in range(3)] == [200, 200, 429]
     assert len(smtp[0].messages) == 2 and len(list_contacts(board_register)) == 2
+    limits = board_app.extensions["stadtkarte_board_limits"]
+    limits.contact_ip, limits.contact_post = "100 per hour", "1 per day"  # one post, many senders
+    other = add_post(
+        board_register,
+        PostValues(kind="need", topic="rooms", title="Raum", contact=POSTER),
+        actor="t",
+        state="published",
+    )
+    assert [form_post(client, f"/netzwerk/{other.id}/kontakt", good).status_code for _ in range(2)] == [200, 429]
+    refused = form_post(client, f"/netzwerk/{other.id}/kontakt?lang=ar", good)
+    assert refused.status_code == 429 and 'dir="rtl"' in refused.get_data(as_text=True)
     assert client.get("/netzwerk/999/kontakt").status_code == 404
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,7 @@ from registry.board import (
     add_post,
     close_post,
     list_contacts,
+    list_posts,
     record_contact,
     set_state,
     update_post,
@@ -130,3 +132,31 @@ def test_street_visibility_publishes_a_grid_point_only() -> None:
     point = street.public_point()
     assert point is not None and point != (9.19123, 48.89456)
     assert abs(point[0] - 9.19123) < 0.005 and abs(point[1] - 48.89456) < 0.005
+
+
+def test_migration_0007_gives_existing_posts_their_details(database_url: str, data_dir: Path) -> None:
+    """A register with posts from before 0007: published ones count as published when created."""
+    from sqlalchemy import text
+
+    from registry import db
+
+    register = Register.open(database_url, data_dir)
+    try:
+        db.upgrade(register.engine, "0006")
+        at = datetime(2026, 5, 4, 12, tzinfo=UTC)
+        with register.engine.begin() as conn:
+            for state in ("published", "pending"):
+                conn.execute(
+                    text(
+                        "INSERT INTO board_posts (kind, topic, title, text, languages, target_groups, location_visibility,"
+                        " address, organization, contact, state, created_at, updated_at, version)"
+                        " VALUES ('need', 'rooms', :title, '', '[]', '[]', 'district', '', 'V', '', :state, :at, :at, 1)"
+                    ),
+                    {"title": state, "state": state, "at": at},
+                )
+        register.upgrade()
+        published, pending = list_posts(register)
+        assert (published.published_at, pending.published_at) == (at, None)
+        assert [f.published for f in board_figures(register)] == [1]
+    finally:
+        register.close()
