@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-import threading
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -335,7 +335,7 @@ def _check_post(form: dict[str, str], lists: dict[str, list[str]], lang: str, ne
     if errors or not address:
         return values, errors
     submit = current_app.extensions.get("stadtkarte_submit")
-    lock = submit.lock if submit is not None else threading.Lock()
+    lock = submit.lock if submit is not None else nullcontext()
     with lock:
         found = locate_address(_register(), address.street, address.house_number, address.postal_code)
     if isinstance(found, Located):
