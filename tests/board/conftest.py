@@ -3,20 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
-import secrets
-import socket
-from collections.abc import Callable, Iterator
-from email import message_from_bytes
-from email.message import Message
 from pathlib import Path
-from typing import Any
 
 import pytest
-from flask import Flask
 
 from registry import Register
-from registry.mail import MailSettings
 from registry.register import META_DISTRICTS
 from tests.registry.conftest import DISTRICTS, data_dir, database_url, empty_register, postgres_url
 
@@ -47,6 +38,19 @@ def survey(tmp_path: Path) -> Path:
 
 
 # --- the board's public forms and staff moderation on one Flask app, with a real SMTP server ---------
+# (imports here, not at the top, so this block merges apart from the fixtures above)
+
+import re  # noqa: E402
+import secrets  # noqa: E402
+import socket  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
+from email import message_from_bytes  # noqa: E402
+from email.message import Message  # noqa: E402
+from typing import Any  # noqa: E402
+
+from flask import Flask  # noqa: E402
+
+from registry.mail import MailSettings  # noqa: E402
 
 MODERATOR = "moderator@stadt.example"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
