@@ -24,10 +24,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from registry.models import BoardPostRow, MetaRow
+from registry.models import BoardContactRow, BoardPostDetailRow, BoardPostRow, MetaRow
 
 if TYPE_CHECKING:
     from analysis.matching import Post
+    from etl.problems import Problem
     from geodata.taxonomy import Vocabulary
     from registry.register import Register
 
@@ -35,7 +36,11 @@ logger = logging.getLogger(__name__)
 
 KINDS = ("offer", "need")
 STATES = ("pending", "published", "closed", "rejected", "archived")
-VISIBILITIES = ("exact", "district")
+VISIBILITIES = ("exact", "street", "district")
+#: How a poster closes a post: ``success`` (a need found, an offer taken) or ``withdrawn``.
+OUTCOMES = ("success", "withdrawn")
+#: Which match helped a successful post: one of its matches, another contact, or none.
+HELPED = ("match", "other", "none")
 META_VERSION = "board_version"
 AUDIT_PREFIX = "board:"
 REJECTS_FILE = "board_rejects.csv"
@@ -130,12 +135,31 @@ class BoardPost:
     created_at: datetime
     updated_at: datetime
     version: int
+    contact_name: str = ""
+    contact_name_public: bool = False
+    lang: str = "de"
+    published_at: datetime | None = None
+    closed_at: datetime | None = None
+    outcome: str | None = None
+    helped: str | None = None
+    helped_post_id: int | None = None
+    reject_reason: str = ""
 
     def public_point(self) -> tuple[float, float] | None:
-        """The point others may see: only for ``exact`` visibility."""
-        if self.location_visibility == "exact" and self.lon is not None and self.lat is not None:
+        """The point others may see: exact for ``exact``, a 250 m grid cell's centre for ``street``, else None."""
+        if self.lon is None or self.lat is None:
+            return None
+        if self.location_visibility == "exact":
             return (self.lon, self.lat)
+        if self.location_visibility == "street":
+            from geodata.privacy import STREET_GRID_M, snap_to_grid
+
+            return snap_to_grid(self.lon, self.lat, STREET_GRID_M)
         return None
+
+    def public_contact_name(self) -> str:
+        """The contact person's name when the poster allowed it to be shown, else ``""``."""
+        return self.contact_name if self.contact_name_public else ""
 
 
 @dataclass(frozen=True)
@@ -156,6 +180,9 @@ class PostValues:
     organization: str = ""
     contact: str = ""
     valid_until: date | None = None
+    contact_name: str = ""
+    contact_name_public: bool = False
+    lang: str = "de"
 
 
 @dataclass(frozen=True)
@@ -194,7 +221,20 @@ class RowError(ValueError):
 # --- rows <-> records -------------------------------------------------------------------
 
 
-def _to_post(row: BoardPostRow) -> BoardPost:
+def _to_post(row: BoardPostRow, detail: BoardPostDetailRow | None = None) -> BoardPost:
+    extra: dict[str, Any] = {}
+    if detail is not None:
+        extra = {
+            "contact_name": detail.contact_name,
+            "contact_name_public": bool(detail.contact_name_public),
+            "lang": detail.lang,
+            "published_at": _utc(detail.published_at),
+            "closed_at": _utc(detail.closed_at),
+            "outcome": detail.outcome,
+            "helped": detail.helped,
+            "helped_post_id": detail.helped_post_id,
+            "reject_reason": detail.reject_reason,
+        }
     return BoardPost(
         id=row.id,
         kind=row.kind,
@@ -215,7 +255,15 @@ def _to_post(row: BoardPostRow) -> BoardPost:
         created_at=row.created_at,
         updated_at=row.updated_at,
         version=row.version,
+        **extra,
     )
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    """A stored time as UTC-aware (SQLite returns it without a zone)."""
+    from datetime import UTC
+
+    return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def to_match_post(post: BoardPost) -> Post:
@@ -276,34 +324,62 @@ def add_posts(register: Register, values: Iterable[PostValues], actor: str, stat
             if v.kind not in KINDS:
                 raise ValueError(f"kind {v.kind!r} is neither 'offer' nor 'need'")
             if v.location_visibility not in VISIBILITIES:
-                raise ValueError(f"location visibility {v.location_visibility!r}: use 'exact' or 'district'")
-            row = BoardPostRow(
-                kind=v.kind,
-                topic=v.topic,
-                title=v.title,
-                text=v.text,
-                languages=list(v.languages),
-                target_groups=list(v.target_groups),
-                district_id=v.district_id,
-                lon=v.lon,
-                lat=v.lat,
-                location_visibility=v.location_visibility,
-                address=v.address,
-                organization=v.organization,
-                contact=v.contact,
-                valid_until=v.valid_until,
-                state=state,
-                created_at=at,
-                updated_at=at,
-                version=1,
-            )
+                raise ValueError(f"location visibility {v.location_visibility!r}: use one of {', '.join(VISIBILITIES)}")
+            row = BoardPostRow(**_content(v), state=state, created_at=at, updated_at=at, version=1)
             s.add(row)
             s.flush()
+            s.add(
+                BoardPostDetailRow(
+                    post_id=row.id,
+                    contact_name=v.contact_name,
+                    contact_name_public=v.contact_name_public,
+                    lang=v.lang,
+                    published_at=at if state == "published" else None,
+                    reject_reason="",
+                )
+            )
             ids.append(row.id)
             _Register._log(s, actor, "board_create", AUDIT_PREFIX + str(row.id), None, {"state": [None, state]}, at=at)
         if ids:
             _bump_version(s)
     return ids
+
+
+#: Content fields of a post (what its poster may change through the private link).
+CONTENT_FIELDS = (
+    "kind",
+    "topic",
+    "title",
+    "text",
+    "languages",
+    "target_groups",
+    "district_id",
+    "lon",
+    "lat",
+    "location_visibility",
+    "address",
+    "organization",
+    "contact",
+    "valid_until",
+)
+
+
+def _content(v: PostValues) -> dict[str, Any]:
+    """The ``board_posts`` columns of ``v`` (lists as JSON lists)."""
+    out = {name: getattr(v, name) for name in CONTENT_FIELDS}
+    out["languages"], out["target_groups"] = list(v.languages), list(v.target_groups)
+    return out
+
+
+def _detail(s: Any, post_id: int) -> BoardPostDetailRow:
+    """The post's detail row (created for a post stored before migration 0007 filled it)."""
+    detail = s.get(BoardPostDetailRow, post_id)
+    if detail is None:
+        detail = BoardPostDetailRow(post_id=post_id, contact_name="", contact_name_public=False, lang="de")
+        detail.reject_reason = ""
+        s.add(detail)
+        s.flush()
+    return detail
 
 
 def add_post(register: Register, values: PostValues, actor: str, state: str = "pending") -> BoardPost:
@@ -316,7 +392,7 @@ def find_post(register: Register, post_id: int) -> BoardPost | None:
     """The post with ``post_id``, or None."""
     with register._tx() as s:
         row = s.get(BoardPostRow, post_id)
-        return _to_post(row) if row is not None else None
+        return _to_post(row, s.get(BoardPostDetailRow, post_id)) if row is not None else None
 
 
 def get_post(register: Register, post_id: int) -> BoardPost:
@@ -329,15 +405,23 @@ def get_post(register: Register, post_id: int) -> BoardPost:
 
 def list_posts(register: Register, states: Sequence[str] | None = None) -> list[BoardPost]:
     """All posts (optionally only in ``states``), oldest first."""
-    stmt = select(BoardPostRow).order_by(BoardPostRow.id)
+    stmt = (
+        select(BoardPostRow, BoardPostDetailRow)
+        .outerjoin(BoardPostDetailRow, BoardPostDetailRow.post_id == BoardPostRow.id)
+        .order_by(BoardPostRow.id)
+    )
     if states:
         stmt = stmt.where(BoardPostRow.state.in_(list(states)))
     with register._tx() as s:
-        return [_to_post(r) for r in s.scalars(stmt)]
+        return [_to_post(row, detail) for row, detail in s.execute(stmt)]
 
 
 def set_state(register: Register, post_id: int, state: str, actor: str, note: str = "") -> BoardPost:
-    """Move a post to ``state`` (moderation: publish, reject; poster: close; office: archive), audited."""
+    """Move a post to ``state`` (moderation: publish, reject; poster: close; office: archive), audited.
+
+    The first publication is remembered (``published_at``, counted by the funding report);
+    a rejection keeps ``note`` as the reason the poster is told.
+    """
     from registry.register import Register as _Register
     from registry.register import now
 
@@ -348,6 +432,7 @@ def set_state(register: Register, post_id: int, state: str, actor: str, note: st
         row = s.get(BoardPostRow, post_id, with_for_update=True)
         if row is None:
             raise BoardPostNotFound(f"board post {post_id} does not exist: check the id")
+        detail = _detail(s, post_id)
         if row.state != state:
             _Register._log(
                 s,
@@ -361,9 +446,165 @@ def set_state(register: Register, post_id: int, state: str, actor: str, note: st
             )
             row.state, row.updated_at = state, at
             row.version += 1
+            if state == "published" and detail.published_at is None:
+                detail.published_at = at
+            if state == "rejected":
+                detail.reject_reason = note
             _bump_version(s)
         s.flush()
-        return _to_post(row)
+        return _to_post(row, detail)
+
+
+class PostNotOpen(ValueError):
+    """A post that its poster can no longer change or close (closed, rejected or archived)."""
+
+
+#: States in which the poster's private links still change or close the post.
+EDITABLE = ("pending", "published")
+
+
+def update_post(register: Register, post_id: int, values: PostValues, actor: str = "poster") -> BoardPost:
+    """Replace a post's content (the poster's "Beitrag ändern"); a published post goes back to review.
+
+    Audited as ``board_edit`` with every changed field before and after (the contact
+    address is logged as changed, never its value).
+
+    Raises
+    ------
+    BoardPostNotFound, PostNotOpen
+    """
+    from registry.register import Register as _Register
+    from registry.register import now
+
+    if values.location_visibility not in VISIBILITIES:
+        raise ValueError(f"location visibility {values.location_visibility!r}: use one of {', '.join(VISIBILITIES)}")
+    at = now()
+    with register._tx() as s:
+        row = s.get(BoardPostRow, post_id, with_for_update=True)
+        if row is None:
+            raise BoardPostNotFound(f"board post {post_id} does not exist: check the id")
+        if row.state not in EDITABLE:
+            raise PostNotOpen(f"board post {post_id} is {row.state}: only pending or published posts can be changed")
+        detail = _detail(s, post_id)
+        changed: dict[str, list[Any]] = {}
+        for name, value in _content(values).items():
+            before = getattr(row, name)
+            if before != value:
+                shown = ["(privat)", "(privat)"] if name == "contact" else [_jsonable(before), _jsonable(value)]
+                changed[name] = shown
+                setattr(row, name, value)
+        for name in ("contact_name", "contact_name_public"):
+            if getattr(detail, name) != getattr(values, name):
+                changed[name] = [getattr(detail, name), getattr(values, name)]
+                setattr(detail, name, getattr(values, name))
+        if changed:
+            if row.state == "published":
+                changed["state"] = ["published", "pending"]
+                row.state = "pending"
+            row.updated_at = at
+            row.version += 1
+            _Register._log(s, actor, "board_edit", AUDIT_PREFIX + str(post_id), None, changed, at=at)
+            _bump_version(s)
+        s.flush()
+        return _to_post(row, detail)
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def close_post(
+    register: Register,
+    post_id: int,
+    outcome: str,
+    helped: str = "none",
+    helped_post_id: int | None = None,
+    actor: str = "poster",
+) -> BoardPost:
+    """Close a post for its poster: ``success`` (found / taken) or ``withdrawn``, and which match helped.
+
+    The post leaves the public board (state ``closed``).
+
+    Raises
+    ------
+    ValueError
+        For an unknown outcome or ``helped`` value, or ``helped="match"`` without the match's id.
+    BoardPostNotFound, PostNotOpen
+    """
+    from registry.register import Register as _Register
+    from registry.register import now
+
+    if outcome not in OUTCOMES:
+        raise ValueError(f"outcome {outcome!r} is not one of {', '.join(OUTCOMES)}")
+    if helped not in HELPED:
+        raise ValueError(f"helped {helped!r} is not one of {', '.join(HELPED)}")
+    if (helped == "match") != (helped_post_id is not None):
+        raise ValueError("give helped_post_id exactly when helped is 'match'")
+    if outcome != "success":
+        helped, helped_post_id = "none", None
+    at = now()
+    with register._tx() as s:
+        row = s.get(BoardPostRow, post_id, with_for_update=True)
+        if row is None:
+            raise BoardPostNotFound(f"board post {post_id} does not exist: check the id")
+        if row.state not in EDITABLE:
+            raise PostNotOpen(f"board post {post_id} is {row.state} already: nothing to close")
+        detail = _detail(s, post_id)
+        _Register._log(
+            s,
+            actor,
+            "board_closed",
+            AUDIT_PREFIX + str(post_id),
+            None,
+            {"state": [row.state, "closed"], "outcome": [None, outcome], "helped": [None, helped]},
+            note=f"match board:{helped_post_id}" if helped_post_id is not None else "",
+            at=at,
+        )
+        row.state, row.updated_at = "closed", at
+        row.version += 1
+        detail.closed_at, detail.outcome, detail.helped, detail.helped_post_id = at, outcome, helped, helped_post_id
+        _bump_version(s)
+        s.flush()
+        return _to_post(row, detail)
+
+
+@dataclass(frozen=True)
+class Contact:
+    """One "Kontakt aufnehmen" message: to ``post_id``, started at the match ``match_post_id`` (or None)."""
+
+    post_id: int
+    match_post_id: int | None
+    at: datetime
+    delivery: str
+
+
+def record_contact(register: Register, contact: Contact) -> int:
+    """Store that a contact message was sent (no sender, no text: they are only in the e-mail); returns its id."""
+    from registry.register import Register as _Register
+
+    with register._tx() as s:
+        row = BoardContactRow(
+            post_id=contact.post_id,
+            match_post_id=contact.match_post_id,
+            created_at=contact.at,
+            delivery=contact.delivery,
+        )
+        s.add(row)
+        s.flush()
+        note = f"from board:{contact.match_post_id}" if contact.match_post_id is not None else ""
+        _Register._log(
+            s, "public", "board_contact", AUDIT_PREFIX + str(contact.post_id), None, {}, note=note, at=contact.at
+        )
+        return int(row.id)
+
+
+def list_contacts(register: Register) -> list[Contact]:
+    """Every recorded contact, oldest first."""
+    from registry.register import _aware
+
+    with register._tx() as s:
+        rows = s.scalars(select(BoardContactRow).order_by(BoardContactRow.id))
+        return [Contact(r.post_id, r.match_post_id, _aware(r.created_at), r.delivery) for r in rows]
 
 
 # --- the survey import --------------------------------------------------------------------
@@ -552,3 +793,177 @@ def import_posts(register: Register, path: Path, actor: str, lang: str = "de") -
     _write_rejects(result.rejects_path, headers, result.rejects, lang)
     logger.info("board import %s: %d stored, %d rejected", path, len(result.stored), len(result.rejects))
     return result
+
+
+# --- e-mail to posters (composed by registry.mail.compose with these texts) -------------------
+
+#: kind -> language -> (subject, body); ``{placeholders}`` are filled by ``registry.mail.compose``.
+MAIL_TEXTS: Mapping[str, Mapping[str, tuple[str, str]]] = {
+    "board_received": {
+        "de": (
+            "Ihr Beitrag „{title}“ ist eingegangen",
+            "Vielen Dank! Ihr Beitrag „{title}“ für die Netzwerk-Börse {city} ist eingegangen.\n"
+            "Die Integrationsstelle prüft ihn; danach erscheint er auf der Börse.\n\n"
+            "Ändern: {edit}\nSchließen (gefunden / vergeben): {close}\n\n"
+            "Diese Links sind privat: Wer sie hat, kann den Beitrag ändern oder schließen. Sie gelten {days} Tage.",
+        ),
+        "en": (
+            "Your post “{title}” has been received",
+            "Thank you! Your post “{title}” for the network exchange {city} has been received.\n"
+            "The integration office reviews it; then it appears on the exchange.\n\n"
+            "Change: {edit}\nClose (found / taken): {close}\n\n"
+            "These links are private: whoever has them can change or close the post. They are valid for {days} days.",
+        ),
+        "tr": (
+            "“{title}” ilanınız alındı",
+            "Teşekkürler! {city} ağ borsası için “{title}” ilanınız alındı.\n"
+            "Uyum ofisi ilanı inceliyor; ardından borsada görünecek.\n\n"
+            "Değiştir: {edit}\nKapat (bulundu / verildi): {close}\n\n"
+            "Bu bağlantılar size özeldir: bağlantıya sahip olan kişi ilanı değiştirebilir veya kapatabilir. {days} gün geçerlidir.",
+        ),
+        "ar": (
+            "تم استلام منشورك «{title}»",
+            "شكرًا لك! تم استلام منشورك «{title}» لمنصة تبادل الشبكة {city}.\n"
+            "يراجعه مكتب الاندماج، ثم يظهر على المنصة.\n\n"
+            "تعديل: {edit}\nإغلاق (تم الإيجاد / تم التقديم): {close}\n\n"
+            "هذه الروابط خاصة: من يملكها يستطيع تعديل المنشور أو إغلاقه. صالحة لمدة {days} يومًا.",
+        ),
+        "uk": (
+            "Ваше оголошення «{title}» отримано",
+            "Дякуємо! Ваше оголошення «{title}» для біржі мережі {city} отримано.\n"
+            "Офіс з питань інтеграції перевіряє його; потім воно з'явиться на біржі.\n\n"
+            "Змінити: {edit}\nЗакрити (знайдено / передано): {close}\n\n"
+            "Ці посилання приватні: хто їх має, може змінити або закрити оголошення. Вони дійсні {days} днів.",
+        ),
+    },
+    "board_approved": {
+        "de": (
+            "„{title}“ ist auf der Netzwerk-Börse",
+            "Die Integrationsstelle hat Ihren Beitrag „{title}“ freigegeben: {url}",
+        ),
+        "en": ("“{title}” is on the network exchange", "The integration office approved your post “{title}”: {url}"),
+        "tr": ("“{title}” ağ borsasında", "Uyum ofisi “{title}” ilanınızı onayladı: {url}"),
+        "ar": ("«{title}» على منصة تبادل الشبكة", "وافق مكتب الاندماج على منشورك «{title}»: {url}"),
+        "uk": ("«{title}» на біржі мережі", "Офіс з питань інтеграції схвалив ваше оголошення «{title}»: {url}"),
+    },
+    "board_rejected": {
+        "de": (
+            "Ihr Beitrag „{title}“",
+            "Die Integrationsstelle hat Ihren Beitrag „{title}“ nicht veröffentlicht. Begründung:\n\n{reason}",
+        ),
+        "en": (
+            "Your post “{title}”",
+            "The integration office did not publish your post “{title}”. Reason (in German):\n\n{reason}",
+        ),
+        "tr": ("“{title}” ilanınız", "Uyum ofisi “{title}” ilanınızı yayımlamadı. Gerekçe (Almanca):\n\n{reason}"),
+        "ar": ("منشورك «{title}»", "لم ينشر مكتب الاندماج منشورك «{title}». السبب (بالألمانية):\n\n{reason}"),
+        "uk": (
+            "Ваше оголошення «{title}»",
+            "Офіс з питань інтеграції не опублікував ваше оголошення «{title}». Причина (німецькою):\n\n{reason}",
+        ),
+    },
+    "board_contact": {
+        "de": (
+            "Nachricht zu Ihrem Beitrag „{title}“",
+            "{sender_name} ({sender_email}) schreibt Ihnen über die Netzwerk-Börse {city} zu „{title}“:\n\n"
+            "{message}\n\n"
+            "Antworten Sie einfach auf diese E-Mail: Die Antwort geht direkt an {sender_email}.\n"
+            "Ihre Adresse hat die Börse nicht gezeigt; sie sieht sie erst, wenn Sie antworten.",
+        ),
+        "en": (
+            "Message about your post “{title}”",
+            "{sender_name} ({sender_email}) writes to you through the network exchange {city} about “{title}”:\n\n"
+            "{message}\n\n"
+            "Just reply to this e-mail: the answer goes straight to {sender_email}.\n"
+            "The exchange did not show your address; they see it only when you reply.",
+        ),
+        "tr": (
+            "“{title}” ilanınız hakkında mesaj",
+            "{sender_name} ({sender_email}), {city} ağ borsası üzerinden “{title}” hakkında size yazıyor:\n\n"
+            "{message}\n\n"
+            "Bu e-postayı yanıtlamanız yeterli: yanıt doğrudan {sender_email} adresine gider.\n"
+            "Borsa adresinizi göstermedi; yalnızca siz yanıtladığınızda görür.",
+        ),
+        "ar": (
+            "رسالة حول منشورك «{title}»",
+            "يكتب إليك {sender_name} ({sender_email}) عبر منصة تبادل الشبكة {city} بخصوص «{title}»:\n\n"
+            "{message}\n\n"
+            "يكفي الرد على هذه الرسالة: يصل الرد مباشرة إلى {sender_email}.\n"
+            "لم تعرض المنصة عنوانك؛ لا يراه المرسل إلا عند ردك.",
+        ),
+        "uk": (
+            "Повідомлення щодо вашого оголошення «{title}»",
+            "{sender_name} ({sender_email}) пише вам через біржу мережі {city} щодо «{title}»:\n\n"
+            "{message}\n\n"
+            "Просто дайте відповідь на цей лист: вона надійде безпосередньо на {sender_email}.\n"
+            "Біржа не показала вашу адресу; відправник побачить її, лише коли ви відповісте.",
+        ),
+    },
+}
+
+
+# --- placing a post by its address (the offers' geocoding chain) -----------------------------
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where an address was found: ``(lon, lat)`` in EPSG:4326 degrees and its district (or None)."""
+
+    lon: float
+    lat: float
+    district_id: str | None
+
+
+def locate_address(
+    register: Register, street: str, house_number: str, postal_code: str
+) -> Located | tuple[Problem, ...]:
+    """Geocode a post's address with the register's own per-record check (the offers' chain).
+
+    Returns a :class:`Located`, or the check's problems (a tuple of ``etl.problems.Problem``)
+    when the address cannot be placed.
+    """
+    from geodata.taxonomy import load_taxonomy
+
+    values = {
+        "name": "Beitrag",  # the check needs a name and a category; only the place is used
+        "category": load_taxonomy().categories.ids[0],
+        "street": street,
+        "house_number": house_number,
+        "postal_code": postal_code,
+        "city": str(getattr(register.config, "name", "") or ""),
+    }
+    checked = register.check(values, source="board")
+    if checked.feature is None:
+        return tuple(p for p in checked.problems if p.is_error)
+    lon, lat = checked.feature["geometry"]["coordinates"][:2]
+    district = checked.feature["properties"].get("district_id")
+    return Located(float(lon), float(lat), str(district) if district else None)
+
+
+def send_board_mail(
+    kind: str,
+    to: str,
+    lang: str,
+    values: Mapping[str, object],
+    settings: Any,
+    data_dir: Path,
+    *,
+    reply_to: str | None = None,
+) -> str:
+    """Compose a board message (:data:`MAIL_TEXTS`, ``lang`` plus German) and deliver it; returns ``smtp`` or ``outbox``.
+
+    When the SMTP server fails the message is kept in the outbox instead (nothing is
+    lost: the office sees it there), and the failure is logged.
+    """
+    from registry.mail import MailSendError, MailSettings, compose, deliver
+
+    message = compose(kind, lang, to, settings.sender, values, texts=MAIL_TEXTS)
+    if reply_to:
+        message["Reply-To"] = reply_to
+    try:
+        deliver(message, settings, data_dir)
+        return "smtp" if settings.is_smtp else "outbox"
+    except MailSendError:
+        logger.exception("a board %s message could not be sent: it is kept in the outbox", kind)
+        deliver(message, MailSettings(sender=settings.sender), data_dir)
+        return "outbox"

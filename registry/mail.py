@@ -275,20 +275,29 @@ _GERMAN_COPY = "\n\n-- \nDeutsch:\n\n"
 
 
 def compose(
-    kind: str, lang: str, to: str, sender: str, values: Mapping[str, object], *, now: datetime | None = None
+    kind: str,
+    lang: str,
+    to: str,
+    sender: str,
+    values: Mapping[str, object],
+    *,
+    now: datetime | None = None,
+    texts: Mapping[str, Mapping[str, tuple[str, str]]] | None = None,
 ) -> EmailMessage:
     """One message of ``kind`` in ``lang`` followed by the German copy of the same facts.
+
+    ``texts`` are the message texts (default :data:`TEXTS`; the board brings its own).
 
     Raises
     ------
     KeyError
         For an unknown ``kind`` (a programming error).
     """
-    texts = TEXTS[kind]
-    lang = lang if lang in texts else "de"
-    subject, body = (t.format(**values) for t in texts[lang])
+    chosen = (TEXTS if texts is None else texts)[kind]
+    lang = lang if lang in chosen else "de"
+    subject, body = (t.format(**values) for t in chosen[lang])
     if lang != "de":
-        de_subject, de_body = (t.format(**values) for t in texts["de"])
+        de_subject, de_body = (t.format(**values) for t in chosen["de"])
         subject = f"{subject} / {de_subject}"
         body = body + _GERMAN_COPY + de_body
     message = EmailMessage()

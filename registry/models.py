@@ -192,3 +192,44 @@ class BoardPostRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class BoardPostDetailRow(Base):
+    """What the posting form adds to a post (migration 0007; one row per post, created with it).
+
+    ``contact_name`` is shown only when ``contact_name_public``; ``lang`` is the poster's
+    language (their e-mails are written in it). Closing: ``outcome`` ``success`` (a need
+    found / an offer taken) or ``withdrawn``, and which match helped: ``helped`` is
+    ``match`` (``helped_post_id`` names it), ``other`` or ``none``.
+    ``published_at``: when the post first became public (the funding report counts it).
+    """
+
+    __tablename__ = "board_post_details"
+
+    post_id: Mapped[int] = mapped_column(ForeignKey("board_posts.id"), primary_key=True)
+    contact_name: Mapped[str] = mapped_column(String(200), default="")
+    contact_name_public: Mapped[bool] = mapped_column(default=False)
+    lang: Mapped[str] = mapped_column(String(8), default="de")
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    helped: Mapped[str | None] = mapped_column(String(16))
+    helped_post_id: Mapped[int | None] = mapped_column(Integer)
+    reject_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class BoardContactRow(Base):
+    """One "Kontakt aufnehmen" message sent through the platform (for the office's counts).
+
+    Deliberately no sender address and no message text: those live only in the e-mail
+    to the poster. ``match_post_id`` is the post the sender came from when the contact
+    started at a match; ``delivery`` is ``smtp`` or ``outbox`` (SMTP off or unreachable).
+    """
+
+    __tablename__ = "board_contacts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("board_posts.id"), index=True)
+    match_post_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    delivery: Mapped[str] = mapped_column(String(16))

@@ -25,6 +25,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "nav_queue": ("Prüfliste", "Moderation queue"),
     "nav_entries": ("Einträge", "Entries"),
     "nav_audit": ("Protokoll", "Audit log"),
+    "nav_board": ("Netzwerk-Börse", "Network exchange"),
     "nav_users": ("Konten", "Accounts"),
     "nav_map": ("Öffentliche Karte", "Public map"),
     "logout": ("Abmelden", "Log out"),

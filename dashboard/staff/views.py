@@ -592,4 +592,7 @@ def make_blueprint(csrf: Any, limiter: Any) -> Blueprint:
     )
     for rule, view, methods in routes:
         bp.add_url_rule(rule, endpoint=view.__name__, view_func=view, methods=list(methods))
+    from dashboard.staff.board_views import add_board_routes  # the exchange board's moderation (issue 10)
+
+    add_board_routes(bp)
     return bp
