@@ -224,3 +224,12 @@ def workshop_topics(view: BoardView, topic_ids: Sequence[str]) -> list[TopicBoar
             )
         )
     return boards
+
+
+def unanswered_needs(view: BoardView) -> Any:
+    """Open needs of ``view`` without any match, by topic and district (:mod:`analysis.board_gaps`)."""
+    from analysis.board_gaps import unanswered_by_topic_and_district
+
+    posts = [to_match_post(p) for p in view.posts.values()]
+    matches = {str(i): list(found) for i, found in view.matches.items()}
+    return unanswered_by_topic_and_district(posts, view.today, matches=matches)

@@ -21,9 +21,8 @@ import pandas as pd
 from dash import html
 from flask import current_app, has_app_context
 
-from analysis.board_gaps import unanswered_by_topic_and_district
+from dashboard.board.model import unanswered_needs
 from dashboard.i18n import Translator, format_number
-from registry.board import to_match_post
 
 logger = logging.getLogger(__name__)
 
@@ -75,10 +74,7 @@ def board_gaps_section(lang: str, _: Translator) -> html.Section | None:
     cache = current_app.extensions.get(EXTENSION_KEY) if has_app_context() else None
     if cache is None or not cache.has_board():
         return None
-    view = cache.view()
-    posts = [to_match_post(p) for p in view.posts.values()]
-    matches = {str(i): list(found) for i, found in view.matches.items()}
-    table = unanswered_by_topic_and_district(posts, view.today, matches=matches)
+    table = unanswered_needs(cache.view())
     topics, districts = cache.topics(), cache.district_names()
     heading_id = SECTION_ID + "-heading"
     return html.Section(
