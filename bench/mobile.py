@@ -42,6 +42,7 @@ if str(REPO) not in sys.path:
 
 from bench.dashboard import write_dataset  # noqa: E402
 from geodata.io import OFFERS_FILE, read_offers  # noqa: E402
+from geodata.snapshot import current_snapshot_dir  # noqa: E402
 
 logger = logging.getLogger(__name__)
 
@@ -201,7 +202,10 @@ def run(sizes: Sequence[str], runs: int) -> list[Row]:
     with tempfile.TemporaryDirectory(prefix="stadtkarte-mobile-") as tmp, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
         for name, data_dir in datasets(Path(tmp), sizes):
-            names = [str(f["properties"]["name"]) for f in read_offers(data_dir / OFFERS_FILE)]
+            names = [
+                str(f["properties"]["name"])
+                for f in read_offers((current_snapshot_dir(data_dir) or data_dir) / OFFERS_FILE)
+            ]
             with serve(create_app(data_dir)) as url:
                 ours = [measure_once(browser, url + "/", "#offer-list li[data-offer-id]", True) for _ in range(runs)]
             with serve(reference_app(names)) as url:
