@@ -199,9 +199,12 @@ def _rgb(colour: str) -> tuple[float, float, float]:
     text = colour.strip().lstrip("#")
     if len(text) == 3:
         text = "".join(c * 2 for c in text)
-    if len(text) != 6:
-        raise ValueError(f"colour {colour!r} is not #rrggbb: write it as six hex digits")
-    return int(text[0:2], 16) / 255, int(text[2:4], 16) / 255, int(text[4:6], 16) / 255
+    try:
+        if len(text) != 6:
+            raise ValueError(text)
+        return int(text[0:2], 16) / 255, int(text[2:4], 16) / 255, int(text[4:6], 16) / 255
+    except ValueError as exc:
+        raise ValueError(f"colour {colour!r} is not #rrggbb: write it as six hex digits") from exc
 
 
 def _hex(rgb: Sequence[float]) -> str:
