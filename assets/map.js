@@ -16,6 +16,9 @@
     "use strict";
 
     var MAP_ID = "offer-map";
+    /* The vendored MapLibre (dashboard.security.MAPLIBRE_PREFIX; a unit test keeps the two equal): the map
+       page preloads it while Dash starts, so the map does not wait for the layout before downloading it. */
+    var MAPLIBRE_MODULE = "/vendor/maplibre-gl/6.17.0/maplibre-gl.mjs";
     var SOURCE = "offers";
     var MARKER_LAYER = "offer-markers";
 
@@ -178,6 +181,17 @@
         return el._stadtkarte;
     }
 
+    /* <link rel="modulepreload">: fetched and parsed once; import() of the same URL then reuses it. */
+    function preloadLibrary(href) {
+        if (!href || document.querySelector("link[rel='modulepreload'][href='" + href + "']")) {
+            return;
+        }
+        var link = document.createElement("link");
+        link.rel = "modulepreload";
+        link.href = href;
+        document.head.appendChild(link);
+    }
+
     function loadLibrary(el) {
         var css = el.getAttribute("data-maplibre-css");
         if (css && !document.querySelector("link[data-maplibre]")) {
@@ -336,7 +350,7 @@
     function drawPending(el) {
         var state = stateOf(el);
         if (!state.loaded || !state.pending) {
-            return;
+            return null;
         }
         var view = state.pending.view;
         var points = state.pending.points;
@@ -351,6 +365,7 @@
         state.map.getSource(SOURCE).setData(data);
         state.popup.remove();
         el.setAttribute("data-drawn", String(data.features.length));
+        return data.features.length;
     }
 
     function updateMap(view, points) {
@@ -362,23 +377,25 @@
             /* a mask of another snapshot: wait for the matching points (sent with the view) */
             return no;
         }
-        var bytes = view && view.mask ? decodeMask(view.mask, points.n) : null;
         var el = mapElement();
         if (!el) {
+            var bytes = view && view.mask ? decodeMask(view.mask, points.n) : null;
             return String(buildMarkers(points, bytes).features.length);
         }
         var state = stateOf(el);
         state.pending = {view: view, points: points};
         if (state.loaded) {
-            drawPending(el);
-        } else if (!state.loading) {
+            return String(drawPending(el));
+        }
+        if (!state.loading) {
             state.loading = true;
             loadLibrary(el).then(function (lib) { createMap(el, lib, points); }).catch(function (err) {
                 state.loading = false;
                 el.setAttribute("data-error", String(err && err.message || err));
+                console.error("map: MapLibre could not be loaded", err);
             });
         }
-        return String(buildMarkers(points, bytes).features.length);
+        return no;  /* drawn when MapLibre has loaded (data-drawn) */
     }
 
     /* ------------------------------------------------------------------ clicks on a marker */
@@ -601,6 +618,10 @@
     }
 
     if (typeof document !== "undefined") {
+        /* the map page ("/", the app's root): start loading MapLibre now */
+        if (/\/$/.test(window.location.pathname)) {
+            preloadLibrary(MAPLIBRE_MODULE);
+        }
         /* "Close" under a group's list hides it. */
         document.addEventListener("click", function (event) {
             var el = event.target && event.target.closest ? event.target.closest("[data-action='close-group']") : null;

@@ -7,7 +7,7 @@ context per run. For each page it prints the median of ``--runs`` runs (default 
 
 * bytes transferred (encoded, as on the wire) until the map is drawn,
 * time until the first offer of the list is visible,
-* time until the map is drawn (the marker trace has its points and MapLibre's canvas exists),
+* time until the map is drawn (MapLibre has rendered the markers or clusters: ``window.stadtkarteMap``),
 
 for the embedded demo, for 10,000 synthetic offers, and for a minimal static HTML page listing the
 same offers as a reference point (ratio ours / reference). Measurement only; nothing is changed.
@@ -70,10 +70,8 @@ TIMEOUT_MS = 120_000
 
 MAP_DRAWN_JS = """
 () => {
-  const gd = document.querySelector('#offer-map .js-plotly-plot');
-  if (!gd || !gd._fullData || !document.querySelector('#offer-map canvas.maplibregl-canvas')) { return false; }
-  const core = gd._fullData.find((t) => t.name === 'markers-core');
-  return !!core && core.lon && core.lon.length > 0;
+  const r = window.stadtkarteMap && window.stadtkarteMap.rendered();
+  return !!r && r.groups > 0;
 }
 """
 

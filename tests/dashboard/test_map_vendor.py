@@ -41,3 +41,9 @@ def test_the_vendored_files_are_the_documented_version_with_their_licence() -> N
     assert "BSD" in (VENDOR_DIR / "maplibre-gl-LICENSE.txt").read_text(encoding="utf-8")
     readme = (VENDOR_DIR / "README.md").read_text(encoding="utf-8")
     assert f"maplibre-gl@{MAPLIBRE_VERSION}" in readme
+
+
+def test_map_js_preloads_the_served_module() -> None:
+    """assets/map.js names the module it preloads; it must be the one the server serves."""
+    text = (REPO / "assets" / "map.js").read_text(encoding="utf-8")
+    assert f'"{MAPLIBRE_PREFIX}maplibre-gl.mjs"' in text
