@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import itertools
 import json
 import shutil
@@ -222,6 +223,13 @@ def test_notices_name_demo_data_and_the_basemap_attribution(tiny_dataset) -> Non
     texts = notice_texts(tiny_dataset, "de")
     assert "Demodaten" in texts
     assert any("ungefähr" in t for t in texts)
+    assert not any("OpenStreetMap" in t for t in texts)
+    basemap = {"tiles": "https://tile.example.org/{z}/{x}/{y}.png", "attribution": "© OpenStreetMap-Mitwirkende"}
+    with_basemap = dataclasses.replace(tiny_dataset, city={**tiny_dataset.city, "basemap": basemap})
+    assert "© OpenStreetMap-Mitwirkende" in notice_texts(with_basemap, "de")
+    style = map_setup(with_basemap, dataset_points(with_basemap))["style"]
+    assert style_urls(style) == [basemap["tiles"]]  # the opt-in basemap is the only remote source
+    assert style["layers"][1]["type"] == "raster"  # beneath the districts and markers
 
 
 # ----------------------------------------------------------------- style
