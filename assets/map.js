@@ -506,8 +506,7 @@
 
     function showDistrictLabels(el, labels) {
         var map = stateOf(el).map;
-        var container = map.getContainer();
-        var overlay = container.querySelector(".map-district-labels");
+        var overlay = map.getContainer().querySelector(".map-district-labels");
         if (overlay) {
             overlay.remove();
         }
@@ -522,8 +521,9 @@
             span.dataset.lat = label.lat;
             overlay.appendChild(span);
         });
-        /* beneath MapLibre's markers and controls, above the canvas */
-        container.insertBefore(overlay, container.querySelector(".maplibregl-canvas-container").nextSibling);
+        /* right above the canvas, beneath the cluster buttons (MapLibre's markers come later in its canvas container) */
+        var canvas = map.getCanvas();
+        canvas.parentNode.insertBefore(overlay, canvas.nextSibling);
         map.on("move", function () { placeLabels(map, overlay); });
         map.on("resize", function () { placeLabels(map, overlay); });
         placeLabels(map, overlay);
