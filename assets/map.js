@@ -347,6 +347,15 @@
         });
     }
 
+    /* No WebGL (or MapLibre failed): say so in the map's place and point to the list. */
+    function showUnavailable(el, points) {
+        var note = el.querySelector(".map-unavailable") || document.createElement("p");
+        note.className = "map-unavailable";
+        note.setAttribute("role", "status");
+        note.textContent = (points.labels && points.labels.unavailable) || "";
+        el.appendChild(note);
+    }
+
     function drawPending(el) {
         var state = stateOf(el);
         if (!state.loaded || !state.pending) {
@@ -390,9 +399,9 @@
         if (!state.loading) {
             state.loading = true;
             loadLibrary(el).then(function (lib) { createMap(el, lib, points); }).catch(function (err) {
-                state.loading = false;
                 el.setAttribute("data-error", String(err && err.message || err));
-                console.error("map: MapLibre could not be loaded", err);
+                showUnavailable(el, points);
+                console.error("map: the map could not be drawn", err);
             });
         }
         return no;  /* drawn when MapLibre has loaded (data-drawn) */

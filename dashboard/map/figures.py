@@ -317,6 +317,10 @@ def hover_labels(lang: str) -> dict[str, Any]:
         "map": _("Karte"),
         "zoomIn": _("Hineinzoomen"),
         "zoomOut": _("Herauszoomen"),
+        "unavailable": _(
+            "Die Karte kann in diesem Browser nicht gezeichnet werden (WebGL fehlt). "
+            "Die Liste enthält dieselben Angebote."
+        ),
     }
 
 

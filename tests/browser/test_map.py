@@ -388,3 +388,20 @@ def test_markers_have_shapes_letters_and_a_tooltip(page: Any, map_url: str, tool
     assert "Migrationsberatung" in tooltip.inner_text() and "Sprachcafé" in tooltip.inner_text()
     page.keyboard.press("Escape")
     page.wait_for_selector(".map-tooltip", state="detached")
+
+
+def test_without_webgl_the_map_says_so_and_points_to_the_list(
+    page: Any, map_url: str, page_log: Any, tools: Any
+) -> None:
+    page.add_init_script(
+        "const get = HTMLCanvasElement.prototype.getContext;"
+        "HTMLCanvasElement.prototype.getContext = function (kind, ...rest) {"
+        "  return String(kind).startsWith('webgl') ? null : get.call(this, kind, ...rest); };"
+    )
+    page.goto(map_url)
+    tools.wait_for_dash(page)
+    note = page.wait_for_selector("#offer-map .map-unavailable", timeout=20_000)
+    assert "WebGL" in note.inner_text() and "Liste" in note.inner_text()
+    assert note.get_attribute("role") == "status"
+    assert page_log.console_errors  # the failure is reported in the console too
+    page_log.console_errors.clear()  # ... which is the expected outcome here
