@@ -1,19 +1,26 @@
 /*
- * Clientside map update of the offer map (see dashboard/map/figures.py for the rules).
+ * The residents' offer map, drawn by MapLibre GL JS directly (see dashboard/map/figures.py for the rules).
  *
- * The points (dashboard.map.figures.points_payload) reach the browser once, in a
- * dcc.Store. A filter change sends only the view state {count, n, mask} where
- * mask is the base64 of a little-endian bitset (bit i = byte i >> 3, bit i & 7).
- * updateMap rebuilds the three marker traces (rim, middle ring, core) from both;
- * it mirrors dashboard.map.figures.visible_markers / marker_traces.
+ * The points (dashboard.map.figures.points_payload + the offline style and first view) reach the
+ * browser once, in a dcc.Store. A filter change sends only the view state {count, n, mask, version}
+ * where mask is the base64 of a little-endian bitset (bit i = byte i >> 3, bit i & 7).
+ * updateMap rebuilds the marker source (one feature per address with a visible offer) from both;
+ * buildMarkers mirrors dashboard.map.figures.visible_markers / hover_text.
+ *
+ * MapLibre (dashboard/vendor/, served under /vendor/maplibre-gl/<version>/) is loaded on the first
+ * draw with import(); the style has no glyphs, so marker images are drawn with a canvas (shape,
+ * dark rim, letter in a local system font) and cluster counts are HTML buttons ("12 Angebote").
+ * Nothing is kept in module-level variables: the map's state lives on its container element.
  */
 (function () {
     "use strict";
 
-    var TRACE_RIM = "markers-rim";
-    var TRACE_MID = "markers-mid";
-    var TRACE_CORE = "markers-core";
     var MAP_ID = "offer-map";
+    /* The vendored MapLibre (dashboard.security.MAPLIBRE_PREFIX; a unit test keeps the two equal): the map
+       page preloads it while Dash starts, so the map does not wait for the layout before downloading it. */
+    var MAPLIBRE_MODULE = "/vendor/maplibre-gl/6.17.0/maplibre-gl.mjs";
+    var SOURCE = "offers";
+    var MARKER_LAYER = "offer-markers";
 
     function decodeMask(text, n) {
         if (!text) {
@@ -59,10 +66,9 @@
         return {text: lines.join("<br>"), approximate: approx};
     }
 
+    /* One GeoJSON point per address with a visible offer: its style, visible count, first offer, tooltip. */
     function buildMarkers(points, bytes) {
-        var rim = {lon: [], lat: [], color: [], size: [], opacity: []};
-        var mid = {lon: [], lat: [], color: [], size: [], opacity: []};
-        var core = {lon: [], lat: [], color: [], size: [], opacity: [], text: [], custom: []};
+        var features = [];
         var nGroups = points.glon.length;
         for (var g = 0; g < nGroups; g++) {
             var visible = [];
@@ -79,123 +85,332 @@
                 continue;
             }
             var hover = hoverText(points, visible, g);
-            var opacity = hover.approximate ? points.approximateOpacity : 1.0;
-            var layers = points.layers[style];
-            var lon = points.glon[g];
-            var lat = points.glat[g];
-            rim.lon.push(lon); rim.lat.push(lat);
-            rim.color.push(layers.rim[0]); rim.size.push(layers.rim[1]); rim.opacity.push(opacity);
-            if (layers.mid) {
-                mid.lon.push(lon); mid.lat.push(lat);
-                mid.color.push(layers.mid[0]); mid.size.push(layers.mid[1]); mid.opacity.push(opacity);
-            }
-            core.lon.push(lon); core.lat.push(lat);
-            core.color.push(layers.core[0]); core.size.push(layers.core[1]); core.opacity.push(opacity);
-            core.text.push(hover.text);
-            core.custom.push(visible[0]);
+            features.push({
+                type: "Feature",
+                geometry: {type: "Point", coordinates: [points.glon[g], points.glat[g]]},
+                properties: {
+                    g: g,
+                    style: style,
+                    icon: "marker-" + style + (hover.approximate ? "-approximate" : ""),
+                    approximate: hover.approximate ? 1 : 0,
+                    count: visible.length,
+                    first: visible[0],
+                    hover: hover.text
+                }
+            });
         }
-        return {rim: rim, mid: mid, core: core};
+        return {type: "FeatureCollection", features: features};
     }
 
-    function withMarkers(trace, arrays, hover) {
-        var out = Object.assign({}, trace, {
-            lon: arrays.lon,
-            lat: arrays.lat,
-            marker: Object.assign({}, trace.marker || {}, {
-                color: arrays.color,
-                size: arrays.size,
-                opacity: arrays.opacity
-            })
+    /* ------------------------------------------------------------------ marker images (canvas) */
+
+    function tracePath(ctx, outline, x0, y0, size) {
+        ctx.beginPath();
+        outline.forEach(function (p, k) {
+            var x = x0 + p[0] * size;
+            var y = y0 + p[1] * size;
+            if (k === 0) { ctx.moveTo(x, y); } else { ctx.lineTo(x, y); }
         });
-        if (hover) {
-            out.hovertext = arrays.text;
-            out.customdata = arrays.custom;
-        }
-        return out;
+        ctx.closePath();
     }
 
-    function updateMap(view, points, figure) {
-        if (!points || !figure) {
-            return window.dash_clientside.no_update;
+    /* The image of marker style m: shape filled with a dark rim (dashed on white when approximate),
+       the colour inside, the letter on top in the darker or lighter ink. */
+    function markerImage(m, sizePx, rimPx, ratio, approximate) {
+        var size = Math.round(sizePx * ratio);
+        var rim = rimPx * ratio;
+        var canvas = document.createElement("canvas");
+        canvas.width = size;
+        canvas.height = size;
+        var ctx = canvas.getContext("2d");
+        var pad = 1 * ratio;
+        var outer = size - 2 * pad;
+        tracePath(ctx, m.outline, pad, pad, outer);
+        if (approximate) {
+            ctx.fillStyle = "#ffffff";
+            ctx.fill();
+            ctx.save();
+            ctx.clip();
+            ctx.setLineDash([3 * ratio, 2 * ratio]);
+            ctx.lineWidth = rim * 2;
+            ctx.strokeStyle = m.rim;
+            ctx.stroke();
+            ctx.restore();
+        } else {
+            ctx.fillStyle = m.rim;
+            ctx.fill();
+        }
+        var inner = outer - 2 * rim - 2 * ratio;
+        var offset = (size - inner) / 2;
+        tracePath(ctx, m.outline, offset, offset, inner);
+        ctx.fillStyle = m.colour;
+        ctx.fill();
+        ctx.fillStyle = m.ink;
+        ctx.font = "bold " + Math.round(11 * ratio) + "px system-ui, sans-serif";
+        ctx.textAlign = "center";
+        ctx.textBaseline = "middle";
+        var cy = m.shape === "triangle" ? size * 0.6 : size / 2;
+        ctx.fillText(m.letter, size / 2, cy + ratio * 0.5);
+        return {width: size, height: size, data: ctx.getImageData(0, 0, size, size).data};
+    }
+
+    function addMarkerImages(map, points) {
+        var ratio = Math.max(1, Math.ceil(window.devicePixelRatio || 1));
+        points.markers.forEach(function (m, k) {
+            [false, true].forEach(function (approximate) {
+                var name = "marker-" + k + (approximate ? "-approximate" : "");
+                var image = markerImage(m, points.markerSize, points.rimWidth, ratio, approximate);
+                if (map.hasImage(name)) {
+                    map.removeImage(name);
+                }
+                map.addImage(name, image, {pixelRatio: ratio});
+            });
+        });
+    }
+
+    /* ------------------------------------------------------------------ map state on its element */
+
+    function mapElement() {
+        return typeof document === "undefined" ? null : document.getElementById(MAP_ID);
+    }
+
+    function stateOf(el) {
+        if (!el._stadtkarte) {
+            el._stadtkarte = {map: null, loading: false, pending: null, clusters: {}, popup: null, lib: null};
+        }
+        return el._stadtkarte;
+    }
+
+    /* <link rel="modulepreload">: fetched and parsed once; import() of the same URL then reuses it. */
+    function preloadLibrary(href) {
+        if (!href || document.querySelector("link[rel='modulepreload'][href='" + href + "']")) {
+            return;
+        }
+        var link = document.createElement("link");
+        link.rel = "modulepreload";
+        link.href = href;
+        document.head.appendChild(link);
+    }
+
+    function loadLibrary(el) {
+        var css = el.getAttribute("data-maplibre-css");
+        if (css && !document.querySelector("link[data-maplibre]")) {
+            var link = document.createElement("link");
+            link.rel = "stylesheet";
+            link.href = css;
+            link.setAttribute("data-maplibre", "");
+            document.head.appendChild(link);
+        }
+        return import(el.getAttribute("data-maplibre"));
+    }
+
+    function clusterName(points, n) {
+        var forms = (points.labels && points.labels.cluster) || {};
+        var rule = "other";
+        try {
+            rule = new Intl.PluralRules(points.lang || "de").select(n);
+        } catch (e) {
+            rule = n === 1 ? "one" : "other";
+        }
+        var form = forms[rule] || forms.other || "{n}";
+        var number = n;
+        try {
+            number = new Intl.NumberFormat(points.lang || "de").format(n);
+        } catch (e) {
+            number = String(n);
+        }
+        return form.replace("{n}", number);
+    }
+
+    /* Cluster counts as HTML buttons (no glyphs): one per cluster the source holds now; Enter/click zooms in. */
+    function updateClusters(el) {
+        var state = stateOf(el);
+        var map = state.map;
+        var points = state.points;
+        if (!map || !points || !map.getSource(SOURCE)) {
+            return;
+        }
+        var seen = {};
+        map.querySourceFeatures(SOURCE).forEach(function (f) {
+            var p = f.properties || {};
+            if (!p.cluster) {
+                return;
+            }
+            var id = String(p.cluster_id);
+            if (seen[id]) {
+                return;
+            }
+            seen[id] = true;
+            var marker = state.clusters[id];
+            var offers = Number(p.offers) || Number(p.point_count) || 0;
+            if (!marker) {
+                var button = document.createElement("button");
+                button.type = "button";
+                button.className = "map-cluster";
+                button.addEventListener("click", function (event) {
+                    event.stopPropagation();
+                    expandCluster(el, Number(button.dataset.clusterId), marker.getLngLat());
+                });
+                marker = new state.lib.Marker({element: button}).setLngLat(f.geometry.coordinates).addTo(map);
+                state.clusters[id] = marker;
+            }
+            var node = marker.getElement();
+            node.dataset.clusterId = id;
+            node.dataset.offers = String(offers);
+            node.dataset.groups = String(p.point_count);
+            node.textContent = String(offers);
+            node.setAttribute("aria-label", clusterName(points, offers));
+            node.style.setProperty("--size", String(Math.min(56, 30 + 4 * Math.log2(Math.max(offers, 1)))) + "px");
+        });
+        Object.keys(state.clusters).forEach(function (id) {
+            if (!seen[id]) {
+                state.clusters[id].remove();
+                delete state.clusters[id];
+            }
+        });
+    }
+
+    function expandCluster(el, clusterId, lngLat) {
+        var state = stateOf(el);
+        var source = state.map.getSource(SOURCE);
+        Promise.resolve(source.getClusterExpansionZoom(clusterId)).then(function (zoom) {
+            state.map.easeTo({center: lngLat, zoom: Math.min(zoom + 0.01, 19), duration: 300});
+        });
+    }
+
+    function createMap(el, lib, points) {
+        var state = stateOf(el);
+        var labels = points.labels || {};
+        var container = el.querySelector(".map-canvas") || el;
+        var map = new lib.Map({
+            container: container,
+            style: points.style,
+            center: [points.view.lon, points.view.lat],
+            zoom: points.view.zoom,
+            attributionControl: false,
+            dragRotate: false,
+            pitchWithRotate: false,
+            fadeDuration: 0,
+            locale: {
+                "Map.Title": labels.map || "Map",
+                "NavigationControl.ZoomIn": labels.zoomIn || "Zoom in",
+                "NavigationControl.ZoomOut": labels.zoomOut || "Zoom out"
+            }
+        });
+        map.touchZoomRotate.disableRotation();
+        map.addControl(new lib.NavigationControl({showCompass: false}), "top-right");
+        state.map = map;
+        state.lib = lib;
+        state.popup = new lib.Popup({closeButton: false, closeOnClick: false, className: "map-tooltip", maxWidth: "260px"});
+        map.on("load", function () {
+            addMarkerImages(map, points);
+            map.addSource(SOURCE, {
+                type: "geojson",
+                data: {type: "FeatureCollection", features: []},
+                cluster: true,
+                clusterRadius: points.cluster.radius,
+                clusterMaxZoom: points.cluster.maxZoom,
+                clusterProperties: {offers: ["+", ["get", "count"]]}
+            });
+            map.addLayer({
+                id: MARKER_LAYER,
+                type: "symbol",
+                source: SOURCE,
+                filter: ["!", ["has", "point_count"]],
+                layout: {"icon-image": ["get", "icon"], "icon-allow-overlap": true, "icon-ignore-placement": true}
+            });
+            map.on("click", MARKER_LAYER, function (e) { clickMarker(el, e.features && e.features[0]); });
+            map.on("mouseenter", MARKER_LAYER, function (e) {
+                map.getCanvas().style.cursor = "pointer";
+                var f = e.features && e.features[0];
+                if (f) {
+                    state.popup.setLngLat(f.geometry.coordinates).setHTML(f.properties.hover).addTo(map);
+                }
+            });
+            map.on("mouseleave", MARKER_LAYER, function () {
+                map.getCanvas().style.cursor = "";
+                state.popup.remove();
+            });
+            map.on("sourcedata", function (e) {
+                if (e.sourceId === SOURCE && e.isSourceLoaded) { updateClusters(el); }
+            });
+            map.on("moveend", function () { updateClusters(el); });
+            map.on("idle", function () { updateClusters(el); });
+            state.loaded = true;
+            if (points.districtLabels && points.districtLabels.length) {
+                showDistrictLabels(el, points.districtLabels);
+            }
+            drawPending(el);
+            if (state.selected) {
+                showSelected(state.selected.offerId, state.selected.points);
+            }
+        });
+    }
+
+    /* No WebGL (or MapLibre failed): say so in the map's place and point to the list. */
+    function showUnavailable(el, points) {
+        var note = el.querySelector(".map-unavailable") || document.createElement("p");
+        note.className = "map-unavailable";
+        note.setAttribute("role", "status");
+        note.textContent = (points.labels && points.labels.unavailable) || "";
+        el.appendChild(note);
+    }
+
+    function drawPending(el) {
+        var state = stateOf(el);
+        if (!state.loaded || !state.pending) {
+            return null;
+        }
+        var view = state.pending.view;
+        var points = state.pending.points;
+        state.pending = null;
+        if (state.points && state.points.version !== points.version) {
+            addMarkerImages(state.map, points);  /* a new snapshot may have new categories */
+        }
+        state.points = points;
+        state.view = view;
+        var bytes = view && view.mask && (!view.version || view.version === points.version) ? decodeMask(view.mask, points.n) : null;
+        var data = buildMarkers(points, bytes);
+        state.map.getSource(SOURCE).setData(data);
+        state.popup.remove();
+        el.setAttribute("data-drawn", String(data.features.length));
+        return data.features.length;
+    }
+
+    function updateMap(view, points) {
+        var no = window.dash_clientside.no_update;
+        if (!points) {
+            return no;
         }
         if (view && view.version && points.version && view.version !== points.version) {
             /* a mask of another snapshot: wait for the matching points (sent with the view) */
-            return window.dash_clientside.no_update;
+            return no;
         }
-        var bytes = view && view.mask ? decodeMask(view.mask, points.n) : null;
-        var markers = buildMarkers(points, bytes);
-        var data = (figure.data || []).map(function (trace) {
-            if (trace.name === TRACE_RIM) {
-                return withMarkers(trace, markers.rim, false);
-            }
-            if (trace.name === TRACE_MID) {
-                return withMarkers(trace, markers.mid, false);
-            }
-            if (trace.name === TRACE_CORE) {
-                return withMarkers(trace, markers.core, true);
-            }
-            return trace;
-        });
-        if (points.districtLabels && points.districtLabels.length) {
-            window.setTimeout(function () { showDistrictLabels(points.districtLabels, 0); }, 0);
+        var el = mapElement();
+        if (!el) {
+            var bytes = view && view.mask ? decodeMask(view.mask, points.n) : null;
+            return String(buildMarkers(points, bytes).features.length);
         }
-        var revision = ((figure.layout && figure.layout.datarevision) || 0) + 1;
-        var layout = Object.assign({}, figure.layout, {datarevision: revision});
-        return Object.assign({}, figure, {data: data, layout: layout});
+        var state = stateOf(el);
+        state.pending = {view: view, points: points};
+        if (state.loaded) {
+            return String(drawPending(el));
+        }
+        if (!state.loading) {
+            state.loading = true;
+            loadLibrary(el).then(function (lib) { createMap(el, lib, points); }).catch(function (err) {
+                el.setAttribute("data-error", String(err && err.message || err));
+                showUnavailable(el, points);
+                console.error("map: the map could not be drawn", err);
+            });
+        }
+        return no;  /* drawn when MapLibre has loaded (data-drawn) */
     }
 
-    /* District names as HTML over the map: the offline style has no glyphs, so MapLibre cannot
-       write text itself. Decorative (aria-hidden): the same names are listed in the legend. */
-    function placeLabels(map, overlay) {
-        var nodes = overlay.childNodes;
-        for (var i = 0; i < nodes.length; i++) {
-            var node = nodes[i];
-            var at = map.project([Number(node.dataset.lon), Number(node.dataset.lat)]);
-            node.style.left = at.x + "px";
-            node.style.top = at.y + "px";
-        }
-    }
+    /* ------------------------------------------------------------------ clicks on a marker */
 
-    function showDistrictLabels(labels, tries) {
-        var gd = document.querySelector("#" + MAP_ID + " .js-plotly-plot");
-        if (gd && typeof gd.on === "function" && !gd._districtLabelsHooked) {
-            /* Plotly may build a new MapLibre instance when it redraws: follow every redraw. */
-            gd._districtLabelsHooked = true;
-            gd.on("plotly_afterplot", function () { showDistrictLabels(labels, 0); });
-        }
-        var subplot = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
-        var map = subplot && subplot.map;
-        if (!map || typeof map.project !== "function") {
-            if ((tries || 0) < 40) {
-                window.setTimeout(function () { showDistrictLabels(labels, (tries || 0) + 1); }, 150);
-            }
-            return;
-        }
-        var container = map.getContainer();
-        var overlay = container.querySelector(".map-district-labels");
-        if (overlay && overlay._map === map) {
-            placeLabels(map, overlay);
-            return;
-        }
-        if (overlay) {
-            overlay.remove();
-        }
-        overlay = document.createElement("div");
-        overlay.className = "map-district-labels";
-        overlay.setAttribute("aria-hidden", "true");
-        overlay._map = map;
-        labels.forEach(function (label) {
-            var span = document.createElement("span");
-            span.className = "map-district-label";
-            span.textContent = label.name.replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">");
-            span.dataset.lon = label.lon;
-            span.dataset.lat = label.lat;
-            overlay.appendChild(span);
-        });
-        container.appendChild(overlay);
-        map.on("move", function () { placeLabels(map, overlay); });
-        map.on("resize", function () { placeLabels(map, overlay); });
-        placeLabels(map, overlay);
+    function component(type, props) {
+        return {type: type, namespace: "dash_html_components", props: props};
     }
 
     function unescapeHtml(text) {
@@ -228,10 +443,6 @@
         return out;
     }
 
-    function component(type, props) {
-        return {type: type, namespace: "dash_html_components", props: props};
-    }
-
     /* The list of a group's offers as Dash components (buttons with data-offer-id select them). */
     function groupList(points, members) {
         var labels = points.labels || {};
@@ -262,40 +473,88 @@
         ];
     }
 
-    /* A click on a marker: one visible offer is selected; several are listed (each selectable). */
-    function selectOffer(clickData, points, view) {
-        var no = window.dash_clientside.no_update;
-        var point = clickData && clickData.points && clickData.points[0];
-        if (!point || !points || point.customdata === undefined || point.customdata === null) {
-            return [no, no, no];
+    /* The result of a click on the marker of group g: [offer to select | null, group list | null]. */
+    function markerClick(points, view, g) {
+        var members = visibleMembers(points, g, view);
+        if (members.length === 0) {
+            return [null, null];
         }
-        var first = Number(point.customdata);
-        if (!(first >= 0 && first < points.n)) {
-            return [no, no, no];
+        if (members.length === 1) {
+            return [points.ids[members[0]], null];
         }
-        var members = visibleMembers(points, groupOf(points)[first], view);
-        if (members.length <= 1) {
-            return [points.ids[first], [], true];
-        }
-        return [no, groupList(points, members), false];
+        return [null, groupList(points, members)];
     }
 
-    /* The selected offer on the map: ringed, and centred when it is out of view. */
+    function clickMarker(el, feature) {
+        var state = stateOf(el);
+        if (!feature || !state.points || !window.dash_clientside.set_props) {
+            return;
+        }
+        var out = markerClick(state.points, state.view, Number(feature.properties.g));
+        if (out[0]) {
+            window.dash_clientside.set_props("map-group", {hidden: true, children: []});
+            window.dash_clientside.set_props("selected-offer", {data: out[0]});
+        } else if (out[1]) {
+            window.dash_clientside.set_props("map-group", {hidden: false, children: out[1]});
+        }
+    }
+
+    /* ------------------------------------------------------------------ overlays: district names, selection */
+
+    /* District names as HTML over the map: the offline style has no glyphs, so MapLibre cannot
+       write text itself. Decorative (aria-hidden): the same names are listed in the legend. */
+    function placeLabels(map, overlay) {
+        var nodes = overlay.childNodes;
+        for (var i = 0; i < nodes.length; i++) {
+            var node = nodes[i];
+            var at = map.project([Number(node.dataset.lon), Number(node.dataset.lat)]);
+            node.style.left = at.x + "px";
+            node.style.top = at.y + "px";
+        }
+    }
+
+    function showDistrictLabels(el, labels) {
+        var map = stateOf(el).map;
+        var overlay = map.getContainer().querySelector(".map-district-labels");
+        if (overlay) {
+            overlay.remove();
+        }
+        overlay = document.createElement("div");
+        overlay.className = "map-district-labels";
+        overlay.setAttribute("aria-hidden", "true");
+        labels.forEach(function (label) {
+            var span = document.createElement("span");
+            span.className = "map-district-label";
+            span.textContent = unescapeHtml(label.name);
+            span.dataset.lon = label.lon;
+            span.dataset.lat = label.lat;
+            overlay.appendChild(span);
+        });
+        /* right above the canvas, beneath the cluster buttons (MapLibre's markers come later in its canvas container) */
+        var canvas = map.getCanvas();
+        canvas.parentNode.insertBefore(overlay, canvas.nextSibling);
+        map.on("move", function () { placeLabels(map, overlay); });
+        map.on("resize", function () { placeLabels(map, overlay); });
+        placeLabels(map, overlay);
+    }
+
     function placeRing(map, ring) {
         var at = map.project([Number(ring.dataset.lon), Number(ring.dataset.lat)]);
         ring.style.left = at.x + "px";
         ring.style.top = at.y + "px";
     }
 
-    function showSelected(offerId, points, tries) {
+    /* The selected offer on the map: ringed, and centred when it is out of view. */
+    function showSelected(offerId, points) {
+        var el = mapElement();
+        if (!el) {
+            return offerId || "";
+        }
+        var state = stateOf(el);
+        var map = state.map;
         var index = points && offerId ? points.ids.indexOf(offerId) : -1;
-        var gd = document.querySelector("#" + MAP_ID + " .js-plotly-plot");
-        var subplot = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
-        var map = subplot && subplot.map;
-        if (!map || typeof map.project !== "function") {
-            if (index >= 0 && (tries || 0) < 40) {
-                window.setTimeout(function () { showSelected(offerId, points, (tries || 0) + 1); }, 150);
-            }
+        if (!map || !state.loaded) {
+            state.selected = {offerId: offerId, points: points};
             return offerId || "";
         }
         var container = map.getContainer();
@@ -307,12 +566,10 @@
         var g = groupOf(points)[index];
         var lon = points.glon[g];
         var lat = points.glat[g];
-        if (!ring || ring._map !== map) {
-            if (ring) { ring.remove(); }
+        if (!ring) {
             ring = document.createElement("div");
             ring.className = "map-selected";
             ring.setAttribute("aria-hidden", "true");
-            ring._map = map;
             container.appendChild(ring);
             map.on("move", function () { placeRing(map, ring); });
             map.on("resize", function () { placeRing(map, ring); });
@@ -328,20 +585,80 @@
         return offerId;
     }
 
-    /* "Close" under a group's list hides it (no document when the tests run this file in node). */
+    /* ------------------------------------------------------------------ test and debugging hook */
+
+    /* What MapLibre has drawn: markers (rendered symbol features), clusters (HTML buttons), the offers
+       and address groups they hold, district polygons. Used by the browser tests and bench/mobile.py. */
+    function rendered() {
+        var el = mapElement();
+        var state = el && el._stadtkarte;
+        var map = state && state.map;
+        if (!map || !state.loaded || !map.getLayer(MARKER_LAYER)) {
+            return null;
+        }
+        var seen = {};
+        var markers = 0;
+        var offers = 0;
+        map.queryRenderedFeatures({layers: [MARKER_LAYER]}).forEach(function (f) {
+            if (!seen[f.properties.g]) {
+                seen[f.properties.g] = true;
+                markers += 1;
+                offers += Number(f.properties.count);
+            }
+        });
+        var clusters = Object.keys(state.clusters).map(function (id) { return state.clusters[id].getElement(); });
+        var groups = markers;
+        clusters.forEach(function (node) {
+            groups += Number(node.dataset.groups);
+            offers += Number(node.dataset.offers);
+        });
+        var districts = map.getLayer("district-fill") ? map.queryRenderedFeatures({layers: ["district-fill"]}).length : 0;
+        var gl = map.painter && map.painter.context && map.painter.context.gl;
+        return {
+            markers: markers,
+            clusters: clusters.length,
+            groups: groups,
+            offers: offers,
+            districts: districts,
+            drawn: Number(el.getAttribute("data-drawn") || 0),
+            zoom: map.getZoom(),
+            webgl2: typeof WebGL2RenderingContext !== "undefined" && gl instanceof WebGL2RenderingContext
+        };
+    }
+
     if (typeof document !== "undefined") {
+        /* the map page ("/", the app's root): start loading MapLibre now */
+        if (/\/$/.test(window.location.pathname)) {
+            preloadLibrary(MAPLIBRE_MODULE);
+        }
+        /* "Close" under a group's list hides it. */
         document.addEventListener("click", function (event) {
             var el = event.target && event.target.closest ? event.target.closest("[data-action='close-group']") : null;
             if (el && window.dash_clientside && window.dash_clientside.set_props) {
                 window.dash_clientside.set_props("map-group", {hidden: true});
             }
         });
+        /* Escape dismisses the marker tooltip (WCAG 1.4.13). */
+        document.addEventListener("keydown", function (event) {
+            var el = mapElement();
+            if (event.key === "Escape" && el && el._stadtkarte && el._stadtkarte.popup) {
+                el._stadtkarte.popup.remove();
+            }
+        });
     }
 
+    window.stadtkarteMap = {
+        map: function () {
+            var el = mapElement();
+            return el && el._stadtkarte ? el._stadtkarte.map : null;
+        },
+        rendered: rendered
+    };
     window.dash_clientside = window.dash_clientside || {};
     window.dash_clientside.stadtkarte = Object.assign(window.dash_clientside.stadtkarte || {}, {
         updateMap: updateMap,
-        selectOffer: selectOffer,
-        showSelected: function (offerId, points) { return showSelected(offerId, points, 0); }
+        buildMarkers: buildMarkers,
+        markerClick: markerClick,
+        showSelected: showSelected
     });
 })();

@@ -7,7 +7,7 @@ context per run. For each page it prints the median of ``--runs`` runs (default 
 
 * bytes transferred (encoded, as on the wire) until the map is drawn,
 * time until the first offer of the list is visible,
-* time until the map is drawn (the marker trace has its points and MapLibre's canvas exists),
+* time until the map is drawn (MapLibre has rendered the markers or clusters: ``window.stadtkarteMap``),
 
 for the embedded demo, for 10,000 synthetic offers, and for a minimal static HTML page listing the
 same offers as a reference point (ratio ours / reference). Measurement only; nothing is changed.
@@ -42,6 +42,7 @@ if str(REPO) not in sys.path:
 
 from bench.dashboard import write_dataset  # noqa: E402
 from geodata.io import OFFERS_FILE, read_offers  # noqa: E402
+from geodata.snapshot import current_snapshot_dir  # noqa: E402
 
 logger = logging.getLogger(__name__)
 
@@ -69,10 +70,8 @@ TIMEOUT_MS = 120_000
 
 MAP_DRAWN_JS = """
 () => {
-  const gd = document.querySelector('#offer-map .js-plotly-plot');
-  if (!gd || !gd._fullData || !document.querySelector('#offer-map canvas.maplibregl-canvas')) { return false; }
-  const core = gd._fullData.find((t) => t.name === 'markers-core');
-  return !!core && core.lon && core.lon.length > 0;
+  const r = window.stadtkarteMap && window.stadtkarteMap.rendered();
+  return !!r && r.groups > 0;
 }
 """
 
@@ -201,7 +200,10 @@ def run(sizes: Sequence[str], runs: int) -> list[Row]:
     with tempfile.TemporaryDirectory(prefix="stadtkarte-mobile-") as tmp, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
         for name, data_dir in datasets(Path(tmp), sizes):
-            names = [str(f["properties"]["name"]) for f in read_offers(data_dir / OFFERS_FILE)]
+            names = [
+                str(f["properties"]["name"])
+                for f in read_offers((current_snapshot_dir(data_dir) or data_dir) / OFFERS_FILE)
+            ]
             with serve(create_app(data_dir)) as url:
                 ours = [measure_once(browser, url + "/", "#offer-list li[data-offer-id]", True) for _ in range(runs)]
             with serve(reference_app(names)) as url:

@@ -3,8 +3,8 @@
 :func:`offline_style` builds a MapLibre style dict (``layout.map.style``) from
 local GeoJSON only: the city outline, district areas and district outlines
 (dashed where a boundary is approximate). It deliberately has **no** ``glyphs``
-key, so MapLibre never asks a glyph server for fonts; district names are shown
-in the HTML legend beside the map and in the hover of each marker instead.
+key, so MapLibre never asks a glyph server for fonts; district names are written
+as HTML over the map and listed in the legend instead (no text layers).
 
 A configured online basemap (``city.json`` ``basemap`` = ``{"tiles": [...],
 "attribution": "..."}``) is added as a raster layer beneath everything else;
@@ -186,6 +186,79 @@ def offline_style(
             },
         ]
     return {"version": 8, "name": "stadtkarte-offline", "sources": sources, "layers": layers}
+
+
+def _rgb(colour: str) -> tuple[float, float, float]:
+    """``#rrggbb`` (or ``#rgb``) as three floats 0..1.
+
+    Raises
+    ------
+    ValueError
+        For anything else (name the colour as ``#rrggbb``).
+    """
+    text = colour.strip().lstrip("#")
+    if len(text) == 3:
+        text = "".join(c * 2 for c in text)
+    try:
+        if len(text) != 6:
+            raise ValueError(text)
+        return int(text[0:2], 16) / 255, int(text[2:4], 16) / 255, int(text[4:6], 16) / 255
+    except ValueError as exc:
+        raise ValueError(f"colour {colour!r} is not #rrggbb: write it as six hex digits") from exc
+
+
+def _hex(rgb: Sequence[float]) -> str:
+    return "#" + "".join(f"{round(max(0.0, min(1.0, c)) * 255):02x}" for c in rgb)
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2.1 relative luminance of ``#rrggbb`` (0 = black, 1 = white)."""
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in _rgb(colour))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG 2.1 contrast ratio of two colours (1..21)."""
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def blend(top: str, bottom: str, opacity: float) -> str:
+    """``top`` painted with ``opacity`` over ``bottom`` (sRGB alpha compositing), as ``#rrggbb``."""
+    t, u = _rgb(top), _rgb(bottom)
+    return _hex([opacity * x + (1 - opacity) * y for x, y in zip(t, u, strict=True)])
+
+
+def _paint_colours(value: Any) -> list[str]:
+    """The literal colours of a paint value: a colour string or the outputs of a ``match`` expression."""
+    if isinstance(value, str) and value.startswith("#"):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value[1:] if isinstance(v, str) and v.startswith("#")]
+    return []
+
+
+def background_colours(style: Mapping[str, Any]) -> list[str]:
+    """Every colour a marker can sit on in ``style``: the background and each fill layer over what lies below.
+
+    Fill layers are composited in order with their ``fill-opacity`` over every colour found so far
+    (a raster basemap has no fixed colours and is left out).
+    """
+    colours: list[str] = []
+    for layer in style.get("layers") or []:
+        paint = layer.get("paint") or {}
+        if layer.get("type") == "background":
+            colours += _paint_colours(paint.get("background-color"))
+        elif layer.get("type") == "fill":
+            opacity = paint.get("fill-opacity", 1.0)
+            opacity = float(opacity) if isinstance(opacity, int | float) else 1.0
+            below = list(colours) or [BACKGROUND]
+            colours += [blend(c, b, opacity) for c in _paint_colours(paint.get("fill-color")) for b in below]
+    return list(dict.fromkeys(colours))
 
 
 def style_urls(style: Mapping[str, Any]) -> list[str]:

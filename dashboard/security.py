@@ -73,6 +73,16 @@ MALFORMED_INPUT_ERRORS: tuple[type[Exception], ...] = (TypeError, ValueError, Ke
 #: plotly.js's strict bundle (no eval) and the URL dcc.Graph loads plotly.js from.
 STRICT_PLOTLY_JS = Path(__file__).resolve().parent / "vendor" / "plotly-strict.min.js"
 PLOTLY_JS_PATH = "/_dash-component-suites/plotly/package_data/plotly.min.js"
+#: MapLibre GL JS, vendored (dashboard/vendor/README.md): its version, files and URL prefix (the
+#: version is in the URL, so the files are cached for a year; the worker is found next to the module).
+MAPLIBRE_VERSION = "6.17.0"
+MAPLIBRE_FILES: dict[str, str] = {
+    "maplibre-gl.mjs": "text/javascript",
+    "maplibre-gl-worker.mjs": "text/javascript",
+    "maplibre-gl.css": "text/css",
+}
+MAPLIBRE_PREFIX = f"/vendor/maplibre-gl/{MAPLIBRE_VERSION}/"
+VENDOR_DIR = Path(__file__).resolve().parent / "vendor"
 
 
 class MalformedCallbackError(ValueError):
@@ -286,6 +296,8 @@ def cache_control_for(path: str, query: Mapping[str, str], method: str, status: 
         return f"public, max-age={ONE_YEAR}, immutable" if has_fingerprint else "no-cache"
     if path.startswith("/assets/") and query.get("m"):
         return f"public, max-age={ONE_YEAR}, immutable"
+    if path.startswith(MAPLIBRE_PREFIX):
+        return f"public, max-age={ONE_YEAR}, immutable"
     return "no-cache"
 
 
@@ -368,7 +380,7 @@ def compression_key(req: Any) -> str:
     Files under ``/_dash-component-suites/`` and ``/assets/`` do not change while the server runs
     (production has no hot reload), so their compressed bodies are kept; nothing else is.
     """
-    if req.method == "GET" and req.path.startswith(("/_dash-component-suites/", "/assets/")):
+    if req.method == "GET" and req.path.startswith(("/_dash-component-suites/", "/assets/", MAPLIBRE_PREFIX)):
         return str(req.full_path)
     return ""
 
@@ -397,6 +409,29 @@ def serve_strict_plotly(server: Flask, bundle: Path = STRICT_PLOTLY_JS) -> None:
         return Response(body, mimetype="text/javascript")
 
     server.add_url_rule(PLOTLY_JS_PATH, "stadtkarte_strict_plotly", strict_plotly)
+
+
+def serve_maplibre(server: Flask, folder: Path = VENDOR_DIR) -> None:
+    """Serve the vendored MapLibre GL JS files under :data:`MAPLIBRE_PREFIX` (idempotent).
+
+    Registered by the map's callbacks (:func:`dashboard.map.callbacks.register_map_callbacks`), so
+    any app with the map serves them; the version in the URL makes them cacheable for a year.
+    """
+    if "stadtkarte_maplibre" in server.view_functions:
+        return
+    missing = [name for name in MAPLIBRE_FILES if not (folder / name).is_file()]
+    if missing:
+        raise FileNotFoundError(
+            f"{', '.join(missing)} missing in {folder}: reinstall the package (see dashboard/vendor/README.md)"
+        )
+    bodies = {name: (folder / name).read_bytes() for name in MAPLIBRE_FILES}
+
+    def maplibre(name: str) -> Response:
+        if name not in bodies:
+            return _text_response(404, "not found")
+        return Response(bodies[name], mimetype=MAPLIBRE_FILES[name])
+
+    server.add_url_rule(MAPLIBRE_PREFIX + "<name>", "stadtkarte_maplibre", maplibre)
 
 
 def _text_response(status: int, message: str) -> Response:

@@ -7,12 +7,12 @@ captured at registration). When the filter callback runs on a newer snapshot tha
 page's points (``ids.MAP_VERSION``), it also sends the new points, so the browser never
 draws a mask of one version over the points of another (``assets/map.js`` checks too).
 
-The map's clientside callbacks (``assets/map.js``): a change of the view store
+The map's clientside callbacks (``assets/map.js``, MapLibre GL JS): a change of the view store
 (``ids.VIEW_STORE``, the server's bitset mask) redraws the markers in the browser
 without sending any point again; a click on a marker selects its offer
 (``ids.SELECTED_OFFER``), or, when it holds several visible offers, lists them all
-(``ids.MAP_GROUP``, each a button that selects it); the selected offer is centred and
-ringed on the map (``showSelected``).
+(``ids.MAP_GROUP``, each a button that selects it); a click on a cluster zooms in; the
+selected offer is centred and ringed on the map (``showSelected``).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from dashboard.map.detail import detail_panel, unavailable_panel
 from dashboard.map.layout import map_legend
 from dashboard.map.points import snapshot_payload
 from dashboard.map.view import ListSettings, api_href, compute_view, empty_children, list_children, list_status
+from dashboard.security import serve_maplibre
 from dashboard.snapshot import Snapshot, current_snapshot
 
 VIEW_OUTPUTS = [
@@ -172,23 +173,18 @@ def register_callbacks(app: dash.Dash) -> None:
 
 
 def register_map_callbacks(app: dash.Dash) -> None:
-    """Register the map's clientside callbacks (``assets/map.js``) on ``app``."""
+    """Register the map's clientside callbacks (``assets/map.js``) and the vendored MapLibre files on ``app``.
+
+    ``updateMap`` draws the markers of the view store over the points store (loading MapLibre on
+    first use); a click on a marker or cluster is handled in the browser (``dash_clientside.set_props``
+    of ``ids.SELECTED_OFFER`` / ``ids.MAP_GROUP``), so no click travels to the server.
+    """
+    serve_maplibre(app.server)
     app.clientside_callback(
         ClientsideFunction(namespace="stadtkarte", function_name="updateMap"),
-        Output(ids.MAP, "figure"),
+        Output(ids.MAP, "data-markers"),
         Input(ids.VIEW_STORE, "data"),
         Input(ids.MAP_POINTS, "data"),
-        State(ids.MAP, "figure"),
-    )
-    app.clientside_callback(
-        ClientsideFunction(namespace="stadtkarte", function_name="selectOffer"),
-        Output(ids.SELECTED_OFFER, "data", allow_duplicate=True),
-        Output(ids.MAP_GROUP, "children"),
-        Output(ids.MAP_GROUP, "hidden"),
-        Input(ids.MAP, "clickData"),
-        State(ids.MAP_POINTS, "data"),
-        State(ids.VIEW_STORE, "data"),
-        prevent_initial_call=True,
     )
     app.clientside_callback(
         ClientsideFunction(namespace="stadtkarte", function_name="showSelected"),

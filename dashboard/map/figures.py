@@ -1,50 +1,47 @@
-"""The offer map: Plotly MapLibre traces over a local style, points sent to the browser once.
+"""The offer map's data: marker groups, marker shapes and the payload MapLibre draws in the browser.
 
 How the map stays fast
 ----------------------
-Offers at one address (coordinates equal after rounding to :data:`GROUP_DECIMALS`
-decimals, about 1 m) are grouped once at load time (:func:`group_points`); a
-group is one marker that lists all its visible offers. :func:`points_payload`
-is everything the browser needs to draw markers for any filter (coordinates per
-group, members per group, category/precision/name per offer); it goes to the
-browser once, in a ``dcc.Store``. On a filter change the server only sends the
-view's bitset mask and ``assets/map.js`` rebuilds the marker traces with the
-same rules as :func:`visible_markers` (the reference implementation, tested
-here and compared with the browser in ``tests/browser/test_map.py``).
+The residents' map is drawn by MapLibre GL JS directly (vendored, ``dashboard/vendor/``; no
+plotly.js on the map page). Offers at one address (coordinates equal after rounding to
+:data:`GROUP_DECIMALS` decimals, about 1 m) are grouped once at load time (:func:`group_points`);
+a group is one marker that lists all its visible offers. :func:`points_payload` is everything
+the browser needs to draw markers for any filter (coordinates per group, members per group,
+category/precision/name per offer, the marker shapes, the offline style and first view); it
+goes to the browser once, in a ``dcc.Store``. On a filter change the server only sends the
+view's bitset mask and ``assets/map.js`` rebuilds the marker source with the same rules as
+:func:`visible_markers` (the reference implementation, tested here and compared with the
+browser in ``tests/dashboard/test_figures.py``). At low zoom MapLibre clusters the markers
+(``cluster: true``); a cluster is an HTML button ("12 Angebote") that zooms in.
 
-Markers: colour and outline pattern
------------------------------------
-MapLibre's icon symbols need a sprite and (in Plotly's symbol layer, which
-always sets ``text-field``) a glyph server, both of which would break the
-offline rule; so markers are circles distinguished by **colour and outline
-pattern** together (:data:`PATTERNS`: filled dot with dark rim, ring, target),
-never by colour alone; neighbouring categories differ in both. The HTML legend
-beside the map shows both, and the list view is the accessible equivalent of
-the map. Approximately located offers (precision in
-:data:`geodata.schema.APPROXIMATE_PRECISIONS`) are drawn faded and say
-"Lage ungefähr" in their hover.
-
-Each marker is drawn by up to three stacked ``go.Scattermap`` traces (rim,
-middle ring, core; only the core has a hover), with per-point colour, size and
-opacity arrays.
+Markers: shape, letter and colour
+---------------------------------
+The offline style has no glyphs and no sprite, so ``assets/map.js`` draws each marker image
+with a canvas (``map.addImage``; its letter in a local system font): every category has a
+**shape** (:data:`SHAPES`), a **letter** (:func:`category_letters`) and a colour, so no two
+categories differ by colour alone; every marker has a dark rim (:data:`RIM`, at least 3:1
+against every background colour of the style, see :func:`dashboard.mapstyle.background_colours`)
+and its letter the darker or lighter ink (:func:`ink_for`, at least 4.5:1). Approximately located
+offers (precision in :data:`geodata.schema.APPROXIMATE_PRECISIONS`) get a **dashed** rim and say
+"Lage ungefähr" in their tooltip. The legend beside the map shows the same shapes and letters.
 """
 
 from __future__ import annotations
 
 import html
 import logging
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import shapely.geometry
 
 from dashboard.data import Dataset
-from dashboard.i18n import translator
-from dashboard.mapstyle import bounds_of, fit_view, offline_style
+from dashboard.i18n import plural_forms_by_category, translator
+from dashboard.mapstyle import bounds_of, contrast_ratio, fit_view, offline_style
 
 logger = logging.getLogger(__name__)
 
@@ -52,18 +49,38 @@ logger = logging.getLogger(__name__)
 GROUP_DECIMALS = 5
 #: Okabe-Ito colour-blind-safe palette (in an order that keeps neighbours distinct).
 PALETTE: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000", "#F0E442")
-#: Outline patterns; category ``k`` gets ``PATTERNS[k % 3]`` and ``PALETTE[k % 8]`` (unique for k < 24).
-PATTERNS: tuple[str, ...] = ("dot", "ring", "target")
+#: Marker shapes; category ``k`` gets ``SHAPES[k % 6]`` and ``PALETTE[k % 8]`` (unique for k < 24).
+SHAPES: tuple[str, ...] = ("circle", "square", "diamond", "triangle", "hexagon", "pentagon")
+#: The dark rim of every marker and the two inks of its letter.
 RIM = "#1d1d1d"
-HOLE = "#ffffff"
-MIXED_COLOUR = "#4d4d4d"
-#: Diameter of a marker's core in px.
-BASE_SIZE = 15
-APPROXIMATE_OPACITY = 0.45
-#: At most this many names in a marker's hover; the rest is "und n weitere".
+DARK_INK = "#111111"
+LIGHT_INK = "#ffffff"
+MIXED_COLOUR = "#6b6b6b"
+MIXED_LETTER = "+"
+#: Letters of the bundled taxonomy's categories (German, the city's data language: the same in every UI
+#: language, so residents and staff speaking different languages name a marker alike).
+DEFAULT_LETTERS: Mapping[str, str] = {
+    "association": "M",
+    "religious": "R",
+    "sports": "S",
+    "culture": "K",
+    "counselling": "B",
+    "language_course": "D",
+    "language_cafe": "C",
+    "education": "H",
+    "health": "G",
+    "work": "A",
+    "authority": "V",
+    "participation": "T",
+}
+#: Marker image size (CSS px) and rim width (CSS px) in the browser.
+MARKER_SIZE = 26
+RIM_WIDTH = 3
+#: At most this many names in a marker's tooltip; the rest is "und n weitere".
 HOVER_NAMES = 8
-#: Trace names (``name`` of the three marker traces; the clientside code finds them by name).
-TRACE_RIM, TRACE_MID, TRACE_CORE = "markers-rim", "markers-mid", "markers-core"
+#: Clustering (MapLibre geojson source): radius in px and the last zoom with clusters.
+CLUSTER_RADIUS = 44
+CLUSTER_MAX_ZOOM = 14
 
 Translator = Callable[..., str]
 
@@ -78,46 +95,90 @@ def get_translator(lang: str) -> Translator:
 
 @dataclass(frozen=True)
 class MarkerStyle:
-    """Colour and outline pattern of a category's markers."""
+    """Colour, shape and letter of a category's markers; ``ink`` is the letter's colour."""
 
     colour: str
-    pattern: str
+    shape: str
+    letter: str
+    ink: str
 
 
-@dataclass(frozen=True)
-class MarkerLayers:
-    """Colour and diameter (px) of the rim, middle ring and core of one marker style.
+def shape_outline(shape: str, vertices: int = 24) -> tuple[tuple[float, float], ...]:
+    """Corners of ``shape`` in a unit box (x right, y down, 0..1), clockwise from the top.
 
-    ``mid_colour`` is None when the pattern has no middle ring.
+    The same outline draws the canvas marker (``assets/map.js``) and the legend's CSS
+    ``clip-path``, so both show the same shape. A circle is a ``vertices``-gon.
+
+    Raises
+    ------
+    ValueError
+        For a shape not in :data:`SHAPES`.
     """
+    corners = {"circle": vertices, "square": 4, "diamond": 4, "triangle": 3, "hexagon": 6, "pentagon": 5}
+    if shape not in corners:
+        raise ValueError(f"unknown marker shape {shape!r}: use one of {', '.join(SHAPES)}")
+    if shape == "square":
+        return ((0.1, 0.1), (0.9, 0.1), (0.9, 0.9), (0.1, 0.9))
+    n = corners[shape]
+    radius = 0.5
+    centre_y = 0.58 if shape == "triangle" else 0.5
+    if shape == "triangle":
+        radius = 0.56
+    points = []
+    for k in range(n):
+        angle = -math.pi / 2 + 2 * math.pi * k / n
+        points.append((round(0.5 + radius * math.cos(angle), 4), round(centre_y + radius * math.sin(angle), 4)))
+    return tuple(points)
 
-    rim_colour: str
-    rim_size: float
-    mid_colour: str | None
-    mid_size: float
-    core_colour: str
-    core_size: float
+
+def ink_for(colour: str) -> str:
+    """The letter colour (:data:`DARK_INK` or :data:`LIGHT_INK`) with the higher contrast on ``colour``."""
+    return DARK_INK if contrast_ratio(DARK_INK, colour) >= contrast_ratio(LIGHT_INK, colour) else LIGHT_INK
 
 
-def category_styles(category_ids: Sequence[str]) -> dict[str, MarkerStyle]:
-    """A distinct colour + pattern pair per category id (stable: depends on the order only)."""
-    return {
-        cid: MarkerStyle(PALETTE[k % len(PALETTE)], PATTERNS[k % len(PATTERNS)]) for k, cid in enumerate(category_ids)
-    }
+def category_letters(category_ids: Sequence[str], labels: Mapping[str, str] | None = None) -> dict[str, str]:
+    """A distinct letter per category: :data:`DEFAULT_LETTERS`, else the first unused letter of its label.
+
+    Parameters
+    ----------
+    category_ids : sequence of str
+        All category ids, in taxonomy order.
+    labels : mapping, optional
+        German label per id (a city's own categories); the id itself when missing.
+    """
+    letters: dict[str, str] = {}
+    used: set[str] = set()
+    for cid in category_ids:
+        preferred = DEFAULT_LETTERS.get(cid)
+        text = (labels or {}).get(cid) or cid
+        words = [w for w in text.replace("&", " ").split() if w]
+        candidates = [preferred] if preferred else []
+        candidates += [w[0].upper() for w in words] + [c.upper() for c in text if c.isalnum()]
+        candidates += [chr(c) for c in range(ord("A"), ord("Z") + 1)] + [str(d) for d in range(1, 10)]
+        letter = next(c for c in candidates if c and c not in used)
+        letters[cid] = letter
+        used.add(letter)
+    return letters
+
+
+def category_styles(category_ids: Sequence[str], labels: Mapping[str, str] | None = None) -> dict[str, MarkerStyle]:
+    """Colour, shape and letter per category id (stable: depends on the order and labels only)."""
+    letters = category_letters(category_ids, labels)
+    styles = {}
+    for k, cid in enumerate(category_ids):
+        colour = PALETTE[k % len(PALETTE)]
+        styles[cid] = MarkerStyle(colour, SHAPES[k % len(SHAPES)], letters[cid], ink_for(colour))
+    return styles
 
 
 #: Marker of an address with offers of several categories.
-MIXED_STYLE = MarkerStyle(MIXED_COLOUR, "mixed")
+MIXED_STYLE = MarkerStyle(MIXED_COLOUR, "circle", MIXED_LETTER, ink_for(MIXED_COLOUR))
 
 
-def marker_layers(style: MarkerStyle, size: float = BASE_SIZE) -> MarkerLayers:
-    """How ``style`` is drawn: dot = colour with dark rim; ring = colour ring with a white hole;
-    target = dark rim, white ring, colour centre; mixed = dark rim, white ring, grey centre."""
-    if style.pattern == "ring":
-        return MarkerLayers(style.colour, size + 5, None, 0, HOLE, size - 5)
-    if style.pattern in ("target", "mixed"):
-        return MarkerLayers(RIM, size + 5, HOLE, size + 1, style.colour, size - 5)
-    return MarkerLayers(RIM, size + 5, None, 0, style.colour, size)
+def dataset_styles(dataset: Dataset) -> dict[str, MarkerStyle]:
+    """:func:`category_styles` of a dataset's categories (letters from their German labels)."""
+    labels = {cid: dataset.taxonomy.categories.label(cid, "de") for cid in dataset.category_ids}
+    return category_styles(dataset.category_ids, labels)
 
 
 # --------------------------------------------------------------------------- point groups
@@ -202,7 +263,12 @@ class MapPoints:
         return len(self.styles) - 1
 
 
-def map_points(offers: pd.DataFrame, category_ids: Sequence[str], approximate: np.ndarray) -> MapPoints:
+def map_points(
+    offers: pd.DataFrame,
+    category_ids: Sequence[str],
+    approximate: np.ndarray,
+    styles: Mapping[str, MarkerStyle] | None = None,
+) -> MapPoints:
     """Group ``offers`` (columns lon, lat, id, name, category, district_name) into map points.
 
     Parameters
@@ -213,11 +279,14 @@ def map_points(offers: pd.DataFrame, category_ids: Sequence[str], approximate: n
         All category ids (defines colours and patterns); unknown categories get the mixed style.
     approximate : numpy.ndarray of bool
         True where the offer's location is approximate.
+    styles : mapping, optional
+        Marker style per category id (default :func:`category_styles` of ``category_ids``).
     """
     groups = group_points(offers["lon"].to_numpy(), offers["lat"].to_numpy())
-    styles = (*category_styles(category_ids).values(), MIXED_STYLE)
+    by_id = styles if styles is not None else category_styles(category_ids)
+    styles_ = (*(by_id[c] for c in category_ids), MIXED_STYLE)
     position = {c: i for i, c in enumerate(category_ids)}
-    category = np.array([position.get(c, len(styles) - 1) for c in offers["category"]], dtype=np.int64)
+    category = np.array([position.get(c, len(styles_) - 1) for c in offers["category"]], dtype=np.int64)
     district = offers["district_name"].fillna("").astype(str).to_numpy() if "district_name" in offers else None
     leaders = groups.members[groups.starts[:-1]]
     group_district = tuple(district[leaders]) if district is not None else ("",) * len(groups)
@@ -228,18 +297,69 @@ def map_points(offers: pd.DataFrame, category_ids: Sequence[str], approximate: n
         names=tuple(offers["name"].astype(str)),
         ids=tuple(offers["id"].astype(str)),
         group_district=group_district,
-        styles=styles,
+        styles=styles_,
     )
 
 
-def hover_labels(lang: str) -> dict[str, str]:
-    """Translated hover texts used by the browser code (German fallback)."""
+def hover_labels(lang: str) -> dict[str, Any]:
+    """Translated texts used by the browser code (German fallback).
+
+    ``cluster`` holds the plural forms of "{n} Angebote" keyed by CLDR plural category; the
+    browser picks one with ``Intl.PluralRules`` (the accessible name of a cluster button).
+    """
     _ = get_translator(lang)
     return {
         "approximate": _("Lage ungefähr"),
         "more": _("und {n} weitere", n="{n}"),
         "group": _("{n} Angebote an diesem Ort:", n="{n}"),
         "close": _("Schließen"),
+        "cluster": plural_forms_by_category(lang, "{n} Angebot", "{n} Angebote"),
+        "map": _("Karte"),
+        "zoomIn": _("Hineinzoomen"),
+        "zoomOut": _("Herauszoomen"),
+        "unavailable": _(
+            "Die Karte kann in diesem Browser nicht gezeichnet werden (WebGL fehlt). "
+            "Die Liste enthält dieselben Angebote."
+        ),
+    }
+
+
+def marker_payload(style: MarkerStyle) -> dict[str, Any]:
+    """One marker style as the browser draws it (colours, shape outline, letter)."""
+    return {
+        "colour": style.colour,
+        "shape": style.shape,
+        "outline": [list(p) for p in shape_outline(style.shape)],
+        "letter": style.letter,
+        "ink": style.ink,
+        "rim": RIM,
+    }
+
+
+def points_payload(points: MapPoints, lang: str) -> dict[str, Any]:
+    """JSON-able data of ``points`` for the browser's ``dcc.Store`` (sent once per page load).
+
+    Names are HTML-escaped here (the tooltip is HTML).
+    """
+    return {
+        "n": len(points),
+        "glon": np.round(points.groups.lon, 6).tolist(),
+        "glat": np.round(points.groups.lat, 6).tolist(),
+        "members": points.groups.members.tolist(),
+        "starts": points.groups.starts.tolist(),
+        "category": points.category.tolist(),
+        "approximate": points.approximate.astype(np.int8).tolist(),
+        "names": [html.escape(n, quote=False) for n in points.names],
+        "ids": list(points.ids),
+        "gdistrict": [html.escape(d, quote=False) for d in points.group_district],
+        "markers": [marker_payload(s) for s in points.styles],
+        "markerSize": MARKER_SIZE,
+        "rimWidth": RIM_WIDTH,
+        "mixed": points.mixed_index,
+        "hoverNames": HOVER_NAMES,
+        "cluster": {"radius": CLUSTER_RADIUS, "maxZoom": CLUSTER_MAX_ZOOM},
+        "lang": lang,
+        "labels": hover_labels(lang),
     }
 
 
@@ -255,38 +375,6 @@ def district_label_points(districts: Sequence[Mapping[str, Any]]) -> list[dict[s
         name = str(feature["properties"]["name"])
         out.append({"name": html.escape(name, quote=False), "lon": round(point.x, 6), "lat": round(point.y, 6)})
     return out
-
-
-def points_payload(points: MapPoints, lang: str) -> dict[str, Any]:
-    """JSON-able data of ``points`` for the browser's ``dcc.Store`` (sent once per page load).
-
-    Names are HTML-escaped here (Plotly renders a subset of HTML in hover labels).
-    """
-    layers = [marker_layers(s) for s in points.styles]
-    return {
-        "n": len(points),
-        "glon": np.round(points.groups.lon, 6).tolist(),
-        "glat": np.round(points.groups.lat, 6).tolist(),
-        "members": points.groups.members.tolist(),
-        "starts": points.groups.starts.tolist(),
-        "category": points.category.tolist(),
-        "approximate": points.approximate.astype(np.int8).tolist(),
-        "names": [html.escape(n, quote=False) for n in points.names],
-        "ids": list(points.ids),
-        "gdistrict": [html.escape(d, quote=False) for d in points.group_district],
-        "layers": [
-            {
-                "rim": [la.rim_colour, la.rim_size],
-                "mid": [la.mid_colour, la.mid_size] if la.mid_colour else None,
-                "core": [la.core_colour, la.core_size],
-            }
-            for la in layers
-        ],
-        "mixed": points.mixed_index,
-        "approximateOpacity": APPROXIMATE_OPACITY,
-        "hoverNames": HOVER_NAMES,
-        "labels": hover_labels(lang),
-    }
 
 
 # --------------------------------------------------------------------------- visible markers
@@ -355,61 +443,7 @@ def hover_text(points: MapPoints, group: int, mask: np.ndarray, labels: Mapping[
     return "<br>".join(lines)
 
 
-def marker_traces(points: MapPoints, mask: np.ndarray | None, lang: str) -> list[go.Scattermap]:
-    """The three stacked marker traces (rim, middle ring, core) for ``mask``."""
-    mask = np.ones(len(points), dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
-    markers = visible_markers(points, mask)
-    labels = hover_labels(lang)
-    layers = [marker_layers(s) for s in points.styles]
-    lon = points.groups.lon[markers.group]
-    lat = points.groups.lat[markers.group]
-    opacity = np.where(markers.approximate, APPROXIMATE_OPACITY, 1.0)
-    has_mid = np.array([layers[s].mid_colour is not None for s in markers.style], dtype=bool)
-    rim = go.Scattermap(
-        name=TRACE_RIM,
-        lon=lon,
-        lat=lat,
-        mode="markers",
-        hoverinfo="skip",
-        showlegend=False,
-        marker={
-            "color": [layers[s].rim_colour for s in markers.style],
-            "size": [layers[s].rim_size for s in markers.style],
-            "opacity": opacity,
-        },
-    )
-    mid = go.Scattermap(
-        name=TRACE_MID,
-        lon=lon[has_mid],
-        lat=lat[has_mid],
-        mode="markers",
-        hoverinfo="skip",
-        showlegend=False,
-        marker={
-            "color": [layers[s].mid_colour for s in markers.style[has_mid]],
-            "size": [layers[s].mid_size for s in markers.style[has_mid]],
-            "opacity": opacity[has_mid],
-        },
-    )
-    core = go.Scattermap(
-        name=TRACE_CORE,
-        lon=lon,
-        lat=lat,
-        mode="markers",
-        showlegend=False,
-        hovertext=[hover_text(points, int(g), mask, labels) for g in markers.group],
-        hovertemplate="%{hovertext}<extra></extra>",
-        customdata=markers.first,
-        marker={
-            "color": [layers[s].core_colour for s in markers.style],
-            "size": [layers[s].core_size for s in markers.style],
-            "opacity": opacity,
-        },
-    )
-    return [rim, mid, core]
-
-
-# --------------------------------------------------------------------------- the figure
+# --------------------------------------------------------------------------- the map
 
 
 def map_notices(dataset: Dataset, lang: str) -> list[str]:
@@ -425,7 +459,7 @@ def map_notices(dataset: Dataset, lang: str) -> list[str]:
 
 def dataset_points(dataset: Dataset) -> MapPoints:
     """:func:`map_points` of a loaded dataset."""
-    return map_points(dataset.offers, dataset.category_ids, dataset.approximate)
+    return map_points(dataset.offers, dataset.category_ids, dataset.approximate, dataset_styles(dataset))
 
 
 #: The map size (px) the first view is fitted to: the map column beside the detail panel at 1280 px
@@ -448,76 +482,26 @@ def map_bounds(dataset: Dataset, points: MapPoints) -> tuple[float, float, float
     return bounds
 
 
-def offer_map(
-    dataset: Dataset,
-    lang: str,
-    mask: np.ndarray | None = None,
-    *,
-    include_markers: bool = True,
-    points: MapPoints | None = None,
-) -> go.Figure:
-    """The offer map: local MapLibre style with district areas, offer markers and notices.
+def map_setup(dataset: Dataset, points: MapPoints) -> dict[str, Any]:
+    """The map's style and first view for the browser: local MapLibre style (no glyphs) and centre/zoom.
 
     Parameters
     ----------
     dataset : Dataset
-        The loaded data (offers, districts, city settings).
-    lang : str
-        Interface language of hover texts and notices.
-    mask : numpy.ndarray of bool, optional
-        Visible offers (default all).
-    include_markers : bool
-        False gives empty marker traces, filled in the browser from the points store
-        (so the page sends the points only once).
-    points : MapPoints, optional
-        Precomputed :func:`dataset_points` (computed when omitted).
+        The loaded data (districts, city outline, optional online basemap).
+    points : MapPoints
+        The dataset's :func:`dataset_points` (the view falls back to their extent).
     """
-    points = points if points is not None else dataset_points(dataset)
-    if include_markers:
-        traces = marker_traces(points, mask, lang)
-    else:
-        traces = [
-            go.Scattermap(name=name, lon=[], lat=[], mode="markers", showlegend=False)
-            for name in (TRACE_RIM, TRACE_MID, TRACE_CORE)
-        ]
-        traces[0].hoverinfo = traces[1].hoverinfo = "skip"
-        traces[2].hovertemplate = "%{hovertext}<extra></extra>"
     city = dataset.city
     style = offline_style(dataset.districts, city.get("outline"), city.get("basemap"))
     view = fit_view(map_bounds(dataset, points), *FIT_SIZE)
-    fig = go.Figure(data=traces)
-    fig.update_layout(
-        map={"style": style, "center": {"lon": view.lon, "lat": view.lat}, "zoom": view.zoom},
-        margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        uirevision="offer-map",
-        showlegend=False,
-        hovermode="closest",
-        hoverlabel={"bgcolor": "#ffffff", "bordercolor": RIM, "font": {"color": RIM, "size": 14}},
-        annotations=_notice_annotations(map_notices(dataset, lang), city.get("basemap")),
-        paper_bgcolor="#ffffff",
-    )
-    return fig
+    return {"style": style, "view": {"lon": view.lon, "lat": view.lat, "zoom": view.zoom}}
 
 
-def _notice_annotations(notices: list[str], basemap: Mapping[str, Any] | None) -> list[dict[str, Any]]:
-    texts = list(notices)
-    if basemap and basemap.get("attribution"):
-        texts.append(html.escape(str(basemap["attribution"]), quote=False))
-    return [
-        {
-            "text": text,
-            "xref": "paper",
-            "yref": "paper",
-            "x": 0.01,
-            "y": 0.99 - 0.06 * i,
-            "xanchor": "left",
-            "yanchor": "top",
-            "showarrow": False,
-            "bgcolor": "rgba(255,255,255,0.92)",
-            "bordercolor": RIM,
-            "borderwidth": 1,
-            "borderpad": 4,
-            "font": {"color": RIM, "size": 13},
-        }
-        for i, text in enumerate(texts)
-    ]
+def notice_texts(dataset: Dataset, lang: str) -> list[str]:
+    """Texts written over the map: :func:`map_notices` and the online basemap's attribution (plain text)."""
+    texts = map_notices(dataset, lang)
+    basemap = dataset.city.get("basemap")
+    if basemap and basemap.get("tiles") and basemap.get("attribution"):
+        texts.append(str(basemap["attribution"]))
+    return texts

@@ -21,15 +21,15 @@ from dashboard.i18n import Translator, translator
 from dashboard.layout import frame
 from dashboard.map.detail import detail_panel, unavailable_panel
 from dashboard.map.figures import (
-    APPROXIMATE_OPACITY,
     MIXED_STYLE,
+    RIM,
     MarkerStyle,
-    category_styles,
+    dataset_styles,
     get_translator,
-    marker_layers,
-    offer_map,
+    notice_texts,
+    shape_outline,
 )
-from dashboard.map.points import snapshot_payload, snapshot_points
+from dashboard.map.points import snapshot_payload
 from dashboard.map.view import (
     ListSettings,
     View,
@@ -39,43 +39,37 @@ from dashboard.map.view import (
     list_children,
     list_status,
 )
+from dashboard.security import MAPLIBRE_PREFIX
 from dashboard.snapshot import Snapshot, current_snapshot
 
 logger = logging.getLogger(__name__)
 
-#: Buttons of Plotly's mode bar that have no use on the offer map: upload to an outside service
-#: ("Share chart" / Chart Studio) and the box/lasso selection.
-REMOVED_MODEBAR_BUTTONS: tuple[str, ...] = ("sendDataToCloud", "editInChartStudio", "select2d", "lasso2d")
-GRAPH_CONFIG: dict[str, Any] = {
-    "displaylogo": False,
-    "scrollZoom": True,
-    "responsive": True,
-    "showSendToCloud": False,
-    "showEditInChartStudio": False,
-    "showLink": False,
-    "modeBarButtonsToRemove": list(REMOVED_MODEBAR_BUTTONS),
-}
-
 
 def _swatch(style: MarkerStyle, approximate: bool = False) -> html.Span:
-    """A CSS picture of a marker (decorative; the label next to it carries the meaning)."""
-    layers = marker_layers(style)
-    css: dict[str, Any] = {"backgroundColor": layers.core_colour, "borderColor": layers.rim_colour}
-    if layers.mid_colour:
-        css = {
-            "backgroundColor": layers.core_colour,
-            "borderColor": layers.mid_colour,
-            "boxShadow": f"0 0 0 2px {layers.rim_colour}",
-        }
+    """A CSS picture of a marker: its shape (the same outline as the canvas marker), rim, colour, letter.
+
+    Decorative (``aria-hidden``): the label next to it carries the meaning. An approximate location is
+    shown as on the map: a dashed rim.
+    """
     if approximate:
-        css["opacity"] = APPROXIMATE_OPACITY
-    return html.Span(className=f"map-swatch map-swatch-{style.pattern}", style=css, **{"aria-hidden": "true"})
+        return html.Span(className="map-swatch map-swatch-approximate", **{"aria-hidden": "true"})
+    clip = "polygon(" + ", ".join(f"{x * 100:.1f}% {y * 100:.1f}%" for x, y in shape_outline(style.shape)) + ")"
+    return html.Span(
+        html.Span(
+            style.letter,
+            className="map-swatch-core",
+            style={"backgroundColor": style.colour, "color": style.ink, "clipPath": clip},
+        ),
+        className=f"map-swatch map-swatch-{style.shape}",
+        style={"backgroundColor": RIM, "clipPath": clip},
+        **{"aria-hidden": "true", "data-letter": style.letter},
+    )
 
 
 def map_legend(dataset: Dataset, lang: str) -> html.Details:
-    """Legend beside the map: each category's colour + pattern, mixed and approximate markers, districts."""
+    """Legend beside the map: each category's shape, letter and colour, mixed and approximate markers, districts."""
     _ = get_translator(lang)
-    styles = category_styles(dataset.category_ids)
+    styles = dataset_styles(dataset)
     present = set(dataset.offers["category"])
     entries = [
         html.Li([_swatch(styles[cid]), " ", dataset.taxonomy.categories.label(cid, lang)])
@@ -83,7 +77,7 @@ def map_legend(dataset: Dataset, lang: str) -> html.Details:
         if cid in present
     ]
     entries.append(html.Li([_swatch(MIXED_STYLE), " ", _("Mehrere Angebote verschiedener Kategorien")]))
-    entries.append(html.Li([_swatch(MarkerStyle("#0072B2", "dot"), approximate=True), " ", _("Lage ungefähr")]))
+    entries.append(html.Li([_swatch(MIXED_STYLE, approximate=True), " ", _("Lage ungefähr")]))
     districts = [str(d["properties"]["name"]) for d in dataset.districts]
     body: list[Any] = [html.Ul(entries, className="map-legend-list")]
     if districts:
@@ -98,18 +92,35 @@ def map_legend(dataset: Dataset, lang: str) -> html.Details:
     )
 
 
+def map_canvas(snapshot: Snapshot, lang: str) -> html.Div:
+    """The map's container: MapLibre draws into its inner ``div`` (``assets/map.js``); the notices
+    (demo data, approximate boundaries, a basemap's attribution) are server-rendered over it.
+
+    ``data-maplibre`` / ``data-maplibre-css`` name the vendored library, which the browser loads
+    only when the map is first drawn (so the first view of the list does not wait for it).
+    """
+    notices = notice_texts(snapshot.dataset, lang)
+    return html.Div(
+        [
+            html.Div(className="map-canvas"),
+            html.Div([html.P(text, className="map-notice") for text in notices], className="map-notices"),
+        ],
+        id=ids.MAP,
+        className="map-graph",
+        **{
+            "data-maplibre": MAPLIBRE_PREFIX + "maplibre-gl.mjs",
+            "data-maplibre-css": MAPLIBRE_PREFIX + "maplibre-gl.css",
+            "data-markers": "",
+        },
+    )
+
+
 def map_components(snapshot: Snapshot, lang: str) -> list[Any]:
-    """The map block of the page: graph (no markers yet), the list of a clicked group's offers, points store
-    (sent once), its version and legend."""
+    """The map block of the page: the map (drawn in the browser), the list of a clicked group's offers,
+    points store (sent once), its version and legend."""
     dataset = snapshot.dataset
-    figure = offer_map(dataset, lang, include_markers=False, points=snapshot_points(snapshot))
     return [
-        dcc.Graph(
-            id=ids.MAP,
-            figure=figure,
-            config=GRAPH_CONFIG,
-            className="map-graph",
-        ),
+        map_canvas(snapshot, lang),
         html.Div(id=ids.MAP_GROUP, className="map-group", hidden=True, role="region", **{"aria-live": "polite"}),
         html.Div(id=ids.MAP_HIGHLIGHT, hidden=True),
         dcc.Store(id=ids.MAP_POINTS, data=snapshot_payload(snapshot, lang)),

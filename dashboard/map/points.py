@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from dashboard.map.figures import MapPoints, dataset_points, district_label_points, points_payload
+from dashboard.map.figures import MapPoints, dataset_points, district_label_points, map_setup, points_payload
 from dashboard.snapshot import Snapshot
 
 logger = logging.getLogger(__name__)
@@ -25,12 +25,15 @@ def snapshot_points(snapshot: Snapshot) -> MapPoints:
 def snapshot_payload(snapshot: Snapshot, lang: str) -> dict[str, Any]:
     """The points store of ``snapshot`` in interface language ``lang`` (computed once per snapshot and language).
 
-    Carries ``version``: the browser draws a view mask only over the points of the same version.
+    Carries ``version``: the browser draws a view mask only over the points of the same version;
+    and the map's offline ``style`` and first ``view`` (:func:`~dashboard.map.figures.map_setup`).
     """
 
     def compute() -> dict[str, Any]:
+        points = snapshot_points(snapshot)
         return {
-            **points_payload(snapshot_points(snapshot), lang),
+            **points_payload(points, lang),
+            **map_setup(snapshot.dataset, points),
             "districtLabels": district_label_points(snapshot.dataset.districts),
             "version": snapshot.version,
         }

@@ -7,15 +7,21 @@ from typing import Any
 import pytest
 
 
-def test_map_draws_under_the_csp_with_the_strict_plotly_bundle(
+def test_map_draws_under_the_csp_with_maplibre_and_charts_with_the_strict_plotly_bundle(
     page: Any, app_url: str, page_log: Any, tools: Any
 ) -> None:
     response = page.goto(app_url + "/")
     csp = response.headers["content-security-policy"]
     assert "'unsafe-eval'" not in csp and "script-src 'self' 'sha256-" in csp
     tools.wait_for_dash(page)
-    page.wait_for_selector(".js-plotly-plot .maplibregl-canvas, .js-plotly-plot canvas", timeout=30_000)
-    assert page.evaluate("() => typeof window.Plotly.newPlot") == "function"
+    # the residents' map: MapLibre (module + module worker from this server), no plotly.js
+    page.wait_for_function("() => { const r = window.stadtkarteMap.rendered(); return !!r && r.groups > 0; }")
+    assert not [u for u in page_log.requests if "plotly" in u.lower()]
+    # the planners' charts: plotly.js's strict bundle
+    page.goto(app_url + "/coverage")
+    tools.wait_for_dash(page)
+    page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+    page.wait_for_function("() => window.Plotly && typeof window.Plotly.newPlot === 'function'", timeout=30_000)
     assert any(u.endswith("/plotly/package_data/plotly.min.js") for u in page_log.requests)
     assert not page_log.console_errors, page_log.console_errors  # no CSP violation reported
 

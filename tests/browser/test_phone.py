@@ -46,7 +46,7 @@ def open_map_view(tools: Any, page: Any, url: str) -> None:
     tools.wait_for_dash(page)
     page.wait_for_selector("#result-count")
     page.click("button[data-view='map']")
-    page.wait_for_selector("#offer-map .js-plotly-plot", state="visible")
+    page.wait_for_selector("#offer-map canvas.maplibregl-canvas", state="visible")
     page.wait_for_timeout(300)
 
 

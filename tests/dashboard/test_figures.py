@@ -1,8 +1,9 @@
-"""The offer map figure, its offline style and the clientside marker rules (no browser)."""
+"""The offer map's data, marker shapes, offline style and the clientside marker rules (no browser)."""
 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import itertools
 import json
 import shutil
@@ -11,34 +12,40 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import pytest
 
 from dashboard.map.figures import (
-    APPROXIMATE_OPACITY,
-    PATTERNS,
-    TRACE_CORE,
-    TRACE_MID,
-    TRACE_RIM,
+    MIXED_STYLE,
+    RIM,
+    SHAPES,
+    category_letters,
     category_styles,
     dataset_points,
+    dataset_styles,
     group_points,
     hover_labels,
+    hover_text,
     map_points,
-    marker_traces,
-    offer_map,
+    map_setup,
+    notice_texts,
     points_payload,
+    shape_outline,
     visible_markers,
 )
-from dashboard.mapstyle import bounds_of, fit_view, offline_style, style_urls
+from dashboard.mapstyle import (
+    BACKGROUND,
+    background_colours,
+    blend,
+    bounds_of,
+    contrast_ratio,
+    fit_view,
+    offline_style,
+    style_urls,
+)
 from geodata.taxonomy import load_taxonomy
 
 REPO = Path(__file__).resolve().parents[2]
 MAP_JS = REPO / "assets" / "map.js"
-
-
-def _traces(fig: go.Figure) -> dict[str, go.Scattermap]:
-    return {t.name: t for t in fig.data}
 
 
 # ----------------------------------------------------------------- grouping
@@ -65,18 +72,64 @@ def test_group_points_empty() -> None:
     assert len(groups) == 0 and groups.starts.tolist() == [0]
 
 
-# ----------------------------------------------------------------- styles
+# ----------------------------------------------------------------- marker shapes, letters, contrast
 
 
-def test_every_category_has_its_own_colour_and_pattern() -> None:
-    ids = load_taxonomy().categories.ids
-    styles = category_styles(ids)
-    pairs = {(s.colour, s.pattern) for s in styles.values()}
-    assert len(pairs) == len(ids)
+def test_every_category_has_its_own_shape_letter_and_colour() -> None:
+    taxonomy = load_taxonomy()
+    ids = taxonomy.categories.ids
+    styles = category_styles(ids, {c: taxonomy.categories.label(c, "de") for c in ids})
+    assert len({(s.colour, s.shape) for s in styles.values()}) == len(ids)
+    assert len({s.letter for s in styles.values()}) == len(ids)  # a letter names each category
     ordered = [styles[i] for i in ids]
     for a, b in itertools.pairwise(ordered):
-        assert a.colour != b.colour and a.pattern != b.pattern  # never colour alone
-    assert {s.pattern for s in ordered} == set(PATTERNS)
+        assert a.colour != b.colour and a.shape != b.shape  # never colour alone
+    assert {s.shape for s in ordered} == set(SHAPES)
+    assert MIXED_STYLE.letter not in {s.letter for s in ordered}
+
+
+def test_letters_of_unknown_categories_are_distinct_and_follow_their_labels() -> None:
+    letters = category_letters(
+        ["sports", "own1", "own2", "own3"], {"own1": "Schach", "own2": "Segeln", "own3": "Sport"}
+    )
+    assert letters["sports"] == "S"
+    assert letters["own1"] == "C"  # S is taken: the next letter of the label
+    assert len(set(letters.values())) == 4
+
+
+def test_shape_outlines_fit_the_unit_box_and_differ() -> None:
+    outlines = {shape: shape_outline(shape) for shape in SHAPES}
+    for outline in outlines.values():
+        assert all(0 <= x <= 1 and 0 <= y <= 1 for x, y in outline)
+    assert len(set(outlines.values())) == len(SHAPES)
+    with pytest.raises(ValueError, match="use one of"):
+        shape_outline("star")
+
+
+def test_marker_rims_have_3_to_1_contrast_against_every_map_background(tiny_dataset) -> None:
+    """WCAG 1.4.11: the part of a marker that touches the map (its dark rim) against every colour of the style."""
+    setup = map_setup(tiny_dataset, dataset_points(tiny_dataset))
+    backgrounds = background_colours(setup["style"])
+    assert BACKGROUND in backgrounds and len(backgrounds) >= 5  # background, city, four district shades
+    styles = [*dataset_styles(tiny_dataset).values(), MIXED_STYLE]
+    payload = points_payload(dataset_points(tiny_dataset), "de")
+    rims = {m["rim"] for m in payload["markers"]}
+    assert rims == {RIM}
+    for background in backgrounds:
+        assert contrast_ratio(RIM, background) >= 3.0, background
+    # the letter on each colour: 4.5:1
+    for style in styles:
+        assert contrast_ratio(style.ink, style.colour) >= 4.5, style
+    # the fill colours alone would not do (yellow on the background is about 1.2:1): the rim is needed
+    assert min(contrast_ratio(s.colour, BACKGROUND) for s in styles) < 3.0
+
+
+def test_contrast_and_blending_follow_wcag() -> None:
+    assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0)
+    assert contrast_ratio("#777777", "#777777") == pytest.approx(1.0)
+    assert blend("#000000", "#ffffff", 0.5) == "#808080"
+    with pytest.raises(ValueError, match="six hex digits"):
+        contrast_ratio("red", "#ffffff")
 
 
 # ----------------------------------------------------------------- visible markers
@@ -100,7 +153,7 @@ def test_marker_style_follows_visible_members_only(tiny_dataset) -> None:
     markers = visible_markers(points, mask)
     shared = points.groups.group_of[0]
     at = markers.group.tolist().index(shared)
-    assert points.styles[markers.style[at]] == category_styles(tiny_dataset.category_ids)["counselling"]
+    assert points.styles[markers.style[at]] == dataset_styles(tiny_dataset)["counselling"]
     assert markers.first[at] == 4
 
 
@@ -123,57 +176,7 @@ def test_mask_of_wrong_length_is_refused(tiny_dataset) -> None:
         visible_markers(dataset_points(tiny_dataset), np.ones(3, dtype=bool))
 
 
-# ----------------------------------------------------------------- figure
-
-
-def test_offer_map_draws_markers_over_a_local_style(tiny_dataset) -> None:
-    fig = offer_map(tiny_dataset, "de")
-    traces = _traces(fig)
-    assert set(traces) == {TRACE_RIM, TRACE_MID, TRACE_CORE}
-    assert all(t.type == "scattermap" for t in fig.data)
-    assert len(traces[TRACE_CORE].lon) == 5 and len(traces[TRACE_RIM].lon) == 5
-    style = fig.layout.map.style
-    assert isinstance(style, dict)
-    assert "glyphs" not in style and "sprite" not in style
-    assert style_urls(style) == []
-    assert {"districts", "city"} <= set(style["sources"])
-    assert "district-line-approximate" in {layer["id"] for layer in style["layers"]}
-
-
-def test_offer_map_hover_lists_every_offer_at_an_address(tiny_dataset) -> None:
-    core = _traces(offer_map(tiny_dataset, "de"))[TRACE_CORE]
-    hover = next(h for h in core.hovertext if "Sprachcafé Mitte" in h)
-    assert "Jugendberatung" in hover and "Mitte" in hover
-    approx = [h for h in core.hovertext if "Lage ungefähr" in h]
-    assert len(approx) == 1 and "Frauentreff" in approx[0]
-    opacity = np.asarray(core.marker.opacity)
-    assert sorted(opacity.tolist()).count(APPROXIMATE_OPACITY) == 1
-
-
-def test_offer_map_labels_demo_data_and_approximate_districts(tiny_dataset) -> None:
-    texts = [a.text for a in offer_map(tiny_dataset, "de").layout.annotations]
-    assert "Demodaten" in texts
-    assert "Stadtteilgrenzen ungefähr (Demo)" in texts
-
-
-def test_offer_map_follows_the_mask(tiny_dataset) -> None:
-    mask = np.array([True, False, False, False, False, False])
-    core = _traces(offer_map(tiny_dataset, "de", mask))[TRACE_CORE]
-    assert len(core.lon) == 1
-    assert core.hovertext[0].startswith("Sprachcafé Mitte") and "Jugendberatung" not in core.hovertext[0]
-
-
-def test_offer_map_without_markers_sends_no_points(tiny_dataset) -> None:
-    fig = offer_map(tiny_dataset, "de", include_markers=False)
-    assert all(len(t.lon) == 0 for t in fig.data)
-
-
-def test_offer_map_centres_on_the_city(tiny_dataset) -> None:
-    fig = offer_map(tiny_dataset, "de")
-    centre = fig.layout.map.center
-    x0, y0, x1, y1 = bounds_of([tiny_dataset.city["outline"]])
-    assert x0 < centre.lon < x1 and y0 < centre.lat < y1
-    assert 10 < fig.layout.map.zoom < 16
+# ----------------------------------------------------------------- payload and setup
 
 
 def test_names_from_data_are_escaped() -> None:
@@ -188,10 +191,45 @@ def test_names_from_data_are_escaped() -> None:
         }
     )
     points = map_points(offers, ("sports",), np.array([False]))
-    core = marker_traces(points, None, "de")[2]
-    assert "<img" not in core.hovertext[0] and "&lt;img" in core.hovertext[0]
+    text = hover_text(points, 0, np.array([True]), hover_labels("de"))
+    assert "<img" not in text and "&lt;img" in text and "<i>&lt;b&gt;</i>" in text
     payload = points_payload(points, "de")
     assert payload["names"] == ["&lt;img src=x onerror=alert(1)&gt;"]
+
+
+def test_map_setup_is_a_local_style_centred_on_the_city(tiny_dataset) -> None:
+    setup = map_setup(tiny_dataset, dataset_points(tiny_dataset))
+    assert style_urls(setup["style"]) == []  # no tiles, glyphs or sprite from elsewhere
+    assert "glyphs" not in setup["style"]
+    assert not [la for la in setup["style"]["layers"] if la["type"] == "symbol"]  # no text layers
+    x0, y0, x1, y1 = bounds_of([tiny_dataset.city["outline"]])
+    assert x0 < setup["view"]["lon"] < x1 and y0 < setup["view"]["lat"] < y1
+    assert 10 < setup["view"]["zoom"] < 16
+    assert json.dumps(setup)  # JSON-able for the store
+
+
+def test_payload_carries_marker_shapes_and_cluster_names(tiny_dataset) -> None:
+    points = dataset_points(tiny_dataset)
+    payload = points_payload(points, "ar")
+    assert len(payload["markers"]) == len(points.styles)
+    assert all(m["outline"] and m["letter"] for m in payload["markers"])
+    assert payload["cluster"]["maxZoom"] >= 12
+    forms = payload["labels"]["cluster"]
+    assert set(forms) >= {"one", "few", "other"} and "{n}" in forms["few"] and "{n}" in forms["other"]
+    assert points_payload(points, "de")["labels"]["cluster"]["other"] == "{n} Angebote"
+
+
+def test_notices_name_demo_data_and_the_basemap_attribution(tiny_dataset) -> None:
+    texts = notice_texts(tiny_dataset, "de")
+    assert "Demodaten" in texts
+    assert any("ungefähr" in t for t in texts)
+    assert not any("OpenStreetMap" in t for t in texts)
+    basemap = {"tiles": "https://tile.example.org/{z}/{x}/{y}.png", "attribution": "© OpenStreetMap-Mitwirkende"}
+    with_basemap = dataclasses.replace(tiny_dataset, city={**tiny_dataset.city, "basemap": basemap})
+    assert "© OpenStreetMap-Mitwirkende" in notice_texts(with_basemap, "de")
+    style = map_setup(with_basemap, dataset_points(with_basemap))["style"]
+    assert style_urls(style) == [basemap["tiles"]]  # the opt-in basemap is the only remote source
+    assert style["layers"][1]["type"] == "raster"  # beneath the districts and markers
 
 
 # ----------------------------------------------------------------- style
@@ -222,10 +260,12 @@ def _run_map_js(payload: dict, view: dict | None) -> dict:
         " dash_clientside: {no_update: null}};\n"
         + MAP_JS.read_text(encoding="utf-8")
         + "\nconst input = JSON.parse(require('fs').readFileSync(0, 'utf8'));\n"
-        "const fig = {data: [{name: 'markers-rim', marker: {}}, {name: 'markers-mid', marker: {}},"
-        " {name: 'markers-core', marker: {}}], layout: {}};\n"
-        "process.stdout.write(JSON.stringify("
-        "window.dash_clientside.stadtkarte.updateMap(input.view, input.points, fig)));\n"
+        "const sk = window.dash_clientside.stadtkarte;\n"
+        "const bytes = input.view && input.view.mask ? Buffer.from(input.view.mask, 'base64') : null;\n"
+        "const data = sk.buildMarkers(input.points, bytes ? new Uint8Array(bytes) : null);\n"
+        "const clicks = data.features.map((f) => sk.markerClick(input.points, input.view, f.properties.g));\n"
+        "process.stdout.write(JSON.stringify({data: data, clicks: clicks,"
+        " drawn: sk.updateMap(input.view, input.points)}));\n"
     )
     out = subprocess.run(
         ["node", "-e", script],
@@ -258,22 +298,32 @@ def test_map_js_draws_the_same_markers_as_python(seed: int) -> None:
     points = map_points(offers, cats, rng.random(n) < 0.2)
     mask = rng.random(n) < 0.3
     view = {"count": int(mask.sum()), "n": n, "mask": base64.b64encode(np.packbits(mask, bitorder="little")).decode()}
-    fig = _run_map_js(points_payload(points, "de"), view)
-    expected = marker_traces(points, mask, "de")
-    for got, want in zip(fig["data"], expected, strict=True):
-        assert got["name"] == want.name
-        assert got["lon"] == pytest.approx(list(want.lon))
-        assert got["marker"]["color"] == list(want.marker.color)
-        assert got["marker"]["size"] == pytest.approx(list(want.marker.size))
-        assert got["marker"]["opacity"] == pytest.approx(list(want.marker.opacity))
-    assert fig["data"][2]["hovertext"] == list(expected[2].hovertext)
-    assert fig["data"][2]["customdata"] == list(expected[2].customdata)
+    out = _run_map_js(points_payload(points, "de"), view)
+    expected = visible_markers(points, mask)
+    props = [f["properties"] for f in out["data"]["features"]]
+    assert [p["g"] for p in props] == expected.group.tolist()
+    assert [p["style"] for p in props] == expected.style.tolist()
+    assert [bool(p["approximate"]) for p in props] == expected.approximate.tolist()
+    assert [p["first"] for p in props] == expected.first.tolist()
+    assert [p["icon"].endswith("-approximate") for p in props] == expected.approximate.tolist()
+    coords = [f["geometry"]["coordinates"] for f in out["data"]["features"]]
+    assert [c[0] for c in coords] == pytest.approx(points.groups.lon[expected.group].tolist())
     labels = hover_labels("de")
-    assert labels["approximate"] in " ".join(fig["data"][2]["hovertext"])
+    assert [p["hover"] for p in props] == [hover_text(points, int(g), mask, labels) for g in expected.group]
+    assert out["drawn"] == str(len(expected))
+    # a click lists a group's visible offers, or selects its only one
+    for p, (offer, listed) in zip(props, out["clicks"], strict=True):
+        members = points.groups.members[points.groups.starts[p["g"]] : points.groups.starts[p["g"] + 1]]
+        visible = [points.ids[i] for i in members if mask[i]]
+        if len(visible) == 1:
+            assert offer == visible[0] and listed is None
+        else:
+            ids_listed = [li["props"]["children"]["props"]["data-offer-id"] for li in listed[1]["props"]["children"]]
+            assert offer is None and ids_listed == visible
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_map_js_without_a_view_shows_everything(tiny_dataset) -> None:
     points = dataset_points(tiny_dataset)
-    fig = _run_map_js(points_payload(points, "de"), None)
-    assert len(fig["data"][2]["lon"]) == 5
+    out = _run_map_js(points_payload(points, "de"), None)
+    assert len(out["data"]["features"]) == 5

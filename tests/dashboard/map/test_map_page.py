@@ -108,9 +108,15 @@ def test_phone_and_mail_links_stay_in_the_tab(tiny_dataset):
     assert targets["tel"] is None and targets["mailto"] is None and targets["https"] == "_blank"
 
 
-def test_map_has_no_upload_or_selection_buttons():
-    from dashboard.map.layout import GRAPH_CONFIG
+def test_map_is_drawn_by_maplibre_without_a_plotly_graph(tiny_snapshot):
+    """No dcc.Graph on the map page (no plotly.js, no mode bar with upload or selection buttons)."""
+    from dash import dcc
 
-    removed = set(GRAPH_CONFIG["modeBarButtonsToRemove"])
-    assert {"sendDataToCloud", "editInChartStudio", "select2d", "lasso2d"} <= removed
-    assert GRAPH_CONFIG["displaylogo"] is False and GRAPH_CONFIG["showSendToCloud"] is False
+    from dashboard.map.layout import map_components
+    from dashboard.security import MAPLIBRE_PREFIX
+
+    block = map_components(tiny_snapshot, "de")
+    assert not [c for c in block for x in find(c, lambda x: isinstance(x, dcc.Graph))]
+    canvas = block[0]
+    assert canvas.id == "offer-map"
+    assert canvas.to_plotly_json()["props"]["data-maplibre"] == MAPLIBRE_PREFIX + "maplibre-gl.mjs"
