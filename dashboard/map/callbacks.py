@@ -184,6 +184,12 @@ def register_callbacks(app: dash.Dash) -> None:
         Input(ids.DETAIL, "children"),
         prevent_initial_call=True,
     )
+    app.clientside_callback(  # after "more": focus the first newly shown offer
+        ClientsideFunction("stadtkarte", "afterList"),
+        Output(ids.URL_SYNC, "data-list"),
+        Input(ids.OFFER_LIST, "children"),
+        prevent_initial_call=True,
+    )
 
 
 def register_map_callbacks(app: dash.Dash) -> None:

@@ -132,7 +132,7 @@ def detail_panel(dataset: Dataset, row: int | None, _: Translator, lang: str) ->
     ]
     return [
         close_button(_),
-        html.H2(offer["name"], id="detail-heading", tabIndex=-1, lang=content, dir="auto"),
+        html.H2(data_text(offer["name"], content), id="detail-heading", tabIndex=-1),
         html.P(_("Demodaten"), className="badge") if offer["demo"] else None,
         html.Dl(fields, className="detail-fields"),
         html.P(_link(route, _("Route planen (externer Dienst)"))) if route else None,
