@@ -140,7 +140,7 @@ def filter_panel(dataset: Dataset, state: FilterState, _: Translator) -> html.Se
                         value=state.q,
                         debounce=0.3,
                         autoComplete="off",
-                        placeholder=_("z. B. Sprachcafé"),
+                        placeholder=_("Name, Träger oder Beschreibung – in den deutschen Angaben"),
                         className="search-input",
                     ),
                 ],

@@ -122,10 +122,11 @@ def announcement(view: View, settings: ListSettings, _: Translator, ngettext: Pl
     """What the polite live region says after a filter or sort change (WCAG 4.1.3).
 
     "100 von 162 Angeboten angezeigt. Sortiert nach Name." — the sort is named, so a sort change
-    (same counts) is announced too; an empty result says so.
+    (same counts) is announced too. An empty result is announced by the empty notice (its own
+    status region, with the way out), so this one stays empty rather than say it twice.
     """
     if view.count == 0:
-        return _("Keine Angebote passen zu diesen Filtern.")
+        return ""
     return f"{shown_status(view, settings, ngettext)}. {sort_phrase(settings.sort, _)}"
 
 

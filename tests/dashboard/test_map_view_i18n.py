@@ -102,7 +102,7 @@ def test_live_region_announces_counts_and_the_sort(tiny_dataset):
     by_name = announcement(view, ListSettings(sort="name", limit=2), _, ngettext)
     assert by_name != announcement(view, settings, _, ngettext)  # a sort change is a new announcement
     empty = compute_view(tiny_dataset, FilterState(q="nirgendwo"), settings)
-    assert announcement(empty, settings, _, ngettext) == "Keine Angebote passen zu diesen Filtern."
+    assert announcement(empty, settings, _, ngettext) == ""  # the empty notice (role=status) says it once
     tr = announcement(view, settings, translator("tr"), plural_translator("tr"))
     assert "Angebot" not in tr and "Semte göre" in tr
 
@@ -219,3 +219,11 @@ def test_detail_has_a_close_button(tiny_dataset):
     panel = detail_panel(tiny_dataset, 0, translator("tr"), "tr")
     close = panel[0]
     assert attr(close, "data-action") == "close-detail" and text(close) == "Kapat"
+
+
+def test_search_placeholder_says_what_the_search_covers(tiny_dataset):
+    """A translated example ("dil kafesi") finds nothing in German data: say the data is German instead."""
+    for lang, word in (("tr", "Almanca"), ("ar", "الألمانية"), ("uk", "німецьких")):
+        panel = filter_panel(tiny_dataset, FilterState(lang=lang), translator(lang))
+        (search,) = [c for c in walk(panel) if attr(c, "id") == ids.SEARCH]
+        assert word in search.placeholder, search.placeholder
