@@ -140,8 +140,14 @@ def filter_panel(dataset: Dataset, state: FilterState, _: Translator) -> html.Se
                         value=state.q,
                         debounce=0.3,
                         autoComplete="off",
-                        placeholder=_("Name, Träger oder Beschreibung – in den deutschen Angaben"),
                         className="search-input",
+                    ),
+                    # what the search covers, as visible text (a placeholder is cut off and vanishes
+                    # on typing; a translated example would find nothing in the German data)
+                    html.P(
+                        _("Name, Träger oder Beschreibung – in den deutschen Angaben"),
+                        id="search-hint",
+                        className="hint search-hint",
                     ),
                 ],
                 className="filter filter-search",
