@@ -12,6 +12,13 @@
  * History (issue 12): every filter change, sort change and selected offer is a new
  * history entry (pushState), so Back undoes it; popstate puts the filters, the search,
  * the sort (sort=) and the selected offer (offer=) of that entry back in place.
+ *
+ * Keyboard (issue 13, WCAG 2.1.1/2.4.3): each chip group ([data-roving]) and each radio group
+ * (sort, view: role=radiogroup of role=radio buttons) is one Tab stop with a roving tabindex;
+ * the arrow keys, Home and End move inside (mirrored in right-to-left pages), and in a radio
+ * group they also select. The detail panel closes with its button or Escape, and focus goes
+ * back to the offer it was opened from; after "more", focus moves to the first new offer.
+ * The filter panel can be hidden on every screen (not kept in the URL: a shared link shows it).
  */
 (function () {
   "use strict";
@@ -47,8 +54,17 @@
     el.setAttribute("aria-pressed", on ? "true" : "false");
   }
 
+  /* Check the radio ``el`` of its group (the others unchecked); it takes the group's Tab stop. */
+  function check(selector, el) {
+    document.querySelectorAll(selector).forEach(function (b) {
+      var on = b === el;
+      b.setAttribute("aria-checked", on ? "true" : "false");
+      b.tabIndex = on ? 0 : -1;
+    });
+  }
+
   function currentList() {
-    var sortEl = document.querySelector("button[data-sort][aria-pressed='true']");
+    var sortEl = document.querySelector("button[data-sort][aria-checked='true']");
     return { sort: sortEl ? sortEl.getAttribute("data-sort") : "name", limit: PAGE_SIZE };
   }
 
@@ -127,9 +143,7 @@
     }
     var sort = params.get("sort") === "district" ? "district" : "name";
     if (currentList().sort !== sort) {
-      document.querySelectorAll("button[data-sort]").forEach(function (b) {
-        press(b, b.getAttribute("data-sort") === sort);
-      });
+      check("button[data-sort]", document.querySelector("button[data-sort='" + sort + "']"));
       setProps(LIST_STORE, { data: { sort: sort, limit: PAGE_SIZE } });
     }
     var offer = params.get("offer") || null;
@@ -151,9 +165,7 @@
     var main = document.querySelector(".layout-grid");
     if (!main) { return; }
     main.setAttribute("data-view", which);
-    document.querySelectorAll("button[data-view]").forEach(function (el) {
-      press(el, el.getAttribute("data-view") === which);
-    });
+    check("button[data-view]", document.querySelector("button[data-view='" + which + "']"));
     window.dispatchEvent(new Event("resize"));
   }
 
@@ -164,7 +176,8 @@
       press(el, el.getAttribute("aria-pressed") !== "true");
       setProps(FILTER_STORE, { data: collect() });
     } else if (el.hasAttribute("data-sort")) {
-      document.querySelectorAll("button[data-sort]").forEach(function (b) { press(b, b === el); });
+      if (el.getAttribute("aria-checked") === "true") { return; }
+      check("button[data-sort]", el);
       setProps(LIST_STORE, { data: currentList() });
       var sortKey = el.getAttribute("data-sort");
       pushParam("sort", sortKey === "name" ? "" : sortKey);
@@ -179,7 +192,10 @@
       var list = currentList();
       var shown = document.querySelectorAll("#offer-list li[data-offer-id]").length;
       list.limit = shown + PAGE_SIZE;
+      focusAfterMore = shown;
       setProps(LIST_STORE, { data: list });
+    } else if (el.getAttribute("data-action") === "close-detail") {
+      closeDetail();
     } else if (el.hasAttribute("data-view")) {
       showView(el.getAttribute("data-view"));
     } else if (el.id === "filter-toggle") {
@@ -188,8 +204,93 @@
       var panel = document.getElementById("filter-panel");
       if (panel) { panel.classList.toggle("collapsed", !open); }
     } else if (el.hasAttribute("data-offer-id")) {
+      returnTo = el.getAttribute("data-offer-id");
       setProps(SELECTED, { data: el.getAttribute("data-offer-id") });
     }
+  });
+
+  /* ---- keyboard: roving tabindex in chip and radio groups, Escape closes the detail ---- */
+
+  /* index of the list item after "more" that takes focus once the list is rendered (null: none) */
+  var focusAfterMore = null;
+  /* the offer whose detail is open (list button to return to), or a map selection */
+  var returnTo = null;
+  var closing = false;
+
+  function closeDetail() {
+    returnTo = returnTo || selectedOffer;
+    closing = true;
+    setProps(SELECTED, { data: null });
+  }
+
+  /* Focus the offer the detail was opened from: its list entry, else its button in the map's group
+     list, else the map, else the list (an offer opened from the URL returns to its list entry). */
+  function focusReturnTarget() {
+    var id = returnTo || selectedOffer;
+    var sel = id ? "button[data-offer-id='" + CSS.escape(id) + "']" : null;
+    var target = sel ? document.querySelector("#offer-list " + sel) || document.querySelector("#map-group " + sel) : null;
+    target = target || document.getElementById("offer-map") || document.getElementById("offer-list");
+    if (target) {
+      if (!target.matches("button, a, [tabindex]")) { target.tabIndex = -1; }
+      target.focus();
+    }
+  }
+
+  function groupOf(el) {
+    return el.closest("[data-roving], [role='radiogroup']");
+  }
+
+  function moveInGroup(el, key) {
+    var group = groupOf(el);
+    if (!group) { return false; }
+    var items = Array.prototype.slice.call(group.querySelectorAll("button"));
+    var i = items.indexOf(el);
+    var rtl = getComputedStyle(group).direction === "rtl";
+    var next = { ArrowDown: 1, ArrowUp: -1, ArrowRight: rtl ? -1 : 1, ArrowLeft: rtl ? 1 : -1 }[key];
+    var to = key === "Home" ? 0 : key === "End" ? items.length - 1 :
+      next === undefined ? -1 : (i + next + items.length) % items.length;
+    if (to < 0 || !items[to]) { return false; }
+    items.forEach(function (b) { b.tabIndex = b === items[to] ? 0 : -1; });
+    items[to].focus();
+    if (group.getAttribute("role") === "radiogroup") { items[to].click(); }
+    return true;
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var el = event.target;
+    if (!el || !el.closest) { return; }
+    if (event.key === "Escape") {
+      var detail = document.getElementById("offer-detail");
+      if (detail && detail.contains(el) && document.getElementById("detail-heading")) {
+        event.preventDefault();
+        closeDetail();
+      }
+      return;
+    }
+    if (event.altKey || event.ctrlKey || event.metaKey) { return; }
+    if (el.tagName === "BUTTON" && groupOf(el) && moveInGroup(el, event.key)) {
+      event.preventDefault();
+    }
+  });
+
+  /* A chip that gets focus by a click takes its group's Tab stop. */
+  document.addEventListener("focusin", function (event) {
+    var el = event.target;
+    var group = el && el.closest && el.tagName === "BUTTON" ? groupOf(el) : null;
+    if (!group) { return; }
+    group.querySelectorAll("button").forEach(function (b) { b.tabIndex = b === el ? 0 : -1; });
+  });
+
+  /* The skip link to the results shows the list on a phone in map view. */
+  document.addEventListener("click", function (event) {
+    var link = event.target && event.target.closest ? event.target.closest("a.skip-link[href='#offer-list']") : null;
+    if (!link) { return; }
+    var grid = document.querySelector(".layout-grid");
+    if (grid && grid.getAttribute("data-view") === "map" && window.matchMedia("(max-width: 47.99em)").matches) {
+      showView("list");
+    }
+    var list = document.getElementById("offer-list");
+    if (list) { event.preventDefault(); list.focus(); }
   });
 
   /* Parameters the filters do not own (mode=workshop, compare, district_focus, metric, the
@@ -271,11 +372,32 @@
       collapseOnPhone();
       return "";
     },
-    /* Move focus to the detail heading once a selected offer is rendered. */
+    /* Move focus to the detail heading once a selected offer is rendered, without jumping the page
+       when the panel is already in view (desktop: it stands beside the list); after a close, focus
+       goes back to the offer the detail was opened from. */
     focusDetail: function () {
       window.setTimeout(function () {
         var heading = document.getElementById("detail-heading");
-        if (heading) { heading.focus(); }
+        if (closing || !heading) {
+          if (closing) { closing = false; focusReturnTarget(); }
+          return;
+        }
+        var box = heading.getBoundingClientRect();
+        var inView = box.top >= 0 && box.bottom <= window.innerHeight;
+        if (!inView) { heading.scrollIntoView({ block: "nearest" }); }
+        heading.focus({ preventScroll: true });
+      }, 0);
+      return "";
+    },
+    /* After "more": focus the first newly shown offer (never <body>). */
+    afterList: function () {
+      if (focusAfterMore === null) { return ""; }
+      var index = focusAfterMore;
+      focusAfterMore = null;
+      window.setTimeout(function () {
+        var buttons = document.querySelectorAll("#offer-list li[data-offer-id] > button");
+        var target = buttons[Math.min(index, buttons.length - 1)];
+        if (target) { target.focus(); }
       }, 0);
       return "";
     }

@@ -8,6 +8,7 @@ change here. Everything is served from this server: no CDN, fonts or remote scri
 from __future__ import annotations
 
 import logging
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from dashboard.config import Settings
 from dashboard.coverage import register_coverage
 from dashboard.filters import DEFAULT_LANG, UI_LANGUAGES
 from dashboard.i18n import text_direction
+from dashboard.layout import served_title, translate_page_titles
 from dashboard.map.callbacks import register_callbacks, register_map_callbacks
 from dashboard.security import harden
 from dashboard.snapshot import init_snapshots
@@ -46,6 +48,7 @@ class StadtkarteDash(dash.Dash):
     """Dash with ``<html lang=.. dir=..>`` set server-side from ``?lang=``."""
 
     def interpolate_index(self, **kwargs: Any) -> str:
+        kwargs["title"] = escape(served_title())  # the page's own title in the request's language
         html = super().interpolate_index(**kwargs)
         lang = request_lang()
         return html.replace("<html>", f'<html lang="{lang}" dir="{text_direction(lang)}">', 1)
@@ -79,6 +82,7 @@ def create_app(data_dir: Path | str, settings: Settings | None = None) -> dash.D
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     init_snapshots(app.server, data_dir)
+    translate_page_titles(dash.page_registry)
     app.server.config["DEBUG"] = settings.debug
     register_callbacks(app)
     register_map_callbacks(app)

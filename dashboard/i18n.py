@@ -18,7 +18,7 @@ import datetime as dt
 import gettext
 import logging
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -358,3 +358,39 @@ def format_date(value: dt.date | dt.datetime, lang: str, style: str = "medium") 
     """
     day = value.date() if isinstance(value, dt.datetime) else value
     return _unbreakable(_babel_format_date(day, format=style, locale=_format_locale(lang)))
+
+
+#: How a list of names is joined in running text: Arabic uses its own comma (U+060C).
+_LIST_SEPARATORS: Mapping[str, str] = MappingProxyType(
+    {"ar": "\u060c ", "fa": "\u060c ", "ckb": "\u060c ", "ur": "\u060c "}
+)
+
+#: The language the city's own data (names, addresses, descriptions) is written in, unless the city
+#: sets ``content_language`` in ``[dashboard]`` (city.json).
+DEFAULT_CONTENT_LANGUAGE = "de"
+
+
+def list_separator(lang: str) -> str:
+    """The separator of a run-in list in interface language ``lang``: "، " in Arabic, ", " otherwise."""
+    return _LIST_SEPARATORS.get(lang, ", ")
+
+
+def join_list(items: Iterable[str], lang: str) -> str:
+    """``items`` joined as a run-in list of interface language ``lang`` ("a، b" in Arabic, "a, b" else).
+
+    Examples
+    --------
+    >>> join_list(["Frauen", "Familien"], "ar")
+    'Frauen، Familien'
+    """
+    return list_separator(lang).join(str(item) for item in items if item)
+
+
+def content_language(city: Mapping[str, object] | None) -> str:
+    """The language of the city's data values (``city.json`` ``content_language``; default German).
+
+    Offer names, providers, addresses, opening hours, descriptions and district names are marked with
+    it (``lang=``), so a screen reader reads them with the right voice on a Turkish or Arabic page.
+    """
+    value = str((city or {}).get("content_language") or "").strip().lower()
+    return value if value.replace("-", "").isalpha() and 2 <= len(value) <= 8 else DEFAULT_CONTENT_LANGUAGE

@@ -7,17 +7,21 @@ as plain links) and the accessibility statement.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import dash
 from dash import Input, Output, dcc, html
+from flask import has_request_context, request
 
 from dashboard import ids
 from dashboard.components.a11y_links import accessibility_links
 from dashboard.data import Dataset
-from dashboard.filters import UI_LANGUAGES, FilterState, to_query
-from dashboard.i18n import Translator, text_direction
+from dashboard.filters import DEFAULT_LANG, UI_LANGUAGES, FilterState, to_query
+from dashboard.i18n import Translator, text_direction, translator
+from dashboard.snapshot import current_snapshot
+from geodata.errors import DatasetError
 from geodata.languages import native_name
 
 
@@ -102,11 +106,13 @@ def frame(
     path: str = "/",
     heading: str | None = None,
     nav_current: str | None = None,
+    skip_links: Sequence[tuple[str, str]] = (),
 ) -> html.Div:
-    """Skip link, header (title, demo badge, main navigation, language switch), notices, ``main`` and footer.
+    """Skip links, header (title, demo badge, main navigation, language switch), notices, ``main`` and footer.
 
     ``heading`` is the page's H1 (default :func:`page_heading` of ``path``); ``nav_current`` the key
-    of the navigation link to mark as current (default ``path``).
+    of the navigation link to mark as current (default ``path``); ``skip_links`` are ``(text, href)``
+    of further skip links after "Zum Inhalt springen" (the map page: "Zu den Ergebnissen").
     """
     title = heading or page_heading(dataset, path, _)
     lang_query = to_query(FilterState(lang=state.lang))
@@ -115,6 +121,7 @@ def frame(
             dcc.Store(id=ids.UI_LANG, data={"lang": state.lang, "dir": text_direction(state.lang)}),
             html.Div(id=ids.URL_SYNC, hidden=True),
             html.A(_("Zum Inhalt springen"), href="#" + ids.MAIN, className="skip-link"),
+            *[html.A(text, href=href, className="skip-link") for text, href in skip_links],
             html.Header(
                 [
                     html.Div(
@@ -163,3 +170,87 @@ def mirror_filters(app: dash.Dash, store_id: str) -> None:
         Input(ids.SEARCH, "value"),
         prevent_initial_call=True,
     )
+
+
+# --------------------------------------------------------------------------- page titles (WCAG 2.4.2)
+
+#: Page path -> msgid of its ``<title>`` ("… – {site}"); the profile's names its district.
+PAGE_TITLES: Mapping[str, str] = {
+    "/": "Karte der Integrationsangebote – {site}",
+    "/coverage": "Abdeckung nach Stadtteil – {site}",
+    "/barrierefreiheit": "Erklärung zur Barrierefreiheit – {site}",
+    "/leichte-sprache": "Leichte Sprache – {site}",
+    "/gebaerdensprache": "Gebärdensprache – {site}",
+}
+PROFILE_PATH = "/profile"
+#: The id of Dash Pages' location component (its ``search`` is a routing callback's input).
+_PAGES_LOCATION = "_pages_location"
+
+
+def document_title(
+    path: str, query: Mapping[str, str], _: Translator, district_names: Mapping[str, str] | None = None
+) -> str:
+    """The ``<title>`` of the page at ``path`` with URL parameters ``query``, translated by ``_``.
+
+    Page-specific ("Stadtteilprofil Eglosheim – Stadtkarte Integration"); an unknown path gets
+    "Seite nicht gefunden – …".
+    """
+    site = _("Stadtkarte Integration")
+    if path == PROFILE_PATH:
+        name = (district_names or {}).get(str(query.get("district") or ""))
+        if name:
+            return _("Stadtteilprofil {district} – {site}", district=name, site=site)
+        return f"{_('Stadtteilprofil')} – {site}"
+    msgid = PAGE_TITLES.get(path)
+    return _(msgid, site=site) if msgid else f"{_('Seite nicht gefunden')} – {site}"
+
+
+def request_query() -> dict[str, str]:
+    """The URL parameters of the page being served: the page request's own, or, inside Dash Pages'
+    routing callback (client-side navigation), those of the location it navigates to."""
+    if not has_request_context():
+        return {}
+    if request.method == "GET":
+        return {k: v for k, v in request.args.items()}
+    try:
+        search = dash.callback_context.inputs.get(f"{_PAGES_LOCATION}.search") or ""
+    except (AttributeError, LookupError, TypeError):  # not inside a callback
+        search = ""
+    return {k: v[0] for k, v in parse_qs(urlsplit(str(search)).query or str(search).lstrip("?")).items() if v}
+
+
+def _district_names() -> Mapping[str, str]:
+    try:
+        return current_snapshot().dataset.district_names
+    except (RuntimeError, OSError, LookupError, DatasetError):  # no snapshot: a title without the district
+        return {}
+
+
+def title_for(path: str) -> Callable[..., str]:
+    """A Dash Pages ``title=`` function for ``path``: the title in the language of the request (``?lang=``)."""
+
+    def _title(**_path_variables: str) -> str:
+        query = request_query()
+        lang = query.get("lang", DEFAULT_LANG)
+        names = _district_names() if path == PROFILE_PATH else None
+        return document_title(path, query, translator(lang if lang in UI_LANGUAGES else DEFAULT_LANG), names)
+
+    return _title
+
+
+def translate_page_titles(registry: Mapping[str, dict[str, Any]]) -> None:
+    """Give every registered page (``dash.page_registry``) the translated, page-specific title of its path.
+
+    Dash uses it for ``og:title`` and, after client-side navigation, for ``document.title``; the
+    served ``<title>`` comes from :func:`served_title`.
+    """
+    for page in registry.values():
+        page["title"] = title_for(str(page.get("path") or "/"))
+
+
+def served_title() -> str:
+    """The ``<title>`` of the page this request serves (its path and ``?lang=``)."""
+    if not has_request_context():
+        return translator(DEFAULT_LANG)("Stadtkarte Integration")
+    path = "/" + request.path.strip("/") if request.path.strip("/") else "/"
+    return title_for(path)()

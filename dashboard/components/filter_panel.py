@@ -1,9 +1,16 @@
-"""The filter panel: native fieldsets of toggle buttons plus a search field.
+"""The filter panel: native fieldsets of toggle buttons plus a search field; single-choice radio groups.
 
 Dash 4 has no ``html.Input`` and its ``dcc.Checklist`` markup trips axe, so each
 choice is a ``<button type="button" aria-pressed>`` (a toggle button: keyboard
 operable, announced as pressed/not pressed) inside a ``<fieldset>``/``<legend>``.
 ``assets/filters.js`` keeps ``aria-pressed`` and the filter store in step.
+
+Keyboard (WCAG 2.1.1, 2.4.3): each group of toggles is **one Tab stop** (roving ``tabindex``: the
+first pressed toggle, else the first, has ``tabindex=0``, the others ``-1``); the arrow keys, Home
+and End move inside the group (``assets/filters.js``), Space/Enter toggle. Single choices (list
+order, map or list view) are radio groups (:func:`radio_group`: ``role="radiogroup"`` of
+``role="radio"`` buttons with ``aria-checked``): Dash 4 has no ``<input type=radio>`` and its
+``dcc.RadioItems`` failed axe; the arrow keys move and select, as in a native radio group.
 """
 
 from __future__ import annotations
@@ -13,10 +20,11 @@ from collections.abc import Iterable
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components.data_text import data_text
 from dashboard.data import Dataset
 from dashboard.filters import FilterState
-from dashboard.i18n import Translator
-from geodata.languages import native_name
+from dashboard.i18n import Translator, content_language
+from geodata.languages import language_label_parts
 
 
 def chip(label: object, pressed: bool, **attrs: str) -> html.Button:
@@ -31,8 +39,53 @@ def toggle(field: str, value: str, label: object, pressed: bool, **attrs: str) -
     return chip(label, pressed, **{"data-filter": field, "data-value": value}, **attrs)
 
 
+def roving_index(flags: list[bool]) -> int:
+    """Index of the group member that takes the group's one Tab stop: the first set flag, else 0."""
+    return next((i for i, on in enumerate(flags) if on), 0)
+
+
+def with_tab_stop(buttons: list[html.Button], flags: list[bool]) -> list[html.Button]:
+    """``buttons`` with a roving ``tabIndex``: 0 on the :func:`roving_index` one, -1 on the others."""
+    stop = roving_index(flags)
+    for i, button in enumerate(buttons):
+        button.tabIndex = 0 if i == stop else -1
+    return buttons
+
+
+def radio(label: object, checked: bool, **attrs: str) -> html.Button:
+    """One choice of a :func:`radio_group` (``role="radio"``, ``aria-checked``, styled as a chip)."""
+    return html.Button(
+        label,
+        type="button",
+        role="radio",
+        className="chip",
+        tabIndex=0 if checked else -1,
+        **{"aria-checked": "true" if checked else "false"},
+        **attrs,
+    )
+
+
+def radio_group(options: Iterable[tuple[object, bool, dict[str, str]]], label_id: str, **attrs: str) -> html.Div:
+    """A single-choice group labelled by ``label_id``: ``options`` are ``(label, checked, data-attributes)``.
+
+    One Tab stop (the checked choice); arrow keys move and select (``assets/filters.js``).
+    """
+    choices = [radio(label, checked, **data) for label, checked, data in options]
+    return html.Div(
+        choices,
+        role="radiogroup",
+        className=" ".join(c for c in ("radio-group", attrs.pop("className", "")) if c),
+        **{"aria-labelledby": label_id},
+        **attrs,
+    )
+
+
 def filter_toggle_button(_: Translator) -> html.Button:
-    """Shows and hides the filter panel (collapsed on phones by ``assets/filters.js``)."""
+    """Shows and hides the filter panel, on every screen (collapsed at first on phones by ``assets/filters.js``).
+
+    The state is not kept in the URL: a shared link shows the filters open (they are what a link is
+    about), and the button says whether they are shown (``aria-expanded``).
+    """
     return html.Button(
         _("Filter ein-/ausblenden"),
         id=ids.FILTER_TOGGLE,
@@ -45,19 +98,30 @@ def filter_toggle_button(_: Translator) -> html.Button:
 def fieldset(
     field: str, legend: str, options: Iterable[tuple[str, object]], selected: tuple[str, ...]
 ) -> html.Fieldset:
-    """A group of toggles for one filter (values combine with OR)."""
+    """A group of toggles for one filter (values combine with OR): one Tab stop, arrow keys inside."""
+    options = list(options)
+    flags = [value in selected for value, _label in options]
+    buttons = [toggle(field, value, label, on) for (value, label), on in zip(options, flags, strict=True)]
     return html.Fieldset(
         [
             html.Legend(legend),
-            html.Div([toggle(field, value, label, value in selected) for value, label in options], className="chips"),
+            html.Div(with_tab_stop(buttons, flags), className="chips", **{"data-roving": "true"}),
         ],
         className=f"filter filter-{field}",
     )
 
 
-def language_label(code: str) -> html.Span:
-    """A language in its own name and script ("Türkçe", "العربية"), marked with its ``lang``."""
-    return html.Span(native_name(code), lang=code, dir="auto")
+def language_label(code: str, lang: str = "de") -> html.Span:
+    """A language as "own name (name in the interface language ``lang``)": "ትግርኛ (Tigrinisch)".
+
+    The own name is marked with its ``lang`` (and isolated), the interface-language name is plain
+    text of the page; a language whose two names are the same shows once ("Deutsch" on a German page).
+    """
+    own, local = language_label_parts(code, lang)
+    parts: list[object] = [html.Span(own, lang=code, dir="auto")]
+    if local:
+        parts += [" (", local, ")"]
+    return html.Span(parts)
 
 
 def filter_panel(dataset: Dataset, state: FilterState, _: Translator) -> html.Section:
@@ -76,8 +140,14 @@ def filter_panel(dataset: Dataset, state: FilterState, _: Translator) -> html.Se
                         value=state.q,
                         debounce=0.3,
                         autoComplete="off",
-                        placeholder=_("z. B. Sprachcafé"),
                         className="search-input",
+                    ),
+                    # what the search covers, as visible text (a placeholder is cut off and vanishes
+                    # on typing; a translated example would find nothing in the German data)
+                    html.P(
+                        _("Name, Träger oder Beschreibung – in den deutschen Angaben"),
+                        id="search-hint",
+                        className="hint search-hint",
                     ),
                 ],
                 className="filter filter-search",
@@ -91,7 +161,7 @@ def filter_panel(dataset: Dataset, state: FilterState, _: Translator) -> html.Se
             fieldset(
                 "languages",
                 _("Angebot in der Sprache"),
-                ((c, language_label(c)) for c in dataset.language_ids),
+                ((c, language_label(c, lang)) for c in dataset.language_ids),
                 state.languages,
             ),
             fieldset(
@@ -103,7 +173,10 @@ def filter_panel(dataset: Dataset, state: FilterState, _: Translator) -> html.Se
             fieldset(
                 "districts",
                 _("Stadtteil"),
-                ((d, dataset.district_names[d]) for d in sorted(dataset.district_ids, key=dataset.district_names.get)),
+                (
+                    (d, data_text(dataset.district_names[d], content_language(dataset.city)))
+                    for d in sorted(dataset.district_ids, key=dataset.district_names.get)
+                ),
                 state.districts,
             )
             if dataset.district_ids

@@ -24,12 +24,22 @@ from dash import ClientsideFunction, Input, Output, State
 
 from dashboard import ids
 from dashboard.filters import UI_LANGUAGES, from_store
-from dashboard.i18n import translator
+from dashboard.i18n import plural_translator, translator
 from dashboard.layout import lang_href, mirror_filters
 from dashboard.map.detail import detail_panel, unavailable_panel
-from dashboard.map.layout import map_legend
+from dashboard.map.layout import LIVE_STATUS, map_legend
 from dashboard.map.points import snapshot_payload
-from dashboard.map.view import ListSettings, api_href, compute_view, empty_children, list_children, list_status
+from dashboard.map.view import (
+    ListSettings,
+    announcement,
+    api_href,
+    compute_view,
+    empty_children,
+    list_children,
+    list_status,
+    more_label,
+    result_count,
+)
 from dashboard.security import serve_maplibre
 from dashboard.snapshot import Snapshot, current_snapshot
 
@@ -38,6 +48,8 @@ VIEW_OUTPUTS = [
     Output(ids.OFFER_LIST, "children"),
     Output("list-status", "children"),
     Output(ids.MORE, "hidden"),
+    Output(ids.MORE, "children"),
+    Output(LIVE_STATUS, "children"),
     Output(ids.VIEW_STORE, "data"),
     Output(ids.QUERY_STORE, "data"),
     Output(ids.DOWNLOAD_GEOJSON, "href"),
@@ -73,11 +85,14 @@ def update_view(
     settings = ListSettings.from_store(list_data)
     view = compute_view(dataset, state, settings)
     _ = translator(state.lang)
+    ngettext = plural_translator(state.lang)
     rendered = [
-        str(view.count),
+        result_count(view, state.lang),
         list_children(dataset, view, settings, _),
-        list_status(view, settings, _),
+        list_status(view, settings, ngettext),
         view.count <= settings.limit,
+        more_label(view, settings, ngettext),
+        announcement(view, settings, _, ngettext),
     ]
     stale = page_version != snapshot.version
     points = (
@@ -168,6 +183,12 @@ def register_callbacks(app: dash.Dash) -> None:
         ClientsideFunction("stadtkarte", "focusDetail"),
         Output(ids.URL_SYNC, "data-detail"),
         Input(ids.DETAIL, "children"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(  # after "more": focus the first newly shown offer
+        ClientsideFunction("stadtkarte", "afterList"),
+        Output(ids.URL_SYNC, "data-list"),
+        Input(ids.OFFER_LIST, "children"),
         prevent_initial_call=True,
     )
 

@@ -13,11 +13,11 @@ from typing import Any
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.components.filter_panel import chip, filter_panel, filter_toggle_button
+from dashboard.components.filter_panel import filter_panel, filter_toggle_button, radio_group
 from dashboard.components.notices import notices_block
 from dashboard.data import Dataset
 from dashboard.filters import parse_query
-from dashboard.i18n import Translator, translator
+from dashboard.i18n import Translator, plural_translator, translator
 from dashboard.layout import frame
 from dashboard.map.detail import detail_panel, unavailable_panel
 from dashboard.map.figures import (
@@ -33,16 +33,24 @@ from dashboard.map.points import snapshot_payload
 from dashboard.map.view import (
     ListSettings,
     View,
+    announcement,
     api_href,
     compute_view,
     empty_children,
     list_children,
     list_status,
+    more_label,
+    result_count,
 )
 from dashboard.security import MAPLIBRE_PREFIX
 from dashboard.snapshot import Snapshot, current_snapshot
 
 logger = logging.getLogger(__name__)
+
+#: The polite live region that announces "100 von 162 Angeboten angezeigt" after filter and sort changes.
+LIVE_STATUS = "list-live"
+#: Where the skip link "Zu den Ergebnissen" leads: the list itself (the next Tab stop is the first offer).
+RESULTS_TARGET = ids.OFFER_LIST
 
 
 def _swatch(style: MarkerStyle, approximate: bool = False) -> html.Span:
@@ -140,15 +148,14 @@ def results(
     """Result count, downloads, map, list and detail (of ``offer_row``; a notice when ``offer_id`` is gone)."""
     dataset = snapshot.dataset
     lang = view.state.lang
+    ngettext = plural_translator(lang)
     return html.Div(
         [
             html.Div(
                 [
                     html.P(
-                        [_("Gefundene Angebote:"), " ", html.Span(str(view.count), id=ids.RESULT_COUNT)],
+                        [_("Gefundene Angebote:"), " ", html.Span(result_count(view, lang), id=ids.RESULT_COUNT)],
                         className="result-summary",
-                        role="status",
-                        **{"aria-live": "polite"},
                     ),
                     html.P(
                         [
@@ -167,13 +174,14 @@ def results(
                     ),
                     html.Div(
                         [
-                            chip(_("Karte"), True, **{"data-view": "map"}),
-                            chip(_("Liste"), False, **{"data-view": "list"}),
+                            html.Span(_("Ansicht"), id="view-label", className="visually-hidden"),
+                            radio_group(
+                                [(_("Karte"), True, {"data-view": "map"}), (_("Liste"), False, {"data-view": "list"})],
+                                "view-label",
+                            ),
                         ],
                         id=ids.VIEW_TOGGLE,
                         className="view-toggle",
-                        role="group",
-                        **{"aria-label": _("Ansicht")},
                     ),
                 ],
                 className="results-head",
@@ -202,17 +210,33 @@ def results(
                     html.Div(
                         [
                             html.Span(_("Sortieren nach:"), id="sort-label"),
-                            chip(_("Name"), settings.sort == "name", **{"data-sort": "name"}),
-                            chip(_("Stadtteil"), settings.sort == "district", **{"data-sort": "district"}),
+                            radio_group(
+                                [
+                                    (_("Name"), settings.sort == "name", {"data-sort": "name"}),
+                                    (_("Stadtteil"), settings.sort == "district", {"data-sort": "district"}),
+                                ],
+                                "sort-label",
+                            ),
                         ],
                         className="sort",
-                        role="group",
-                        **{"aria-labelledby": "sort-label"},
                     ),
-                    html.Ul(list_children(dataset, view, settings, _), id=ids.OFFER_LIST, className="offer-list"),
-                    html.P(list_status(view, settings, _), id="list-status", className="list-status"),
+                    html.Ul(
+                        list_children(dataset, view, settings, _),
+                        id=ids.OFFER_LIST,
+                        className="offer-list",
+                        tabIndex=-1,
+                        **{"aria-labelledby": "list-heading"},
+                    ),
+                    html.P(list_status(view, settings, ngettext), id="list-status", className="list-status"),
+                    html.P(
+                        announcement(view, settings, _, ngettext),
+                        id=LIVE_STATUS,
+                        className="visually-hidden",
+                        role="status",
+                        **{"aria-live": "polite", "aria-atomic": "true"},
+                    ),
                     html.Button(
-                        _("Weitere Angebote anzeigen"),
+                        more_label(view, settings, ngettext),
                         id=ids.MORE,
                         type="button",
                         className="more",
@@ -269,4 +293,5 @@ def page_layout(**query: Any) -> html.Div:
             className="layout-grid",
         ),
     ]
-    return frame(dataset, state, _, main, notices_block(dataset, notices, _), path="/")
+    skip = [(_("Zu den Ergebnissen"), "#" + RESULTS_TARGET)]
+    return frame(dataset, state, _, main, notices_block(dataset, notices, _), path="/", skip_links=skip)

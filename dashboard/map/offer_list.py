@@ -8,24 +8,37 @@ from typing import Any
 from dash import html
 
 from dashboard import ids
+from dashboard.components.data_text import data_text
 from dashboard.data import Dataset
-from dashboard.i18n import Translator
+from dashboard.i18n import Translator, content_language
 
 #: Entries rendered at first and added per "more" click (the count and API always cover all).
 PAGE_SIZE = 50
 
 
 def entry(dataset: Dataset, row: int, _: Translator, lang: str) -> html.Li:
-    """One list entry: a button that opens the offer's detail (``data-offer-id`` on both)."""
+    """One list entry: a button that opens the offer's detail (``data-offer-id`` on both).
+
+    The offer's name and district name are data in the city's content language: each is marked with
+    it and isolated (``lang``, ``dir="auto"``), so a Turkish or Arabic page reads them correctly.
+    """
     offer = dataset.offers.iloc[row]
-    district = dataset.district_names.get(offer["district_id"] or "", _("außerhalb der Stadtteile"))
-    category = dataset.taxonomy.categories.label(offer["category"], lang)
-    meta = [category, district]
+    content = content_language(dataset.city)
+    district_id = offer["district_id"] or ""
+    district: Any = (
+        data_text(dataset.district_names[district_id], content)
+        if district_id in dataset.district_names
+        else _("außerhalb der Stadtteile")
+    )
+    meta: list[Any] = [dataset.taxonomy.categories.label(offer["category"], lang), " · ", district]
     if dataset.approximate[row]:
-        meta.append(_("Lage ungefähr"))
+        meta += [" · ", _("Lage ungefähr")]
     return html.Li(
         html.Button(
-            [html.Span(offer["name"], className="entry-name"), html.Span(" · ".join(meta), className="entry-meta")],
+            [
+                data_text(offer["name"], content, className="entry-name"),
+                html.Span(meta, className="entry-meta"),
+            ],
             type="button",
             className="entry",
             **{"data-offer-id": offer["id"], "aria-controls": ids.DETAIL},

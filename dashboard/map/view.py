@@ -14,7 +14,7 @@ import numpy as np
 
 from dashboard.data import Dataset
 from dashboard.filters import FilterState, encode_mask, filter_mask, search_suggestion, to_query, visible_rows
-from dashboard.i18n import Translator
+from dashboard.i18n import PluralTranslator, Translator, format_number
 from dashboard.map.offer_list import PAGE_SIZE, empty_notice, empty_result, entries
 
 SORTS: tuple[str, ...] = ("name", "district")
@@ -81,10 +81,53 @@ def empty_children(dataset: Dataset, view: View, _: Translator) -> list[Any]:
     return empty_notice(search_suggestion(dataset, view.state.q) if view.state.q else None, _)
 
 
-def list_status(view: View, settings: ListSettings, _: Translator) -> str:
+def shown_count(view: View, settings: ListSettings) -> int:
+    """How many offers the list renders (the first ``settings.limit`` of the view)."""
+    return min(view.count, settings.limit)
+
+
+def shown_status(view: View, settings: ListSettings, ngettext: PluralTranslator) -> str:
+    """ "100 von 162 Angeboten angezeigt" in the interface language (plural by ``count``, locale numbers)."""
+    return ngettext(
+        "{shown} von {count} Angebot angezeigt",
+        "{shown} von {count} Angeboten angezeigt",
+        view.count,
+        shown=shown_count(view, settings),
+        count=view.count,
+    )
+
+
+def list_status(view: View, settings: ListSettings, ngettext: PluralTranslator) -> str:
     """'Showing 50 of 1,234' when the list is cut, else empty."""
-    shown = min(view.count, settings.limit)
-    return _("{shown} von {count} Angeboten angezeigt", shown=shown, count=view.count) if shown < view.count else ""
+    return shown_status(view, settings, ngettext) if shown_count(view, settings) < view.count else ""
+
+
+def result_count(view: View, lang: str) -> str:
+    """The number of offers found, written with ``lang``'s grouping ("1.200" in German)."""
+    return format_number(view.count, lang)
+
+
+def more_label(view: View, settings: ListSettings, ngettext: PluralTranslator) -> str:
+    """Label of the "more" button: how many offers the next click adds (plural by that number)."""
+    more = max(min(PAGE_SIZE, view.count - shown_count(view, settings)), 0)
+    return ngettext("{n} weiteres Angebot anzeigen", "{n} weitere Angebote anzeigen", more)
+
+
+def sort_phrase(sort: str, _: Translator) -> str:
+    """The list order in words, for the status announcement ("Sortiert nach Stadtteil.")."""
+    return _("Sortiert nach Stadtteil.") if sort == "district" else _("Sortiert nach Name.")
+
+
+def announcement(view: View, settings: ListSettings, _: Translator, ngettext: PluralTranslator) -> str:
+    """What the polite live region says after a filter or sort change (WCAG 4.1.3).
+
+    "100 von 162 Angeboten angezeigt. Sortiert nach Name." — the sort is named, so a sort change
+    (same counts) is announced too. An empty result is announced by the empty notice (its own
+    status region, with the way out), so this one stays empty rather than say it twice.
+    """
+    if view.count == 0:
+        return ""
+    return f"{shown_status(view, settings, ngettext)}. {sort_phrase(settings.sort, _)}"
 
 
 def api_href(view: View, fmt: str) -> str:

@@ -21,10 +21,10 @@ from dashboard.components.links import mailto_href, tel_href, web_href
 from dashboard.components.notices import notices_block
 from dashboard.filters import parse_query
 from dashboard.i18n import Translator, format_date, translator
-from dashboard.layout import frame
+from dashboard.layout import frame, title_for
 from dashboard.snapshot import current_snapshot
 
-dash.register_page(__name__, path="/barrierefreiheit", title="Erklärung zur Barrierefreiheit", name="Barrierefreiheit")
+dash.register_page(__name__, path="/barrierefreiheit", title=title_for("/barrierefreiheit"), name="Barrierefreiheit")
 
 STATEMENT_PATH = "/barrierefreiheit"
 

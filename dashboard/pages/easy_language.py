@@ -30,12 +30,12 @@ from dashboard.components.links import mailto_href, tel_href
 from dashboard.components.notices import notices_block
 from dashboard.filters import parse_query
 from dashboard.i18n import translator
-from dashboard.layout import frame
+from dashboard.layout import frame, title_for
 from dashboard.snapshot import current_snapshot
 
 logger = logging.getLogger(__name__)
 
-dash.register_page(__name__, path=EASY_LANGUAGE_PATH, title="Leichte Sprache", name="Leichte Sprache")
+dash.register_page(__name__, path=EASY_LANGUAGE_PATH, title=title_for(EASY_LANGUAGE_PATH), name="Leichte Sprache")
 
 NOT_CHECKED = "Noch nicht von einer Prüfgruppe geprüft."
 

@@ -26,12 +26,12 @@ from dashboard.components.media import media_folder, media_src
 from dashboard.components.notices import notices_block
 from dashboard.filters import parse_query
 from dashboard.i18n import Translator, translator
-from dashboard.layout import frame
+from dashboard.layout import frame, title_for
 from dashboard.snapshot import DATA_DIR_KEY, current_snapshot
 
 logger = logging.getLogger(__name__)
 
-dash.register_page(__name__, path=SIGN_LANGUAGE_PATH, title="Gebärdensprache", name="Gebärdensprache")
+dash.register_page(__name__, path=SIGN_LANGUAGE_PATH, title=title_for(SIGN_LANGUAGE_PATH), name="Gebärdensprache")
 
 
 def video_block(settings: Mapping[str, Any], folder: Path, _: Translator) -> html.Div | None:

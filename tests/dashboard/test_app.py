@@ -127,16 +127,16 @@ def test_selecting_an_offer_that_is_gone_says_so(tiny_snapshot):
 def test_list_paging_and_list_only_updates(tiny_snapshot, tiny_dataset):
     import dash
 
-    from dashboard.i18n import translator
+    from dashboard.i18n import plural_translator, translator
     from dashboard.map.view import compute_view, list_children, list_status
 
     settings = ListSettings(sort="district", limit=2)
     view = compute_view(tiny_dataset, FilterState(), settings)
     children = list_children(tiny_dataset, view, settings, translator("de"))
     assert [getattr(c, "data-offer-id") for c in children] == ["o3", "o5"]  # Mitte first, by name
-    assert list_status(view, settings, translator("de")) == "2 von 6 Angeboten angezeigt"
+    assert list_status(view, settings, plural_translator("de")) == "2 von 6 Angeboten angezeigt"
     outputs = update_view(tiny_snapshot, {}, "", {"sort": "district"}, None, True, tiny_snapshot.version)
-    count, _children, status, more_hidden, *rest = outputs
+    count, _children, status, more_hidden, _more_label, _announcement, *rest = outputs
     assert count == "6" and more_hidden is True and status == ""
     assert all(r is dash.no_update for r in rest)  # paging/sorting never resends the view
     assert ListSettings.from_store({"sort": "evil", "limit": "x"}) == ListSettings()
@@ -162,7 +162,7 @@ def test_detail_escapes_and_links_safely(tiny_dataset):
         "/melden?offer=o1&lang=de",  # "Fehler melden" (issue 9)
     }
     text = " ".join(text_of(c) for c in children if c is not None)
-    assert "Marktplatz 1, 71634 Ludwigsburg" in text and "Mo 10-12" in text and "2025-10-01" in text
+    assert "Marktplatz 1, 71634 Ludwigsburg" in text and "Mo 10-12" in text and "01.10.2025" in text
     approx = " ".join(text_of(c) for c in detail_panel(tiny_dataset, 3, translator("de"), "de") if c is not None)
     assert "Lage ungefähr" in approx
 

@@ -67,7 +67,7 @@ def test_offer_and_sort_from_the_url(app):
     assert by_id(tree, ids.LIST_STORE).data["sort"] == "district"
     pressed = [getattr(b, "data-sort") for b in find(tree, lambda c: getattr(c, "data-sort", None))]
     assert pressed == ["name", "district"]
-    assert [getattr(b, "aria-pressed") for b in find(tree, lambda c: getattr(c, "data-sort", None))] == [
+    assert [getattr(b, "aria-checked") for b in find(tree, lambda c: getattr(c, "data-sort", None))] == [
         "false",
         "true",
     ]
