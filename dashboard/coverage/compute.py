@@ -285,6 +285,40 @@ def focus_order(table: pd.DataFrame) -> list[str]:
     return ranked(table)["district_id"].tolist()
 
 
+@dataclass(frozen=True)
+class FocusFigures:
+    """The shown metric for one district against the city average, and its rank (workshop focus panel)."""
+
+    district_id: str
+    name: str
+    value: float
+    city: float
+    rank: int | None
+    ranked_of: int
+    offers: int
+    residents: float
+
+
+def focus_figures(table: pd.DataFrame, district_id: str | None) -> FocusFigures | None:
+    """The row of ``district_id`` in a :func:`metric_table` with the city value and rank (None when absent)."""
+    order = ranked(table)
+    row = order.loc[order["district_id"] == district_id]
+    if not district_id or row.empty:
+        return None
+    r = row.iloc[0]
+    city = table.loc[table["district_id"] == m.CITY, "value"].to_numpy(float)
+    return FocusFigures(
+        district_id=str(district_id),
+        name=str(r["district_name"]),
+        value=float(r["value"]),
+        city=float(city[0]) if len(city) else float("nan"),
+        rank=None if pd.isna(r["rank"]) else int(r["rank"]),
+        ranked_of=int(order["rank"].notna().sum()),
+        offers=int(r["offers"]),
+        residents=float(r["residents"]),
+    )
+
+
 def step_district(order: Sequence[str], current: str | None, step: int) -> str | None:
     """The district ``step`` places after ``current`` in ``order`` (wrapping; first when none)."""
     if not order:
