@@ -48,11 +48,31 @@ def for_workshop(figure: dict[str, Any]) -> dict[str, Any]:
         layout["height"] = int(layout["height"] * scale)
     if isinstance(layout.get("title"), dict) and "font" in layout["title"]:
         layout["title"] = {**layout["title"], "font": {**layout["title"]["font"], "size": WORKSHOP_FONT_SIZE - 2}}
+    for name in ("xaxis", "yaxis"):  # larger type, shorter lines: titles and ticks stay inside a narrow chart
+        axis = dict(layout.get(name) or {})
+        title = axis.get("title")
+        if isinstance(title, dict) and title.get("text"):
+            axis["title"] = {**title, "text": rewrapped(title["text"], WORKSHOP_WRAP)}
+        if "tickangle" in axis:
+            axis["tickangle"] = -90  # rotated labels reach no further right than their column
+        if axis:
+            layout[name] = axis
     data = [
         {**trace, "textfont": {**trace["textfont"], "size": WORKSHOP_FONT_SIZE}} if "textfont" in trace else trace
         for trace in figure["data"]
     ]
     return {**figure, "data": data, "layout": layout}
+
+
+#: Line length (characters) of chart titles in workshop mode (20 px type in a 320 px chart).
+WORKSHOP_WRAP = 14
+
+
+def rewrapped(text: str, width: int) -> str:
+    """A :func:`chart_text` wrapped again at ``width`` characters (isolation kept)."""
+    rtl = RLI in text
+    plain = text.replace("<br>", " ").replace(RLI, "").replace(PDI, "")
+    return "<br>".join(f"{RLI}{line}{PDI}" if rtl else line for line in wrapped(plain, width))
 
 
 #: Pop directional isolate: ends an isolated chart title in an RTL page.

@@ -193,3 +193,15 @@ def test_profile_numbers_are_written_in_the_page_language(app):
         english = text_of(layout(district="mitte", lang="en"))
     assert "3.000" in german and "1,0" in german and "Rang 2 von 2" in german
     assert "3,000" in english and "1.0" in english
+
+
+def test_workshop_charts_wrap_titles_shorter_and_turn_tick_labels_upright(ctx, state_for):
+    state = state_for("lang=ar")
+    data = page_data(ctx, state, PageParams())
+    heat, _table = view.heat_part(ctx, state, data.mask, workshop=True)
+    assert heat["layout"]["xaxis"]["tickangle"] == -90  # no label reaches right of its column
+    curve, _table = view.curve_part(ctx, state, data.mask, workshop=True)
+    for line in curve["layout"]["xaxis"]["title"]["text"].split("<br>"):
+        assert line.startswith("\u2067") and line.endswith("\u2069")
+        assert len(line) - 2 <= cf.WORKSHOP_WRAP
+    assert cf.rewrapped("Entfernung (Luftlinie,<br>m)", 14) == "Entfernung<br>(Luftlinie, m)"
