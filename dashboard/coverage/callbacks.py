@@ -153,7 +153,7 @@ def notes_document(ctx: CoverageContext, state: FilterState, params: PageParams,
     title = _("Workshop-Notizen") + (f" – {city}" if city else "")
     focus = district_profile(ctx, mask, params.focus) if params.focus else None
     query = page_query(state, params.metric, params.focus)[1:]
-    return notes_markdown(notes, title, query, params.metric, table, ctx.method, _, focus)
+    return notes_markdown(notes, title, query, params.metric, table, ctx.method, _, focus, state.lang)
 
 
 def filter_part(part: Callable[..., tuple[Any, Any]], filter_data: Any, q: Any, page: Any, ui: Any) -> tuple[Any, Any]:
