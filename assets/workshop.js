@@ -189,14 +189,21 @@
 
   /* ---- single choices as native radio groups ---- */
   function upgradeRadios() {
-    document.querySelectorAll("label[data-radio-name]:not([data-ready])").forEach(function (label) {
-      label.setAttribute("data-ready", "1");
-      var input = document.createElement("input");
-      input.type = "radio";
-      input.name = label.getAttribute("data-radio-name");
-      input.value = label.getAttribute("data-value");
-      input.checked = label.getAttribute("data-checked") === "true";
-      label.insertBefore(input, label.firstChild);
+    document.querySelectorAll("label[data-radio-name]").forEach(function (label) {
+      var input = label.querySelector("input[type=radio]");
+      if (!input) {
+        input = document.createElement("input");
+        input.type = "radio";
+        input.name = label.getAttribute("data-radio-name");
+        input.value = label.getAttribute("data-value");
+        label.insertBefore(input, label.firstChild);
+      }
+      /* the server's choice applies when it changes (a re-rendered page), never over the user's click */
+      var checked = label.getAttribute("data-checked");
+      if (label._seenChecked !== checked) {
+        label._seenChecked = checked;
+        input.checked = checked === "true";
+      }
     });
   }
   document.addEventListener("change", function (event) {

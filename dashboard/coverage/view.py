@@ -513,7 +513,7 @@ def focus_lead(figures: FocusFigures, metric: str, _: Translator, lang: str = "d
     """District name, the shown metric and the city average, and the rank: the focus panel's large part."""
     return html.Div(
         [
-            html.H3(figures.name, className="cov-focus-name"),
+            html.H3(figures.name, className="cov-focus-name", dir="auto"),
             html.P(
                 [
                     html.Span(fmt_value(figures.value, 1, lang), className="cov-focus-value"),

@@ -116,6 +116,13 @@ def test_stepping_through_districts_changes_the_large_focus_panel_beside_the_map
         '() => document.querySelector(".cov-map-label.is-focus") && '
         "document.querySelector(\".cov-map-label.is-focus\").textContent === 'Mitte'"
     )
+    # choosing a district in the ranking table is announced too, and focus stays on that district
+    page.focus("#cov-tables button[data-district='ossweil']")
+    page.keyboard.press("Enter")
+    wait_focus(page, "ossweil")
+    page.wait_for_function("() => document.getElementById('cov-announce').textContent === 'Oßweil'")
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => document.activeElement.getAttribute('data-district')") == "ossweil"
     violations = tools.axe(page)
     assert not violations, tools.describe_violations(violations)
 
