@@ -33,7 +33,14 @@ from dashboard.coverage.compute import (
 )
 from dashboard.data import Dataset
 from dashboard.filters import FilterState
-from dashboard.i18n import Translator, format_number, format_percent, plural_translator, translator
+from dashboard.i18n import (
+    Translator,
+    format_number,
+    format_percent,
+    plural_translator,
+    text_direction,
+    translator,
+)
 from geodata.languages import language_label, native_name
 
 
@@ -426,15 +433,21 @@ def filter_choices(dataset: Dataset, field: str, lang: str) -> list[tuple[str, s
     raise ValueError(f"unknown filter field {field!r}: use one of {', '.join(f for f, _m in WORKSHOP_FILTERS)}")
 
 
+def list_separator(lang: str) -> str:
+    """The list separator of interface language ``lang``: the Arabic comma "، " in right-to-left languages."""
+    return "، " if text_direction(lang) == "rtl" else ", "
+
+
 def filter_select(
-    field: str, label: str, choices: Sequence[tuple[str, str]], chosen: Sequence[str], _: Translator
+    field: str, label: str, choices: Sequence[tuple[str, str]], chosen: Sequence[str], _: Translator, lang: str = "de"
 ) -> html.Div:
     """One ``<select>`` of the workshop filter bar: "all" or one value (several chosen elsewhere: shown as one option)."""
     select_id = f"cov-ws-{field}"
     names = dict(choices)
     options: list[html.Option] = [html.Option(_("alle"), value="", selected=not chosen)]
     if len(chosen) > 1:  # a selection of several (map page, URL) stays until the room picks one value
-        options.append(html.Option(", ".join(names.get(c, c) for c in chosen), value=",".join(chosen), selected=True))
+        shown = list_separator(lang).join(names.get(c, c) for c in chosen)
+        options.append(html.Option(shown, value=",".join(chosen), selected=True))
     options += [html.Option(text, value=key, selected=list(chosen) == [key]) for key, text in choices]
     return html.Div(
         [html.Label(label, htmlFor=select_id), html.Select(options, id=select_id, **{"data-ws-filter": field})],
@@ -453,7 +466,9 @@ def workshop_filter_bar(dataset: Dataset, state: FilterState, _: Translator) -> 
         [
             html.H2(_("Filter"), id="cov-ws-filter-heading", className="visually-hidden"),
             *[
-                filter_select(field, _(label), filter_choices(dataset, field, state.lang), getattr(state, field), _)
+                filter_select(
+                    field, _(label), filter_choices(dataset, field, state.lang), getattr(state, field), _, state.lang
+                )
                 for field, label in WORKSHOP_FILTERS
             ],
         ],

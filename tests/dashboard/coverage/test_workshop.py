@@ -205,3 +205,11 @@ def test_workshop_charts_wrap_titles_shorter_and_turn_tick_labels_upright(ctx, s
         assert line.startswith("\u2067") and line.endswith("\u2069")
         assert len(line) - 2 <= cf.WORKSHOP_WRAP
     assert cf.rewrapped("Entfernung (Luftlinie,<br>m)", 14) == "Entfernung<br>(Luftlinie, m)"
+
+
+def test_several_chosen_values_are_listed_with_the_languages_own_comma(coverage_page):
+    page = coverage_page(mode="workshop", category="counselling,sports", lang="ar")
+    select = by_id(page, "cov-ws-categories")
+    (both,) = [o for o in select.children if o.selected]
+    assert "، " in both.children and ", " not in both.children
+    assert text_of(by_id(page, "cov-ws-categories").children[0]) == "الكل"  # "alle" in Arabic
