@@ -290,6 +290,8 @@ def ranked_bars(
                 "xref": "x",
                 "yref": "paper",
                 "yanchor": "bottom",
+                # the label grows away from the nearer edge, so it never runs out of a narrow chart
+                "xanchor": "right" if avg > layout["xaxis"]["range"][1] / 2 else "left",
                 "showarrow": False,
                 "text": isolated(f"{average_label}: {fmt(avg, lang=lang)}", lang),
                 "font": {"color": "#b00020"},
@@ -333,7 +335,7 @@ def heatmap(
     height = max(260, 34 * len(names) + 160 + HEAT_NOTE_MARGIN)
     layout = {
         # the "– = kein Angebot" note sits in its own bottom margin, below the last row label
-        "margin": {"l": 10, "r": 10, "t": 30, "b": HEAT_NOTE_MARGIN},
+        "margin": {"l": 10, "r": 24, "t": 30, "b": HEAT_NOTE_MARGIN},  # r: room for the colour bar's ticks
         "font": dict(FONT),
         "separators": plotly_separators(lang),
         "height": height,

@@ -250,9 +250,14 @@ def table_region_id(graph_id: str) -> str:
     return f"{graph_id}-data"
 
 
-def graph_frame(graph: dcc.Graph, responsive: bool) -> Any:
-    """A responsive graph inside a frame the CSS sizes (Dash sets the graph itself to ``height: 100%``)."""
-    return html.Div(graph, className="cov-graph-frame") if responsive else graph
+def graph_frame(graph: dcc.Graph, responsive: bool, title: str = "") -> Any:
+    """The graph in its frame: a responsive map in a frame the CSS sizes (Dash sets the graph itself to
+    ``height: 100%``); any other chart in a region that scrolls sideways when the screen is narrower
+    than the chart's minimum width (a chart needs two dimensions, WCAG 1.4.10; the page itself never
+    scrolls sideways), reachable by keyboard."""
+    if responsive:
+        return html.Div(graph, className="cov-graph-frame")
+    return html.Div(graph, className="graph-scroll", tabIndex=0, role="region", **{"aria-label": title})
 
 
 def figure_block(
@@ -291,7 +296,8 @@ def figure_block(
                     className="cov-graph",
                     responsive=True if responsive else "auto",
                 ),
-                responsive,
+                responsive or graph_id == ids.COV_CHOROPLETH,
+                title,
             ),
             html.Details(
                 [

@@ -213,3 +213,16 @@ def test_several_chosen_values_are_listed_with_the_languages_own_comma(coverage_
     (both,) = [o for o in select.children if o.selected]
     assert "، " in both.children and ", " not in both.children
     assert text_of(by_id(page, "cov-ws-categories").children[0]) == "الكل"  # "alle" in Arabic
+
+
+def test_narrow_screens_scroll_a_chart_inside_its_region_and_the_average_label_stays_inside(
+    coverage_page, ctx, state_for
+):
+    page = coverage_page()
+    regions = with_class(page, "graph-scroll")
+    inside = [next(c.id for c in walk(r) if isinstance(c, dcc.Graph)) for r in regions]
+    assert inside == [ids.COV_BARS, ids.COV_HEATMAP, ids.COV_CURVE]  # the map fits any width
+    assert all(r.tabIndex == 0 and r.role == "region" and getattr(r, "aria-label") for r in regions)
+    table = page_data(ctx, state_for(), PageParams()).table  # values 1.0 and 2.0, axis up to 2.4, average 1.25
+    (average,) = cf.ranked_bars(table, "value", "x", "Stadtdurchschnitt")["layout"]["annotations"]
+    assert average["xanchor"] == "right"  # 1.25 lies right of the middle: the label grows leftwards
