@@ -190,7 +190,7 @@ def test_escape_dismisses_a_chart_tooltip(page: Any, cov_url: str, tools: Any) -
     page.wait_for_function("() => document.querySelector('#cov-bars .hoverlayer').textContent.length === 0")
 
 
-@pytest.mark.parametrize("lang", ["de", "ar"])
+@pytest.mark.parametrize("lang", ["de", "ar", "uk"])  # uk: the longest chart labels
 @pytest.mark.parametrize("path", ["/coverage", "/coverage?mode=workshop", "/profile?district=mitte"])
 def test_reflow_at_320_px_without_horizontal_scroll_or_clipped_chart_labels(
     page: Any, cov_url: str, tools: Any, lang: str, path: str
