@@ -262,12 +262,19 @@
         Math.abs(centre.lat - target.lat) < 1e-5) { return; }
     map.jumpTo({ center: target, zoom: camera.zoom });
   }
+  /* `value` kept so that a box of `size` centred on it stays inside [0, limit] (when it fits). */
+  function clamp(value, size, limit) {
+    var half = size / 2 + 2;
+    return limit > 2 * half ? Math.min(Math.max(value, half), limit - half) : value;
+  }
   function placeLabels(map, overlay) {
+    var width = overlay.clientWidth, height = overlay.clientHeight;
     for (var i = 0; i < overlay.childNodes.length; i++) {
       var node = overlay.childNodes[i];
       var at = map.project([Number(node.getAttribute("data-lon")), Number(node.getAttribute("data-lat"))]);
-      node.style.left = at.x + "px";
-      node.style.top = at.y + "px";
+      /* a name near the frame's edge is moved in rather than cut off */
+      node.style.left = clamp(at.x, node.offsetWidth, width) + "px";
+      node.style.top = clamp(at.y, node.offsetHeight, height) + "px";
       node.classList.toggle("is-focus", node.getAttribute("data-district") === focusedDistrict());
     }
   }
