@@ -100,29 +100,30 @@ def update_page(
         )
         for code in UI_LANGUAGES
     ]
+    lang = state.lang
     return [
-        choropleth_patch(data.table, metric_label(params.metric, _), data.focus),
+        choropleth_patch(data.table, metric_label(params.metric, _), data.focus, lang),
         figs["bars"],
-        view.metric_table_html(data.table, params.metric, data.focus, ctx.method, _),
-        view.focus_children(data, ctx, state.lang, _),
+        view.metric_table_html(data.table, params.metric, data.focus, ctx.method, _, lang),
+        view.focus_children(data, ctx, lang, _, params.metric),
         data.focus or "",
         " ".join(data.order),
-        view.compare_children(data, ctx, state.lang, _),
-        view.summary(data, params, ctx.method, _),
+        view.compare_children(data, ctx, lang, _),
+        view.summary(data, params, ctx.method, _, lang),
         data.query,
         data.csv_href,
-        cf.graph_config(data.filename + "-karte"),
-        cf.graph_config(data.filename + "-rangfolge"),
+        cf.graph_config(data.filename + "-karte", lang),
+        cf.graph_config(data.filename + "-rangfolge", lang),
         not data.focus,
         [" · ", html.A(_("Profil des ausgewählten Stadtteils (druckbar)"), href=data.profile_href)],
         *links,
     ]
 
 
-def choropleth_patch(table: Any, label: str, focus: str | None) -> dash.Patch:
+def choropleth_patch(table: Any, label: str, focus: str | None, lang: str = "de") -> dash.Patch:
     """Only the choropleth's values, labels and focus outline: the geometry stays in the browser."""
     patch = dash.Patch()
-    for key, value in cf.choropleth_values(table, "value", label, focus).items():
+    for key, value in cf.choropleth_values(table, "value", label, focus, lang).items():
         target = patch["data"][0]
         *path, last = key.split("_")
         for part in path:
@@ -152,7 +153,7 @@ def notes_document(ctx: CoverageContext, state: FilterState, params: PageParams,
     title = _("Workshop-Notizen") + (f" – {city}" if city else "")
     focus = district_profile(ctx, mask, params.focus) if params.focus else None
     query = page_query(state, params.metric, params.focus)[1:]
-    return notes_markdown(notes, title, query, params.metric, table, ctx.method, _, focus)
+    return notes_markdown(notes, title, query, params.metric, table, ctx.method, _, focus, state.lang)
 
 
 def filter_part(part: Callable[..., tuple[Any, Any]], filter_data: Any, q: Any, page: Any, ui: Any) -> tuple[Any, Any]:

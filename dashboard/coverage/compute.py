@@ -27,7 +27,7 @@ import analysis as m
 from analysis import METHOD_AREA, METHOD_GRID, METHOD_NONE, PopulationCells
 from dashboard.data import Dataset
 from dashboard.filters import FilterState, filter_mask, to_query
-from dashboard.i18n import Translator
+from dashboard.i18n import Translator, format_decimal, format_number
 
 logger = logging.getLogger(__name__)
 
@@ -285,6 +285,40 @@ def focus_order(table: pd.DataFrame) -> list[str]:
     return ranked(table)["district_id"].tolist()
 
 
+@dataclass(frozen=True)
+class FocusFigures:
+    """The shown metric for one district against the city average, and its rank (workshop focus panel)."""
+
+    district_id: str
+    name: str
+    value: float
+    city: float
+    rank: int | None
+    ranked_of: int
+    offers: int
+    residents: float
+
+
+def focus_figures(table: pd.DataFrame, district_id: str | None) -> FocusFigures | None:
+    """The row of ``district_id`` in a :func:`metric_table` with the city value and rank (None when absent)."""
+    order = ranked(table)
+    row = order.loc[order["district_id"] == district_id]
+    if not district_id or row.empty:
+        return None
+    r = row.iloc[0]
+    city = table.loc[table["district_id"] == m.CITY, "value"].to_numpy(float)
+    return FocusFigures(
+        district_id=str(district_id),
+        name=str(r["district_name"]),
+        value=float(r["value"]),
+        city=float(city[0]) if len(city) else float("nan"),
+        rank=None if pd.isna(r["rank"]) else int(r["rank"]),
+        ranked_of=int(order["rank"].notna().sum()),
+        offers=int(r["offers"]),
+        residents=float(r["residents"]),
+    )
+
+
 def step_district(order: Sequence[str], current: str | None, step: int) -> str | None:
     """The district ``step`` places after ``current`` in ``order`` (wrapping; first when none)."""
     if not order:
@@ -407,36 +441,45 @@ def notes_markdown(
     method: str,
     _: Translator,
     focus: DistrictProfile | None = None,
+    lang: str = "de",
 ) -> str:
-    """The workshop notes plus the focused district's and every district's figures as Markdown."""
+    """The workshop notes plus the focused district's and every district's figures as Markdown.
+
+    Figures are written in ``lang``'s notation (the notes are read by people, not parsed).
+    """
     lines = [f"# {title}", "", f"{_('Filter')}: `{filter_query or '-'}`", ""]
     lines += [f"## {_('Notizen')}", "", notes.strip() or "-", ""]
     if focus is not None:
-        lines += focus_markdown(focus, _)
+        lines += focus_markdown(focus, _, lang)
     lines += [f"## {metric_label(metric, _)}", "", f"{_('Einwohner')}: {method_label(method, _)}", ""]
     lines += [f"| {_('Rang')} | {_('Stadtteil')} | {metric_label(metric, _)} | {_('Angebote')} |", "|---|---|---|---|"]
     for rec in ranked(table).itertuples(index=False):
-        rank = "-" if pd.isna(rec.rank) else str(int(rec.rank))
-        value = _number(rec.value, 1) or "-"
-        lines.append(f"| {rank} | {rec.district_name} | {value} | {int(rec.offers)} |")
+        rank = "-" if pd.isna(rec.rank) else format_number(int(rec.rank), lang)
+        value = _shown(rec.value, 1, lang)
+        lines.append(f"| {rank} | {rec.district_name} | {value} | {format_number(int(rec.offers), lang)} |")
     city = table.loc[table["district_id"] == m.CITY]
     if len(city):
-        lines.append(
-            f"| | {_('Stadtdurchschnitt')} | {_number(city['value'].iloc[0], 1) or '-'} | {int(city['offers'].iloc[0])} |"
-        )
+        value, offers = _shown(city["value"].iloc[0], 1, lang), format_number(int(city["offers"].iloc[0]), lang)
+        lines.append(f"| | {_('Stadtdurchschnitt')} | {value} | {offers} |")
     return "\n".join(lines) + "\n"
 
 
-def focus_markdown(focus: DistrictProfile, _: Translator) -> list[str]:
+def _shown(value: float, digits: int, lang: str) -> str:
+    """A figure in ``lang``'s notation for the notes ("-" when unknown)."""
+    return format_decimal(value, lang, digits) if value is not None and np.isfinite(value) else "-"
+
+
+def focus_markdown(focus: DistrictProfile, _: Translator, lang: str = "de") -> list[str]:
     """The focused district's figures as Markdown lines (heading, facts, categories)."""
-    rank = "-" if focus.rank is None else f"{focus.rank}/{focus.ranked_of}"
+    rank = "-" if focus.rank is None else f"{format_number(focus.rank, lang)}/{format_number(focus.ranked_of, lang)}"
+    approximate = format_number(focus.approximate, lang)
     lines = [f"## {_('Stadtteil')}: {focus.name}", ""]
     lines += [
-        f"- {_('Einwohner')}: {_number(focus.residents, 0) or '-'} ({method_label(focus.method, _)})",
-        f"- {_('Angebote')}: {focus.offers}"
-        + (f" ({_('davon {n} mit ungefährer Lage', n=focus.approximate)})" if focus.approximate else ""),
-        f"- {_('Angebote je 1.000 Einwohner')}: {_number(focus.per_1000, 1) or '-'}"
-        f" ({_('Stadtdurchschnitt')}: {_number(focus.city_per_1000, 1) or '-'})",
+        f"- {_('Einwohner')}: {_shown(focus.residents, 0, lang)} ({method_label(focus.method, _)})",
+        f"- {_('Angebote')}: {format_number(focus.offers, lang)}"
+        + (f" ({_('davon {n} mit ungefährer Lage', n=approximate)})" if focus.approximate else ""),
+        f"- {_('Angebote je 1.000 Einwohner')}: {_shown(focus.per_1000, 1, lang)}"
+        f" ({_('Stadtdurchschnitt')}: {_shown(focus.city_per_1000, 1, lang)})",
         f"- {_('Rang')}: {rank}",
         f"- {_('Weiße Flecken (Kategorien ohne Angebot)')}: {', '.join(focus.white_spots) or '-'}",
         "",

@@ -15,8 +15,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import shapely
 
 from analysis import CITY
+from dashboard.i18n import format_decimal, format_percent, plotly_locale, plotly_separators, text_direction
 from dashboard.mapstyle import bounds_of, fit_view, offline_style
 
 #: Marker of a white spot (no offer) in the heatmap and its table.
@@ -46,6 +48,15 @@ def for_workshop(figure: dict[str, Any]) -> dict[str, Any]:
         layout["height"] = int(layout["height"] * scale)
     if isinstance(layout.get("title"), dict) and "font" in layout["title"]:
         layout["title"] = {**layout["title"], "font": {**layout["title"]["font"], "size": WORKSHOP_FONT_SIZE - 2}}
+    for name in ("xaxis", "yaxis"):  # larger type, shorter lines: titles and ticks stay inside a narrow chart
+        axis = dict(layout.get(name) or {})
+        title = axis.get("title")
+        if isinstance(title, dict) and title.get("text"):
+            axis["title"] = {**title, "text": rewrapped(title["text"], WORKSHOP_WRAP)}
+        if "tickangle" in axis:
+            axis["tickangle"] = -90  # rotated labels reach no further right than their column
+        if axis:
+            layout[name] = axis
     data = [
         {**trace, "textfont": {**trace["textfont"], "size": WORKSHOP_FONT_SIZE}} if "textfont" in trace else trace
         for trace in figure["data"]
@@ -53,9 +64,57 @@ def for_workshop(figure: dict[str, Any]) -> dict[str, Any]:
     return {**figure, "data": data, "layout": layout}
 
 
-def graph_config(filename: str) -> dict[str, Any]:
-    """``dcc.Graph`` config: PNG download client-side (modebar), no Plotly logo, no remote calls."""
+#: Line length (characters) of chart titles in workshop mode (20 px type in a 320 px chart).
+WORKSHOP_WRAP = 14
+
+
+def rewrapped(text: str, width: int) -> str:
+    """A :func:`chart_text` wrapped again at ``width`` characters (isolation kept)."""
+    rtl = RLI in text
+    plain = text.replace("<br>", " ").replace(RLI, "").replace(PDI, "")
+    return "<br>".join(f"{RLI}{line}{PDI}" if rtl else line for line in wrapped(plain, width))
+
+
+#: Pop directional isolate: ends an isolated chart title in an RTL page.
+PDI = "\u2069"
+#: Right-to-left isolate: wraps a title so that Arabic text ending in Latin text or "(%)" keeps its order.
+RLI = "\u2067"
+
+
+def isolated(text: str, lang: str) -> str:
+    """``text`` wrapped in U+2067 … U+2069 when ``lang`` is written right to left (axis and colour-bar titles).
+
+    Plotly draws SVG text left to right; an Arabic title such as "نسبة السكان (%)" would
+    otherwise show its brackets and Latin parts on the wrong side.
+    """
+    return f"{RLI}{text}{PDI}" if text and text_direction(lang) == "rtl" else text
+
+
+def wrapped(text: str, width: int) -> list[str]:
+    """``text`` split at spaces into lines of at most ``width`` characters (a longer word stays whole)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [text]
+
+
+def chart_text(text: str, lang: str, width: int = 24) -> str:
+    """A chart title or tick label wrapped over lines (``<br>``), each line isolated in RTL pages.
+
+    Long German and Ukrainian labels would otherwise run out of a 320 px wide chart (WCAG 1.4.10).
+    """
+    return "<br>".join(isolated(line, lang) for line in wrapped(text, width))
+
+
+def graph_config(filename: str, lang: str = "de") -> dict[str, Any]:
+    """``dcc.Graph`` config: PNG download client-side (modebar), no Plotly logo, no remote calls,
+    toolbar texts and number format in the interface language ``lang``."""
     return {
+        "locale": lang,
+        "locales": {lang: plotly_locale(lang)},
         "displaylogo": False,
         "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
         "modeBarButtonsToRemove": ["lasso2d", "select2d", "sendDataToCloud"],
@@ -65,13 +124,13 @@ def graph_config(filename: str) -> dict[str, Any]:
     }
 
 
-def fmt(value: float, digits: int = 1) -> str:
-    """A number for display ("–" for NaN, "> 10 km" style handled by callers for inf)."""
+def fmt(value: float | None, digits: int = 1, lang: str = "de") -> str:
+    """A number for display in ``lang``'s notation ("–" for NaN, "∞" for infinity; "3,1" in German)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if isinstance(value, float) and math.isinf(value):
         return "∞"
-    return f"{value:,.{digits}f}".replace(",", " ")
+    return format_decimal(value, lang, digits)
 
 
 def district_rows(table: pd.DataFrame) -> pd.DataFrame:
@@ -86,10 +145,14 @@ def choropleth(
     label: str,
     outline: Mapping[str, Any] | None = None,
     focus: str | None = None,
+    lang: str = "de",
 ) -> go.Figure:
     """Districts shaded by ``table[value]`` on the offline base style (EPSG:4326 GeoJSON).
 
     The ``focus`` district gets a thick dark outline (and its name is marked in the tables).
+    ``layout.meta`` carries the districts' bounds and label points: ``assets/workshop.js``
+    fits the map to the bounds in whatever frame the graph gets (and again on resize) and
+    writes the district names over the map as HTML (the offline style has no glyphs).
     """
     collection = {"type": "FeatureCollection", "features": [dict(f) for f in districts]}
     trace = go.Choroplethmap(
@@ -99,9 +162,10 @@ def choropleth(
         colorscale=SCALE,
         marker={"opacity": 0.75, "line": {"color": "#222"}},
         colorbar={"title": {"side": "right"}, "thickness": 14},
-        **choropleth_values(table, value, label, focus),
+        **choropleth_values(table, value, label, focus, lang),
     )
-    view = fit_view(bounds_of([f.get("geometry") for f in districts]), width_px=300, height_px=400)
+    bounds = bounds_of([f.get("geometry") for f in districts])
+    view = fit_view(bounds, width_px=300, height_px=400)
     fig = go.Figure(trace)
     fig.update_layout(
         map={
@@ -112,11 +176,39 @@ def choropleth(
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         font=FONT,
         height=420,
+        separators=plotly_separators(lang),
+        meta={"bounds": list(bounds) if bounds else None, "labels": district_label_points(districts)},
     )
     return fig
 
 
-def choropleth_values(table: pd.DataFrame, value: str, label: str, focus: str | None = None) -> dict[str, Any]:
+def district_label_points(districts: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Where each district's name is written on the choropleth: a point inside its polygon (EPSG:4326).
+
+    ``id``, ``name`` and ``lon``/``lat`` (rounded to 6 decimals, about 0.1 m). The browser sets
+    the names as text (never as HTML), so they need no escaping here.
+    """
+    out = []
+    for feature in districts:
+        geometry = feature.get("geometry")
+        if not geometry:
+            continue
+        point = shapely.geometry.shape(geometry).representative_point()
+        props = feature.get("properties") or {}
+        out.append(
+            {
+                "id": str(props.get("id")),
+                "name": str(props.get("name")),
+                "lon": round(point.x, 6),
+                "lat": round(point.y, 6),
+            }
+        )
+    return out
+
+
+def choropleth_values(
+    table: pd.DataFrame, value: str, label: str, focus: str | None = None, lang: str = "de"
+) -> dict[str, Any]:
     """The parts of :func:`choropleth`'s trace that change with the filter (for a ``dash.Patch``).
 
     Keys are trace properties in Plotly's "magic underscore" form (``marker_line_width``).
@@ -126,15 +218,15 @@ def choropleth_values(table: pd.DataFrame, value: str, label: str, focus: str | 
     return {
         "locations": rows["district_id"].tolist(),
         "z": [v if np.isfinite(v) else None for v in values],
-        "text": [f"{n}: {fmt(v)}" for n, v in zip(rows["district_name"], values, strict=True)],
+        "text": [f"{n}: {fmt(v, lang=lang)}" for n, v in zip(rows["district_name"], values, strict=True)],
         "customdata": rows["district_id"].tolist(),
         "marker_line_width": [5.0 if d == focus else 1.5 for d in rows["district_id"]],
-        "colorbar_title_text": label,
+        "colorbar_title_text": isolated(label, lang),
     }
 
 
 def ranked_bars(
-    table: pd.DataFrame, value: str, label: str, average_label: str, focus: str | None = None
+    table: pd.DataFrame, value: str, label: str, average_label: str, focus: str | None = None, lang: str = "de"
 ) -> dict[str, Any]:
     """Districts ranked by ``value`` (horizontal bars with their value) against the city average line.
 
@@ -150,7 +242,7 @@ def ranked_bars(
         "orientation": "h",
         "x": np.nan_to_num(values, nan=0.0, posinf=0.0).tolist(),
         "y": [f"▶ {n}" if f else n for n, f in zip(rows["district_name"], is_focus, strict=True)],
-        "text": [fmt(v) for v in values],
+        "text": [fmt(v, lang=lang) for v in values],
         "textposition": "outside",
         "cliponaxis": False,
         "marker": {
@@ -163,7 +255,7 @@ def ranked_bars(
     finite = [float(v) for v in (*values, *city) if np.isfinite(v)]
     layout: dict[str, Any] = {
         "xaxis": {
-            "title": {"text": label, "standoff": 12},
+            "title": {"text": chart_text(label, lang), "standoff": 12},
             "range": [0, (max(finite) if finite else 0.0) * 1.2 or 1.0],
             "gridcolor": "#ddd",
             "automargin": True,
@@ -171,6 +263,7 @@ def ranked_bars(
         "yaxis": {"automargin": True},
         "margin": {"l": 10, "r": 30, "t": 48, "b": 40},
         "font": dict(FONT),
+        "separators": plotly_separators(lang),
         "height": max(260, 32 * len(rows) + 100),
         "plot_bgcolor": "white",
         "shapes": [],
@@ -197,8 +290,10 @@ def ranked_bars(
                 "xref": "x",
                 "yref": "paper",
                 "yanchor": "bottom",
+                # the label grows away from the nearer edge, so it never runs out of a narrow chart
+                "xanchor": "right" if avg > layout["xaxis"]["range"][1] / 2 else "left",
                 "showarrow": False,
-                "text": f"{average_label}: {fmt(avg)}",
+                "text": isolated(f"{average_label}: {fmt(avg, lang=lang)}", lang),
                 "font": {"color": "#b00020"},
                 "bgcolor": "white",
             }
@@ -217,14 +312,16 @@ def count_grid(counts: pd.DataFrame) -> tuple[list[str], list[str], np.ndarray]:
     return list(pivot.index), list(pivot.columns), pivot.to_numpy(float)
 
 
-def heatmap(counts: pd.DataFrame, group_label: Callable[[str], str], spots_label: str) -> dict[str, Any]:
+def heatmap(
+    counts: pd.DataFrame, group_label: Callable[[str], str], spots_label: str, lang: str = "de"
+) -> dict[str, Any]:
     """District x group counts; every cell shows its number and white spots show "–" (figure dict)."""
     names, groups, z = count_grid(counts)
-    text = np.where(z == 0, WHITE_SPOT, z.astype(int).astype(str))
+    text = np.array([[fmt(v, 0, lang) if v else WHITE_SPOT for v in row] for row in z], dtype=object).reshape(z.shape)
     trace = {
         "type": "heatmap",
         "z": z.tolist(),
-        "x": [group_label(g) for g in groups],
+        "x": [chart_text(group_label(g), lang, 16) for g in groups],
         "y": names,
         "text": text.tolist(),
         "texttemplate": "%{text}",
@@ -238,13 +335,14 @@ def heatmap(counts: pd.DataFrame, group_label: Callable[[str], str], spots_label
     height = max(260, 34 * len(names) + 160 + HEAT_NOTE_MARGIN)
     layout = {
         # the "– = kein Angebot" note sits in its own bottom margin, below the last row label
-        "margin": {"l": 10, "r": 10, "t": 30, "b": HEAT_NOTE_MARGIN},
+        "margin": {"l": 10, "r": 24, "t": 30, "b": HEAT_NOTE_MARGIN},  # r: room for the colour bar's ticks
         "font": dict(FONT),
+        "separators": plotly_separators(lang),
         "height": height,
         "xaxis": {"side": "top", "tickangle": -30, "automargin": True},
         "yaxis": {"automargin": True, "autorange": "reversed"},
         "title": {
-            "text": spots_label,
+            "text": isolated(spots_label, lang),
             "font": {"size": 13},
             "x": 0,
             "xanchor": "left",
@@ -260,7 +358,7 @@ def heatmap(counts: pd.DataFrame, group_label: Callable[[str], str], spots_label
 
 
 def distance_curve_figure(
-    curve: pd.DataFrame, x_label: str, y_label: str, thresholds: Sequence[float]
+    curve: pd.DataFrame, x_label: str, y_label: str, thresholds: Sequence[float], lang: str = "de"
 ) -> dict[str, Any]:
     """City-wide share of residents within a distance of an offer, with the thresholds marked (figure dict)."""
     share = curve["share"].to_numpy(float) * 100
@@ -271,7 +369,7 @@ def distance_curve_figure(
         "mode": "lines+markers",
         "line": {"color": "#2c5f8a", "width": 3},
         "marker": {"symbol": "circle", "size": 6},
-        "hovertemplate": "%{x:.0f} m: %{y:.1f} %<extra></extra>",
+        "hovertemplate": "%{x:,.0f} m: %{y:,.1f} %<extra></extra>",
     }
     shapes, annotations = [], []
     for t in thresholds:
@@ -288,12 +386,19 @@ def distance_curve_figure(
             }
         )
         if len(at) and np.isfinite(at[0]):
-            annotations.append({"x": t, "y": float(at[0]) * 100, "text": f"{t:.0f} m: {at[0] * 100:.0f} %"})
+            text = f"{fmt(t, 0, lang)} m: {format_percent(float(at[0]), lang)}"
+            annotations.append({"x": t, "y": float(at[0]) * 100, "text": isolated(text, lang)})
     layout = {
-        "xaxis": {"title": {"text": x_label}, "gridcolor": "#ddd", "automargin": True},
-        "yaxis": {"title": {"text": y_label}, "range": [0, 105], "gridcolor": "#ddd", "automargin": True},
+        "xaxis": {"title": {"text": chart_text(x_label, lang)}, "gridcolor": "#ddd", "automargin": True},
+        "yaxis": {
+            "title": {"text": chart_text(y_label, lang)},
+            "range": [0, 105],
+            "gridcolor": "#ddd",
+            "automargin": True,
+        },
         "margin": {"l": 10, "r": 10, "t": 20, "b": 40},
         "font": dict(FONT),
+        "separators": plotly_separators(lang),
         "height": 340,
         "plot_bgcolor": "white",
         "shapes": shapes,

@@ -47,68 +47,86 @@ def layout(**query: Any) -> html.Div:
     heat_fig, heat_table = view.heat_part(ctx, state, data.mask, workshop=workshop)
     curve_fig, curve_table = view.curve_part(ctx, state, data.mask, workshop=workshop)
     name = data.filename
-    metric_table = view.metric_table_html(data.table, params.metric, data.focus, ctx.method, _)
+    lang = state.lang
+    metric_table = view.metric_table_html(data.table, params.metric, data.focus, ctx.method, _, lang)
+    map_block = view.figure_block(
+        _("Karte der Stadtteile"),
+        ids.COV_CHOROPLETH,
+        figs["choropleth"],
+        name + "-karte",
+        metric_table,
+        ctx.method,
+        _,
+        table_id=ids.COV_TABLES,
+        lang=lang,
+        responsive=workshop,
+    )
+    bars_block = view.figure_block(
+        _("Rangfolge gegen den Stadtdurchschnitt"),
+        ids.COV_BARS,
+        figs["bars"],
+        name + "-rangfolge",
+        html.P(_("Dieselben Zahlen wie in der Tabelle zur Karte.")),
+        ctx.method,
+        _,
+        lang=lang,
+        table_open=not workshop,
+    )
+    focus_panel = html.Section(
+        [
+            html.H2(_("Ausgewählter Stadtteil"), id="cov-focus-heading"),
+            html.P(
+                _("Mit den Pfeiltasten oder Bild auf/ab durch die Stadtteile blättern."),
+                className="workshop-only",
+            ),
+            html.Div(view.focus_children(data, ctx, lang, _, params.metric), id=ids.COV_FOCUS_BODY),
+        ],
+        id=ids.COV_FOCUS_PANEL,
+        className="cov-focus",
+        tabIndex=-1,
+        **{"aria-labelledby": "cov-focus-heading", "data-district": data.focus or ""},
+    )
+    summary = html.P(
+        view.summary(data, params, ctx.method, _, lang),
+        id=ids.COV_SUMMARY,
+        className="cov-summary",
+        role="status",
+        **{"aria-live": "polite"},
+    )
+    downloads = html.P(
+        [
+            _("Export der aktuellen Auswertung:"),
+            " ",
+            html.A(_("Tabelle als CSV"), id=ids.COV_CSV, href=data.csv_href, download="abdeckung.csv"),
+            " · ",
+            _("Diagramme als PNG über das Kamerasymbol am Diagramm."),
+        ],
+        className="downloads",
+    )
+    top: list[Any]
+    if workshop:  # projector: map and the focused district side by side on the first screen
+        top = [
+            html.Div([map_block, focus_panel], className="cov-stage"),
+            summary,
+            view.metric_picker(params.metric, _),
+            view.workshop_filter_bar(dataset, state, _),
+            downloads,
+            bars_block,
+        ]
+    else:
+        top = [
+            summary,
+            view.metric_picker(params.metric, _),
+            downloads,
+            html.Div([map_block, bars_block], className="cov-row"),
+            focus_panel,
+        ]
     analysis = html.Div(
         [
             html.H2(_("Abdeckung nach Stadtteil: wo fehlen Angebote?")),
-            html.P(
-                view.summary(data, params, ctx.method, _),
-                id=ids.COV_SUMMARY,
-                className="cov-summary",
-                role="status",
-                **{"aria-live": "polite"},
-            ),
-            view.metric_picker(params.metric, _),
-            html.P(
-                [
-                    _("Export der aktuellen Auswertung:"),
-                    " ",
-                    html.A(_("Tabelle als CSV"), id=ids.COV_CSV, href=data.csv_href, download="abdeckung.csv"),
-                    " · ",
-                    _("Diagramme als PNG über das Kamerasymbol am Diagramm."),
-                ],
-                className="downloads",
-            ),
-            html.Div(
-                [
-                    view.figure_block(
-                        _("Karte der Stadtteile"),
-                        ids.COV_CHOROPLETH,
-                        figs["choropleth"],
-                        name + "-karte",
-                        metric_table,
-                        ctx.method,
-                        _,
-                        table_id=ids.COV_TABLES,
-                    ),
-                    view.figure_block(
-                        _("Rangfolge gegen den Stadtdurchschnitt"),
-                        ids.COV_BARS,
-                        figs["bars"],
-                        name + "-rangfolge",
-                        html.P(_("Dieselben Zahlen wie in der Tabelle zur Karte.")),
-                        ctx.method,
-                        _,
-                    ),
-                ],
-                className="cov-row",
-            ),
+            *top,
             html.Section(
-                [
-                    html.H2(_("Ausgewählter Stadtteil"), id="cov-focus-heading"),
-                    html.P(
-                        _("Mit den Pfeiltasten oder Bild auf/ab durch die Stadtteile blättern."),
-                        className="workshop-only",
-                    ),
-                    html.Div(view.focus_children(data, ctx, state.lang, _), id=ids.COV_FOCUS_BODY),
-                ],
-                id=ids.COV_FOCUS_PANEL,
-                className="cov-focus",
-                tabIndex=-1,
-                **{"aria-labelledby": "cov-focus-heading", "data-district": data.focus or ""},
-            ),
-            html.Section(
-                view.compare_children(data, ctx, state.lang, _),
+                view.compare_children(data, ctx, lang, _),
                 id=ids.COV_COMPARE,
                 className="cov-compare",
                 **{"aria-label": _("Vergleich")},
@@ -122,6 +140,8 @@ def layout(**query: Any) -> html.Div:
                 ctx.method,
                 _,
                 table_id=ids.COV_HEAT_TABLE,
+                lang=lang,
+                table_open=not workshop,
             ),
             board_gaps_section(state.lang, _),  # the network's unanswered needs (issue 10)
             view.figure_block(
@@ -133,6 +153,8 @@ def layout(**query: Any) -> html.Div:
                 ctx.method,
                 _,
                 table_id=ids.COV_CURVE_TABLE,
+                lang=lang,
+                table_open=not workshop,
             ),
             html.Section(
                 [
@@ -151,7 +173,7 @@ def layout(**query: Any) -> html.Div:
                 **{"aria-labelledby": "cov-notes-heading"},
             ),
         ],
-        className="cov-analysis",
+        className="cov-analysis" + (" is-workshop" if workshop else ""),
     )
     main = [
         dcc.Store(id=ids.FILTER_STORE, data=state.to_dict()),

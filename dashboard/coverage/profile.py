@@ -60,7 +60,9 @@ def layout(**query: Any) -> html.Div:
             html.Article(
                 [
                     html.P(_("Stadtteilprofil"), className="eyebrow"),
-                    *with_sketches(view.profile_block(profile, ctx, state.lang, _, level=2), profile, ctx, _),
+                    *with_sketches(
+                        view.profile_block(profile, ctx, state.lang, _, level=2), profile, ctx, _, state.lang
+                    ),
                     html.P(
                         [_("Filter:"), " ", html.Code(filters[1:] if filters else _("keine"))],
                         className="profile-filter",
@@ -81,9 +83,11 @@ def layout(**query: Any) -> html.Div:
     return frame(dataset, state, _, main, notices_block(dataset, notices, _), path=PATH)
 
 
-def with_sketches(block: list[Any], profile: DistrictProfile, ctx: CoverageContext, _: Translator) -> list[Any]:
+def with_sketches(
+    block: list[Any], profile: DistrictProfile, ctx: CoverageContext, _: Translator, lang: str = "de"
+) -> list[Any]:
     """The profile block with the outline and the bar right after its heading and key figures."""
-    return [*block[:2], view.profile_sketches(profile, ctx, _), *block[2:]]
+    return [*block[:2], view.profile_sketches(profile, ctx, _, lang), *block[2:]]
 
 
 def _join(state: FilterState) -> str:

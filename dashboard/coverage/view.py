@@ -16,23 +16,32 @@ from dash import dcc, html
 
 from analysis import CITY
 from dashboard import ids
-from dashboard.components.filter_panel import chip
 from dashboard.coverage import figures as cf
 from dashboard.coverage import sketch
 from dashboard.coverage.compute import (
     METRICS,
     CoverageContext,
     DistrictProfile,
+    FocusFigures,
     PageData,
     PageParams,
     category_counts,
+    focus_figures,
     method_label,
     metric_label,
     ranked,
 )
+from dashboard.data import Dataset
 from dashboard.filters import FilterState
-from dashboard.i18n import Translator, translator
-from geodata.languages import native_name
+from dashboard.i18n import (
+    Translator,
+    format_number,
+    format_percent,
+    plural_translator,
+    text_direction,
+    translator,
+)
+from geodata.languages import language_label, native_name
 
 
 def method_note(method: str, _: Translator) -> html.P:
@@ -51,31 +60,65 @@ APPROXIMATE_RULE = (
 )
 
 
-def offers_text(offers: int, approximate: int, _: Translator) -> str:
+def offers_text(offers: int, approximate: int, _: Translator, lang: str = "de") -> str:
     """``offers`` as a figure, followed by 'davon N mit ungefährer Lage' when any are approximate."""
     if approximate <= 0:
-        return str(int(offers))
-    return f"{int(offers)} ({_('davon {n} mit ungefährer Lage', n=int(approximate))})"
+        return format_number(int(offers), lang)
+    approx = _("davon {n} mit ungefährer Lage", n=format_number(int(approximate), lang))
+    return f"{format_number(int(offers), lang)} ({approx})"
+
+
+#: Name of the metric radio group (``input[type=radio][name=...]``, built by assets/workshop.js).
+METRIC_RADIO = "cov-metric-choice"
+
+
+def radio_group(
+    name: str, legend: str, options: Sequence[tuple[str, str]], checked: str, **attrs: Any
+) -> html.Fieldset:
+    """A single choice as a native radio group: ``<fieldset><legend>`` with one ``<label>`` per option.
+
+    Dash 4 has no ``html.Input`` and ``dcc.RadioItems`` failed axe, so each label carries
+    ``data-radio-name``/``data-value``/``data-checked`` and ``assets/workshop.js`` puts a real
+    ``<input type="radio">`` into it (arrow keys, checked state and name come from the browser).
+    """
+    return html.Fieldset(
+        [
+            html.Legend(legend),
+            html.Div(
+                [
+                    html.Label(
+                        html.Span(text),
+                        className="radio",
+                        **{
+                            "data-radio-name": name,
+                            "data-value": key,
+                            "data-checked": "true" if key == checked else "false",
+                        },
+                    )
+                    for key, text in options
+                ],
+                className="radios",
+            ),
+        ],
+        **attrs,
+    )
 
 
 def metric_picker(metric: str, _: Translator) -> html.Fieldset:
-    """Single choice of the shown metric: toggle buttons (``aria-pressed``) in a fieldset."""
-    return html.Fieldset(
-        [
-            html.Legend(_("Kennzahl")),
-            html.Div(
-                [chip(_(label), key == metric, **{"data-cov-metric": key}) for key, label, _unit in METRICS],
-                className="chips",
-            ),
-        ],
+    """Single choice of the shown metric: a native radio group (``metric=`` in the URL)."""
+    return radio_group(
+        METRIC_RADIO,
+        _("Kennzahl"),
+        [(key, _(label)) for key, label, _unit in METRICS],
+        metric,
         id=ids.COV_METRIC_PICKER,
         className="filter cov-metric-picker",
     )
 
 
-def fmt_value(value: float, digits: int = 1) -> str:
-    """A figure for tables ("–" when unknown)."""
-    return cf.fmt(float(value), digits) if value is not None and np.isfinite(value) else "–"
+def fmt_value(value: float, digits: int = 1, lang: str = "de") -> str:
+    """A figure for tables in ``lang``'s notation ("–" when unknown)."""
+    return cf.fmt(float(value), digits, lang) if value is not None and np.isfinite(value) else "–"
 
 
 def district_button(district_id: str, name: str, focus: str | None) -> html.Button:
@@ -89,7 +132,9 @@ def district_button(district_id: str, name: str, focus: str | None) -> html.Butt
     )
 
 
-def metric_table_html(table: pd.DataFrame, metric: str, focus: str | None, method: str, _: Translator) -> html.Table:
+def metric_table_html(
+    table: pd.DataFrame, metric: str, focus: str | None, method: str, _: Translator, lang: str = "de"
+) -> html.Table:
     """The ranked districts with value, offers and residents: the table of the choropleth and the bars."""
     label = metric_label(metric, _)
     rows = ranked(table)
@@ -97,11 +142,11 @@ def metric_table_html(table: pd.DataFrame, metric: str, focus: str | None, metho
     body = [
         html.Tr(
             [
-                html.Td("–" if pd.isna(r.rank) else str(int(r.rank))),
+                html.Td("–" if pd.isna(r.rank) else format_number(int(r.rank), lang)),
                 html.Th(district_button(r.district_id, r.district_name, focus), scope="row"),
-                html.Td(fmt_value(r.value)),
-                html.Td(offers_text(r.offers, r.approximate, _)),
-                html.Td(fmt_value(r.residents, 0)),
+                html.Td(fmt_value(r.value, 1, lang)),
+                html.Td(offers_text(r.offers, r.approximate, _, lang)),
+                html.Td(fmt_value(r.residents, 0, lang)),
             ],
             className="is-focus" if r.district_id == focus else None,
         )
@@ -114,9 +159,9 @@ def metric_table_html(table: pd.DataFrame, metric: str, focus: str | None, metho
                 [
                     html.Td(""),
                     html.Th(_("Stadtdurchschnitt"), scope="row"),
-                    html.Td(fmt_value(c["value"])),
-                    html.Td(offers_text(c["offers"], c["approximate"], _)),
-                    html.Td(fmt_value(c["residents"], 0)),
+                    html.Td(fmt_value(c["value"], 1, lang)),
+                    html.Td(offers_text(c["offers"], c["approximate"], _, lang)),
+                    html.Td(fmt_value(c["residents"], 0, lang)),
                 ],
                 className="city-row",
             )
@@ -149,7 +194,7 @@ def heat_table_html(counts: pd.DataFrame, ctx: CoverageContext, lang: str, _: Tr
 
     def cell(n: int) -> html.Td:
         # one component per cell (100 districts x 12 categories stay fast); the caption says "– = kein Angebot"
-        return html.Td(str(n)) if n else html.Td(cf.WHITE_SPOT, className="white-spot")
+        return html.Td(format_number(n, lang)) if n else html.Td(cf.WHITE_SPOT, className="white-spot")
 
     return html.Table(
         [
@@ -171,7 +216,7 @@ def heat_table_html(counts: pd.DataFrame, ctx: CoverageContext, lang: str, _: Tr
     )
 
 
-def curve_table_html(curve: pd.DataFrame, method: str, _: Translator) -> html.Table:
+def curve_table_html(curve: pd.DataFrame, method: str, _: Translator, lang: str = "de") -> html.Table:
     """Share of residents within each distance (every 500 m shown)."""
     rows = curve.loc[(curve["distance_m"] % 500 == 0)]
     return html.Table(
@@ -186,7 +231,12 @@ def curve_table_html(curve: pd.DataFrame, method: str, _: Translator) -> html.Ta
             ),
             html.Tbody(
                 [
-                    html.Tr([html.Th(f"{int(d)} m", scope="row"), html.Td(f"{fmt_value(s * 100)} %")])
+                    html.Tr(
+                        [
+                            html.Th(f"{format_number(int(d), lang)} m", scope="row"),
+                            html.Td(format_percent(float(s), lang, 1) if np.isfinite(s) else "–"),
+                        ]
+                    )
                     for d, s in zip(rows["distance_m"], rows["share"], strict=True)
                 ]
             ),
@@ -195,34 +245,73 @@ def curve_table_html(curve: pd.DataFrame, method: str, _: Translator) -> html.Ta
     )
 
 
+def table_region_id(graph_id: str) -> str:
+    """Id of the region holding ``graph_id``'s table (target of "Tabelle zu diesem Diagramm")."""
+    return f"{graph_id}-data"
+
+
+def graph_frame(graph: dcc.Graph, responsive: bool, title: str = "") -> Any:
+    """The graph in its frame: a responsive map in a frame the CSS sizes (Dash sets the graph itself to
+    ``height: 100%``); any other chart in a region that scrolls sideways when the screen is narrower
+    than the chart's minimum width (a chart needs two dimensions, WCAG 1.4.10; the page itself never
+    scrolls sideways), reachable by keyboard."""
+    if responsive:
+        return html.Div(graph, className="cov-graph-frame")
+    return html.Div(graph, className="graph-scroll", tabIndex=0, role="region", **{"aria-label": title})
+
+
 def figure_block(
-    title: str, graph_id: str, figure: Any, filename: str, table: Any, method: str, _: Translator, table_id: str = ""
+    title: str,
+    graph_id: str,
+    figure: Any,
+    filename: str,
+    table: Any,
+    method: str,
+    _: Translator,
+    table_id: str = "",
+    lang: str = "de",
+    *,
+    responsive: bool = False,
+    table_open: bool = True,
 ) -> html.Section:
-    """A chart with its heading, the population method and the same data as a table."""
+    """A chart with its heading, the population method and the same data as a table.
+
+    The chart's SVG is decorative for assistive technology (``assets/workshop.js`` hides it
+    with ``aria-hidden``); a link right after the heading leads to the table with the same
+    numbers. ``responsive`` charts take the size of their frame (CSS) instead of a fixed
+    height; ``table_open=False`` starts the table folded (workshop mode: one click shows it).
+    """
     heading_id = f"{graph_id}-heading"
+    region_id = table_region_id(graph_id)
     return html.Section(
         [
             html.H2(title, id=heading_id),
+            html.P(html.A(_("Tabelle zu diesem Diagramm"), href=f"#{region_id}"), className="table-link"),
             method_note(method, _),
-            dcc.Graph(
-                id=graph_id,
-                figure=figure,
-                config=cf.graph_config(filename),
-                className="cov-graph",
+            graph_frame(
+                dcc.Graph(
+                    id=graph_id,
+                    figure=figure,
+                    config=cf.graph_config(filename, lang),
+                    className="cov-graph",
+                    responsive=True if responsive else "auto",
+                ),
+                responsive or graph_id == ids.COV_CHOROPLETH,
+                title,
             ),
             html.Details(
                 [
                     html.Summary(_("Daten als Tabelle")),
                     html.Div(
-                        table,
+                        html.Div(table, **({"id": table_id} if table_id else {})),
+                        id=region_id,
                         className="table-scroll",
                         tabIndex=0,  # wide tables scroll: reachable by keyboard
                         role="region",
                         **{"aria-label": title},
-                        **({"id": table_id} if table_id else {}),
                     ),
                 ],
-                open=True,
+                open=table_open,
                 className="figure-data",
             ),
         ],
@@ -231,11 +320,11 @@ def figure_block(
     )
 
 
-def count_list(items: Sequence[tuple[str, int]], label: Any, empty: str) -> html.Ul | html.P:
-    """A list 'label: n' (or a sentence when empty)."""
+def count_list(items: Sequence[tuple[str, int]], label: Any, empty: str, lang: str = "de") -> html.Ul | html.P:
+    """A list 'label: n' (or a sentence when empty), counts in ``lang``'s notation."""
     if not items:
         return html.P(empty)
-    return html.Ul([html.Li([label(k), ": ", str(n)]) for k, n in items])
+    return html.Ul([html.Li([label(k), ": ", format_number(int(n), lang)]) for k, n in items])
 
 
 def profile_block(
@@ -245,25 +334,23 @@ def profile_block(
     tax = ctx.dataset.taxonomy
     heading = html.H2 if level == 2 else html.H3
     sub = html.H3 if level == 2 else html.H4
-    rank = (
-        _("Rang {rank} von {n}", rank=profile.rank, n=profile.ranked_of) if profile.rank is not None else _("ohne Rang")
-    )
+    rank = rank_text(profile.rank, profile.ranked_of, _, lang)
     return [
         heading(profile.name),
         html.Dl(
             [
                 html.Dt(_("Einwohner")),
-                html.Dd([fmt_value(profile.residents, 0), " (", method_label(profile.method, _), ")"]),
+                html.Dd([fmt_value(profile.residents, 0, lang), " (", method_label(profile.method, _), ")"]),
                 html.Dt(_("Angebote")),
-                html.Dd(offers_text(profile.offers, profile.approximate, _)),
+                html.Dd(offers_text(profile.offers, profile.approximate, _, lang)),
                 html.Dt(_("Angebote je 1.000 Einwohner")),
                 html.Dd(
                     [
-                        fmt_value(profile.per_1000),
+                        fmt_value(profile.per_1000, 1, lang),
                         " (",
                         _("Stadtdurchschnitt"),
                         ": ",
-                        fmt_value(profile.city_per_1000),
+                        fmt_value(profile.city_per_1000, 1, lang),
                         ")",
                     ]
                 ),
@@ -274,26 +361,38 @@ def profile_block(
         ),
         sub(_("Angebote nach Kategorie")),
         count_list(
-            [(c, n) for c, n in profile.by_category if n], lambda c: tax.categories.label(c, lang), _("keine Angebote")
+            [(c, n) for c, n in profile.by_category if n],
+            lambda c: tax.categories.label(c, lang),
+            _("keine Angebote"),
+            lang,
         ),
         sub(_("Weiße Flecken (Kategorien ohne Angebot)")),
         html.Ul([html.Li(tax.categories.label(c, lang)) for c in profile.white_spots])
         if profile.white_spots
         else html.P(_("keine")),
         sub(_("Sprachen der Angebote")),
-        count_list(profile.languages, lambda c: html.Span(native_name(c), lang=c, dir="auto"), _("keine Angaben")),
+        count_list(
+            profile.languages, lambda c: html.Span(native_name(c), lang=c, dir="auto"), _("keine Angaben"), lang
+        ),
         sub(_("Zielgruppen")),
-        count_list(profile.target_groups, lambda t: tax.target_groups.label(t, lang), _("keine Angaben")),
+        count_list(profile.target_groups, lambda t: tax.target_groups.label(t, lang), _("keine Angaben"), lang),
     ]
 
 
-def profile_sketches(profile: DistrictProfile, ctx: CoverageContext, _: Translator) -> html.Div:
+def rank_text(rank: int | None, ranked_of: int, _: Translator, lang: str = "de") -> str:
+    """'Rang 2 von 14' (numbers in ``lang``'s notation) or 'ohne Rang'."""
+    if rank is None:
+        return _("ohne Rang")
+    return _("Rang {rank} von {n}", rank=format_number(rank, lang), n=format_number(ranked_of, lang))
+
+
+def profile_sketches(profile: DistrictProfile, ctx: CoverageContext, _: Translator, lang: str = "de") -> html.Div:
     """The district's outline and its bar against the city average, as two described images."""
     feature = next(
         (f for f in ctx.dataset.districts if str(f["properties"]["id"]) == profile.district_id),
         None,
     )
-    value, city = fmt_value(profile.per_1000), fmt_value(profile.city_per_1000)
+    value, city = fmt_value(profile.per_1000, 1, lang), fmt_value(profile.city_per_1000, 1, lang)
     label = _("Angebote je 1.000 Einwohner")
     bar = sketch.bar_svg(profile.name, profile.per_1000, _("Stadtdurchschnitt"), profile.city_per_1000, value, city)
     images: list[Any] = []
@@ -320,10 +419,74 @@ def profile_sketches(profile: DistrictProfile, ctx: CoverageContext, _: Translat
     return html.Div(images, className="profile-sketches")
 
 
+#: Filter fields of the workshop's compact filter bar, with their label (msgid).
+WORKSHOP_FILTERS: tuple[tuple[str, str], ...] = (
+    ("categories", "Kategorie"),
+    ("languages", "Angebot in der Sprache"),
+    ("target_groups", "Zielgruppe"),
+)
+
+
+def filter_choices(dataset: Dataset, field: str, lang: str) -> list[tuple[str, str]]:
+    """``(id, label)`` of every value of a filter ``field`` in the interface language ``lang``."""
+    tax = dataset.taxonomy
+    if field == "categories":
+        return [(c, tax.categories.label(c, lang)) for c in dataset.category_ids]
+    if field == "languages":
+        return [(c, language_label(c, lang)) for c in dataset.language_ids]
+    if field == "target_groups":
+        return [(t, tax.target_groups.label(t, lang)) for t in dataset.target_ids]
+    raise ValueError(f"unknown filter field {field!r}: use one of {', '.join(f for f, _m in WORKSHOP_FILTERS)}")
+
+
+def list_separator(lang: str) -> str:
+    """The list separator of interface language ``lang``: the Arabic comma "، " in right-to-left languages."""
+    return "، " if text_direction(lang) == "rtl" else ", "
+
+
+def filter_select(
+    field: str, label: str, choices: Sequence[tuple[str, str]], chosen: Sequence[str], _: Translator, lang: str = "de"
+) -> html.Div:
+    """One ``<select>`` of the workshop filter bar: "all" or one value (several chosen elsewhere: shown as one option)."""
+    select_id = f"cov-ws-{field}"
+    names = dict(choices)
+    options: list[html.Option] = [html.Option(_("alle"), value="", selected=not chosen)]
+    if len(chosen) > 1:  # a selection of several (map page, URL) stays until the room picks one value
+        shown = list_separator(lang).join(names.get(c, c) for c in chosen)
+        options.append(html.Option(shown, value=",".join(chosen), selected=True))
+    options += [html.Option(text, value=key, selected=list(chosen) == [key]) for key, text in choices]
+    return html.Div(
+        [html.Label(label, htmlFor=select_id), html.Select(options, id=select_id, **{"data-ws-filter": field})],
+        className="ws-filter",
+    )
+
+
+def workshop_filter_bar(dataset: Dataset, state: FilterState, _: Translator) -> html.Section:
+    """The compact filter bar of workshop mode: category, language and target group as three selects.
+
+    The full filter panel is hidden in workshop mode; ``assets/workshop.js`` turns a change here
+    into the same filter state the panel writes (its toggles follow), so URL, figures and the
+    panel stay in step.
+    """
+    return html.Section(
+        [
+            html.H2(_("Filter"), id="cov-ws-filter-heading", className="visually-hidden"),
+            *[
+                filter_select(
+                    field, _(label), filter_choices(dataset, field, state.lang), getattr(state, field), _, state.lang
+                )
+                for field, label in WORKSHOP_FILTERS
+            ],
+        ],
+        className="cov-filter-bar workshop-only",
+        **{"aria-labelledby": "cov-ws-filter-heading"},
+    )
+
+
 # ---------------------------------------------------------------- one page state
 
 
-def summary(data: PageData, params: PageParams, method: str, _: Translator) -> list[Any]:
+def summary(data: PageData, params: PageParams, method: str, _: Translator, lang: str = "de") -> list[Any]:
     """The sentence naming the shown metric, the population method and the offers in the selection."""
     return [
         _("Gezeigt:"),
@@ -334,18 +497,18 @@ def summary(data: PageData, params: PageParams, method: str, _: Translator) -> l
         " ",
         html.Strong(method_label(method, _)),
         " · ",
-        _("{n} Angebote in der Auswahl", n=int(data.mask.sum())),
-        *approximate_suffix(data, _),
+        plural_translator(lang)("{n} Angebot in der Auswahl", "{n} Angebote in der Auswahl", int(data.mask.sum())),
+        *approximate_suffix(data, _, lang),
         " · ",
         _(PRIVACY_METHOD),
     ]
 
 
-def approximate_suffix(data: PageData, _: Translator) -> list[str]:
+def approximate_suffix(data: PageData, _: Translator, lang: str = "de") -> list[str]:
     """', davon N mit ungefährer Lage' for the selection (nothing when none is approximate)."""
     city = data.table.loc[data.table["district_id"] == CITY, "approximate"]
     n = int(city.iloc[0]) if len(city) else 0
-    return [", ", _("davon {n} mit ungefährer Lage", n=n)] if n else []
+    return [", ", _("davon {n} mit ungefährer Lage", n=format_number(n, lang))] if n else []
 
 
 #: How the privacy levels enter the analysis (geodata.privacy): it reads the published points only.
@@ -355,11 +518,44 @@ PRIVACY_METHOD = (
 )
 
 
-def focus_children(data: PageData, ctx: CoverageContext, lang: str, _: Translator) -> list[Any]:
-    """The focused district's figures, or the sentence asking to choose one."""
-    if data.focus_profile is None:
+def focus_children(
+    data: PageData, ctx: CoverageContext, lang: str, _: Translator, metric: str = "per_1000"
+) -> list[Any]:
+    """The focused district: its name and the shown metric against the city average in large type
+    (the workshop's first screen), then its figures; or the sentence asking to choose one."""
+    figures = focus_figures(data.table, data.focus)
+    if data.focus_profile is None or figures is None:
         return [html.P(_("Kein Stadtteil ausgewählt. Wählen Sie einen Stadtteil in Karte, Diagramm oder Tabelle."))]
-    return [html.Div(profile_block(data.focus_profile, ctx, lang, _, level=3))]
+    block = profile_block(data.focus_profile, ctx, lang, _, level=3)
+    return [focus_lead(figures, metric, _, lang), html.Div(block[1:], className="cov-focus-details")]
+
+
+def focus_lead(figures: FocusFigures, metric: str, _: Translator, lang: str = "de") -> html.Div:
+    """District name, the shown metric and the city average, and the rank: the focus panel's large part."""
+    return html.Div(
+        [
+            html.H3(figures.name, className="cov-focus-name", dir="auto"),
+            html.P(
+                [
+                    html.Span(fmt_value(figures.value, 1, lang), className="cov-focus-value"),
+                    " ",
+                    metric_label(metric, _),
+                ],
+                className="cov-focus-figure",
+            ),
+            html.P(
+                [
+                    _("Stadtdurchschnitt"),
+                    ": ",
+                    html.Strong(fmt_value(figures.city, 1, lang)),
+                    " · ",
+                    rank_text(figures.rank, figures.ranked_of, _, lang),
+                ],
+                className="cov-focus-city",
+            ),
+        ],
+        className="cov-focus-lead",
+    )
 
 
 def compare_children(data: PageData, ctx: CoverageContext, lang: str, _: Translator) -> list[Any]:
@@ -383,16 +579,22 @@ def page_figures(
     label = metric_label(params.metric, _)
     choropleth = (
         cf.choropleth(
-            ctx.dataset.districts, data.table, "value", label, ctx.dataset.city.get("outline"), focus=data.focus
+            ctx.dataset.districts,
+            data.table,
+            "value",
+            label,
+            ctx.dataset.city.get("outline"),
+            focus=data.focus,
+            lang=state.lang,
         )
         if with_map
         else None
     )
-    bars: Any = cf.ranked_bars(data.table, "value", label, _("Stadtdurchschnitt"), focus=data.focus)
+    bars: Any = cf.ranked_bars(data.table, "value", label, _("Stadtdurchschnitt"), focus=data.focus, lang=state.lang)
     if params.mode == "workshop":  # readable from the back of the room
         bars = cf.for_workshop(bars)
-        if choropleth is not None:
-            choropleth.update_layout(font={"size": cf.WORKSHOP_FONT_SIZE}, height=560)
+        if choropleth is not None:  # sized by its frame (responsive graph, CSS): no fixed height
+            choropleth.update_layout(font={"size": cf.WORKSHOP_FONT_SIZE}, height=None, autosize=True)
     return {"choropleth": choropleth, "bars": bars}
 
 
@@ -401,7 +603,10 @@ def heat_part(ctx: CoverageContext, state: FilterState, mask: np.ndarray, worksh
     _ = translator(state.lang)
     counts = category_counts(ctx, mask)
     figure = cf.heatmap(
-        counts, lambda c: ctx.dataset.taxonomy.categories.label(c, state.lang), _("– = kein Angebot (weißer Fleck)")
+        counts,
+        lambda c: ctx.dataset.taxonomy.categories.label(c, state.lang),
+        _("– = kein Angebot (weißer Fleck)"),
+        state.lang,
     )
     return (cf.for_workshop(figure) if workshop else figure), heat_table_html(counts, ctx, state.lang, _)
 
@@ -410,5 +615,7 @@ def curve_part(ctx: CoverageContext, state: FilterState, mask: np.ndarray, works
     """The distance-coverage curve and its table."""
     _ = translator(state.lang)
     curve = ctx.model.curve(mask)
-    figure = cf.distance_curve_figure(curve, _("Entfernung (Luftlinie, m)"), _("Anteil Einwohner (%)"), (500.0, 1000.0))
-    return (cf.for_workshop(figure) if workshop else figure), curve_table_html(curve, ctx.method, _)
+    figure = cf.distance_curve_figure(
+        curve, _("Entfernung (Luftlinie, m)"), _("Anteil Einwohner (%)"), (500.0, 1000.0), state.lang
+    )
+    return (cf.for_workshop(figure) if workshop else figure), curve_table_html(curve, ctx.method, _, state.lang)

@@ -66,7 +66,7 @@ def test_coverage_page_offline_with_tables_and_axe(page: Any, cov_url: str, outp
 def test_metric_switch_and_click_to_focus(page: Any, cov_url: str, tools: Any) -> None:
     page.goto(cov_url + "/coverage?category=counselling")
     tools.wait_for_dash(page)
-    page.click("button[data-cov-metric='within_1000']")
+    page.check("input[name='cov-metric-choice'][value='within_1000']")
     page.wait_for_function("() => document.getElementById('cov-summary').innerText.includes('1.000 m')")
     page.wait_for_function("() => window.location.search.includes('metric=within_1000')")
     assert "category=counselling" in page.url  # the shared filters stay in the URL

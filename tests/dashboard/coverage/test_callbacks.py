@@ -70,7 +70,7 @@ def test_notes_document_holds_notes_and_figures(ctx):
     text = notes_document(ctx, FilterState(), PageParams(), "Sprachkurs in Oßweil fehlt")
     assert text.startswith("# Workshop-Notizen – Ludwigsburg\n")
     assert "Sprachkurs in Oßweil fehlt" in text
-    assert "| 1 | Oßweil | 2.0 | 2 |" in text and "Einwohner verteilt auf Stadtteilfläche (Näherung)" in text
+    assert "| 1 | Oßweil | 2,0 | 2 |" in text and "Einwohner verteilt auf Stadtteilfläche (Näherung)" in text
 
 
 def test_notes_document_names_the_focused_district_and_its_figures(ctx):
@@ -79,7 +79,7 @@ def test_notes_document_names_the_focused_district_and_its_figures(ctx):
     assert "district_focus=mitte" in text
     assert "## Stadtteil: Mitte" in text
     assert "- Angebote: 3" in text and "- Rang: 2/2" in text
-    assert "- Angebote je 1.000 Einwohner: 1.0 (Stadtdurchschnitt: 1.2)" in text
+    assert "- Angebote je 1.000 Einwohner: 1,0 (Stadtdurchschnitt: 1,2)" in text
     assert "## Stadtteil" not in notes_document(ctx, FilterState(), PageParams(), "")
 
 

@@ -123,5 +123,7 @@ def test_notes_markdown_holds_notes_and_figures(ctx):
     table = cv.metric_table(ctx, np.ones(len(ctx.dataset), bool), "per_1000")
     text = cv.notes_markdown("Sprachkurs in Oßweil fehlt", "Notizen", "", "per_1000", table, ctx.method, str)
     assert "Sprachkurs in Oßweil fehlt" in text
-    assert "| 1 | Oßweil | 2.0 | 2 |" in text and "| 2 | Mitte | 1.0 | 3 |" in text
-    assert "| | Stadtdurchschnitt | 1.2 | 5 |" in text
+    assert "| 1 | Oßweil | 2,0 | 2 |" in text and "| 2 | Mitte | 1,0 | 3 |" in text
+    assert "| | Stadtdurchschnitt | 1,2 | 5 |" in text  # German notation on a German page
+    english = cv.notes_markdown("", "Notes", "", "per_1000", table, ctx.method, str, None, "en")
+    assert "| 1 | Oßweil | 2.0 | 2 |" in english

@@ -59,8 +59,11 @@ def test_ranked_bars_show_values_and_city_average(offers, districts):
     fig = cf.ranked_bars(per, "per_1000", "Angebote je 1.000", "Stadtdurchschnitt")
     bar = fig["data"][0]
     assert list(bar["y"]) == ["Gamma", "Beta", "Alpha"]  # NaN first, then ascending 0.5, 2.0
-    assert list(bar["text"]) == ["–", "0.5", "2.0"]
-    assert fig["layout"]["annotations"][0]["text"] == "Stadtdurchschnitt: 1.0"
+    assert list(bar["text"]) == ["–", "0,5", "2,0"]  # German decimal comma on a German page
+    assert fig["layout"]["annotations"][0]["text"] == "Stadtdurchschnitt: 1,0"
+    assert fig["layout"]["separators"] == ",."  # ticks and hover numbers too
+    english = cf.ranked_bars(per, "per_1000", "per 1,000", "City average", lang="en")
+    assert list(english["data"][0]["text"]) == ["–", "0.5", "2.0"] and english["layout"]["separators"] == ".,"
     focused = cf.ranked_bars(per, "per_1000", "x", "avg", focus="B")["data"][0]
     assert list(focused["y"]) == ["Gamma", "▶ Beta", "Alpha"]  # the focus is marked by a symbol too
     go.Figure(fig)
@@ -81,7 +84,8 @@ def test_distance_curve_marks_thresholds(offers, districts):
     cells = m.spread_district_population(districts, cell_size_m=500.0)
     dist = m.nearest_distances(cells.xy, m.offer_xy(offers))
     fig = cf.distance_curve_figure(m.distance_curve(cells, dist, 100, 1000), "m", "%", (500.0, 1000.0))
-    assert [a["text"] for a in fig["layout"]["annotations"]] == ["500 m: 67 %", "1000 m: 100 %"]
+    # German notation with no-break spaces: "1.000 m: 100 %"
+    assert [a["text"] for a in fig["layout"]["annotations"]] == ["500 m: 67\u00a0%", "1.000 m: 100\u00a0%"]
     go.Figure(fig)
     assert cf.graph_config("x")["toImageButtonOptions"]["format"] == "png"
 

@@ -53,4 +53,4 @@ def test_profile_page_shows_outline_and_bar(app):
         page = str(profile_layout(district="mitte"))
     assert "data:image/svg+xml;base64," in page
     assert "Umriss des Stadtteils Mitte" in page
-    assert "Angebote je 1.000 Einwohner: Mitte 1.0, Stadtdurchschnitt 1.2" in page
+    assert "Angebote je 1.000 Einwohner: Mitte 1,0, Stadtdurchschnitt 1,2" in page
