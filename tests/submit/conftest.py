@@ -143,3 +143,43 @@ def csrf(client: Any, url: str) -> str:
 
 def post(client: Any, url: str, data: dict[str, Any]) -> Any:
     return client.post(url, data={**data, "csrf_token": csrf(client, url)})
+
+
+# --------------------------------------------------------------------------- helpers as fixtures
+# (test modules never import each other or this file: they ask for these)
+
+
+@pytest.fixture
+def form_data() -> dict[str, Any]:
+    """A fresh copy of :data:`FORM`, a valid submission."""
+    return {k: list(v) if isinstance(v, list) else v for k, v in FORM.items()}
+
+
+@pytest.fixture
+def post_form() -> Any:
+    """``post(client, url, data)``: POST ``data`` with the CSRF token of the page at ``url``."""
+    return post
+
+
+@pytest.fixture
+def csrf_of() -> Any:
+    """``csrf(client, url)``: the CSRF token of the form at ``url``."""
+    return csrf
+
+
+@pytest.fixture
+def mail_body() -> Any:
+    """``body(message)``: the decoded text of a delivered message."""
+    return body
+
+
+@pytest.fixture
+def mail_links() -> Any:
+    """``links(message)``: every URL in a delivered message."""
+    return links
+
+
+@pytest.fixture
+def app_factory() -> Any:
+    """``make_app(register, data_dir, mail, **limits)``: a Flask app with the public association pages."""
+    return make_app
