@@ -269,6 +269,56 @@ TEXTS: Mapping[str, Mapping[str, tuple[str, str]]] = {
             "Офіс з питань інтеграції не опублікував ваш запис «{name}». Причина (німецькою):\n\n{reason}",
         ),
     },
+    "change_approved": {
+        "de": (
+            "Ihre Änderung an „{name}“ ist auf der Karte",
+            "Die Integrationsstelle hat Ihre Änderung am Eintrag „{name}“ freigegeben: "
+            "Sie ist jetzt auf der Stadtkarte {city} zu sehen.",
+        ),
+        "en": (
+            "Your change to “{name}” is on the map",
+            "The integration office approved your change to the entry “{name}”: it is now on the Stadtkarte {city}.",
+        ),
+        "tr": (
+            "“{name}” kaydındaki değişikliğiniz haritada",
+            "Uyum ofisi “{name}” kaydındaki değişikliğinizi onayladı: değişiklik artık Stadtkarte {city} üzerinde.",
+        ),
+        "ar": (
+            "تعديلك على «{name}» على الخريطة",
+            "وافق مكتب الاندماج على تعديلك على الإدخال «{name}»: أصبح الآن على خريطة Stadtkarte {city}.",
+        ),
+        "uk": (
+            "Ваша зміна до «{name}» на карті",
+            "Офіс з питань інтеграції схвалив вашу зміну до запису «{name}»: тепер вона на Stadtkarte {city}.",
+        ),
+    },
+    "change_rejected": {
+        "de": (
+            "Ihre Änderung an „{name}“",
+            "Die Integrationsstelle hat Ihre Änderung am Eintrag „{name}“ nicht übernommen; "
+            "auf der Karte bleibt die bisherige Fassung. Begründung:\n\n{reason}",
+        ),
+        "en": (
+            "Your change to “{name}”",
+            "The integration office did not take over your change to the entry “{name}”; "
+            "the map keeps the previous version. Reason (in German):\n\n{reason}",
+        ),
+        "tr": (
+            "“{name}” kaydındaki değişikliğiniz",
+            "Uyum ofisi “{name}” kaydındaki değişikliğinizi kabul etmedi; haritada önceki hâli kalıyor. "
+            "Gerekçe (Almanca):\n\n{reason}",
+        ),
+        "ar": (
+            "تعديلك على «{name}»",
+            "لم يعتمد مكتب الاندماج تعديلك على الإدخال «{name}»؛ تبقى النسخة السابقة على الخريطة. "
+            "السبب (بالألمانية):\n\n{reason}",
+        ),
+        "uk": (
+            "Ваша зміна до «{name}»",
+            "Офіс з питань інтеграції не прийняв вашу зміну до запису «{name}»; на карті залишається попередня версія. "
+            "Причина (німецькою):\n\n{reason}",
+        ),
+    },
 }
 
 _GERMAN_COPY = "\n\n-- \nDeutsch:\n\n"
@@ -297,8 +347,8 @@ def compose(
     message["Subject"] = subject
     message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1])
     message["Date"] = (now or datetime.now(UTC)).strftime("%a, %d %b %Y %H:%M:%S +0000")
+    message.set_content(body + "\n")  # before Content-Language: set_content drops every Content-* header
     message["Content-Language"] = lang if lang == "de" else f"{lang}, de"
-    message.set_content(body + "\n")
     return message
 
 

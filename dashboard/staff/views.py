@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -156,6 +156,31 @@ def publish_now(done_key: str, **values: object) -> None:
         flash(t("publish_failed", message=str(exc)), "error")
         return
     flash(t(done_key, version=version, **values), "success")
+
+
+def tell_submitter(change_id: int) -> None:
+    """Mail staff's decision on ``change_id`` to whoever submitted it (new entry or private-link change).
+
+    In the submitter's language with a German copy (:func:`registry.mail.compose`); without
+    SMTP it goes to the outbox. A failure is logged, never shown: the decision stands, and
+    ``stadtkarte remind`` tells what was not told yet.
+    """
+    from registry.mail import compose, deliver
+    from registry.submissions import tell_decisions
+
+    staff = staff_app(current_app)
+    settings = staff.mail_settings()
+    city = str(getattr(register().config, "name", "") or "")
+
+    def send(kind: str, to: str, mail_lang: str, values: Any) -> object:
+        return deliver(
+            compose(kind, mail_lang, to, settings.sender, {"city": city, **values}), settings, staff.data_dir
+        )
+
+    try:
+        tell_decisions(register(), send, datetime.now(UTC), change_id=change_id)
+    except Exception:  # the decision is stored; the daily run tells what is left
+        logger.exception("the decision on change set %d could not be mailed", change_id)
 
 
 # --------------------------------------------------------------------------- shared checks
@@ -335,6 +360,7 @@ def approve(change_id: int) -> Any:
     except RegisterError as exc:
         return _change_page(change_id, 409, [FieldError(None, t("register_error", message=str(exc)))])
     publish_now("approved")
+    tell_submitter(change_id)
     return redirect(lurl("staff.queue"))
 
 
@@ -352,6 +378,7 @@ def reject(change_id: int) -> Any:
         register().reject(change_id, actor=user().email, reason=reason)
     except (RegisterError, ValueError) as exc:
         return _change_page(change_id, 409, [FieldError(None, t("register_error", message=str(exc)))], reason)
+    tell_submitter(change_id)
     flash(t("rejected"), "success")
     return redirect(lurl("staff.queue"))
 

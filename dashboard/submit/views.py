@@ -298,7 +298,7 @@ def edit(token: str) -> Any:
     from registry.submissions import propose_change
 
     with app.lock:
-        propose_change(app.register, claim.entry_id, values)
+        propose_change(app.register, claim.entry_id, values, lang(), now())
     return page("message.html", 200, title=t("Änderung eingegangen"), message=t(DONE_CHANGE))
 
 

@@ -85,6 +85,13 @@ def body(message: Message) -> str:
     return part.decode(message.get_content_charset() or "utf-8")
 
 
+def subject(message: Message) -> str:
+    """The decoded subject line of a delivered message."""
+    from email.header import decode_header, make_header
+
+    return str(make_header(decode_header(str(message["Subject"]))))
+
+
 def links(message: Message) -> list[str]:
     return LINK.findall(body(message))
 
@@ -174,6 +181,12 @@ def mail_body() -> Any:
 
 
 @pytest.fixture
+def mail_subject() -> Any:
+    """``subject(message)``: the decoded subject of a delivered message."""
+    return subject
+
+
+@pytest.fixture
 def mail_links() -> Any:
     """``links(message)``: every URL in a delivered message."""
     return links
@@ -183,3 +196,29 @@ def mail_links() -> Any:
 def app_factory() -> Any:
     """``make_app(register, data_dir, mail, **limits)``: a Flask app with the public association pages."""
     return make_app
+
+
+MODERATOR = "moderator@stadt.example"
+
+
+@pytest.fixture
+def public_and_staff(register: Any, tmp_path: Path, smtp: tuple[Inbox, MailSettings]) -> Any:
+    """A test client of one app with the staff pages and the public pages (as the dashboard mounts them).
+
+    Both mail through the real SMTP server; a moderator is signed in (random password).
+    """
+    import secrets
+
+    from dashboard.staff import register_staff
+
+    server = Flask("staff-and-public-test")
+    server.config["TESTING"] = True
+    register_staff(server, tmp_path, register=register, mail=smtp[1])
+    register_submit(server, tmp_path, register, mail=smtp[1])
+    password = secrets.token_urlsafe(16)
+    register.add_user(MODERATOR, password, role="moderator")
+    client = server.test_client()
+    token = csrf(client, "/verwaltung/login")
+    signed_in = client.post("/verwaltung/login", data={"email": MODERATOR, "password": password, "csrf_token": token})
+    assert signed_in.status_code == 302, signed_in.get_data(as_text=True)[:500]
+    return client
