@@ -44,6 +44,29 @@ class MailSendError(OSError):
     """The SMTP server refused or could not be reached (the message is not lost: it stays queued)."""
 
 
+class MailBounced(MailSendError):
+    """The SMTP server refused the recipient (e.g. ``550 no such user``): a bounce at send time.
+
+    ``reply`` is the server's answer as ``"<code> <text>"``.
+    """
+
+    def __init__(self, message: str, reply: str) -> None:
+        super().__init__(message)
+        self.reply = reply
+
+
+def refusal_reply(refused: Mapping[str, tuple[int, bytes | str]]) -> str:
+    """The server's answer to refused recipients as one line: ``"550 5.1.1 no such user"``.
+
+    ``refused`` is :attr:`smtplib.SMTPRecipientsRefused.recipients` (address -> (code, text)).
+    """
+    replies = []
+    for code, text in refused.values():
+        words = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+        replies.append(f"{code} {' '.join(words.split())}".strip())
+    return "; ".join(dict.fromkeys(replies))[:500]
+
+
 @dataclass(frozen=True)
 class MailSettings:
     """How to send: ``host`` None = write to the outbox folder only."""
@@ -364,6 +387,8 @@ def deliver(message: EmailMessage, settings: MailSettings, data_dir: Path, *, no
 
     Raises
     ------
+    MailBounced
+        When the SMTP server refuses the recipient (a bounce at send time).
     MailSendError
         When the SMTP server cannot be reached or refuses the message.
     """
@@ -380,6 +405,9 @@ def deliver(message: EmailMessage, settings: MailSettings, data_dir: Path, *, no
             if settings.user:
                 smtp.login(settings.user, settings.password or "")
             smtp.send_message(message)
+    except smtplib.SMTPRecipientsRefused as exc:
+        reply = refusal_reply(exc.recipients)
+        raise MailBounced(f"the mail server refused the recipient ({reply})", reply) from exc
     except (OSError, smtplib.SMTPException) as exc:
         raise MailSendError(
             f"cannot send mail through {settings.host}:{settings.port} ({exc}): check [mail] in the city config"

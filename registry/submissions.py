@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import or_, select, update
 
-from registry.models import ChangeRow, EntryRow, SubmitterRow
+from registry.models import ChangeRow, EntryRow, ReminderRow, SubmitterRow
 from registry.records import ChangeItem
 
 if TYPE_CHECKING:
@@ -373,7 +373,9 @@ def export_submitter(register: Register, email: str) -> dict[str, Any]:
         proposals = [
             {"change_id": c.id, "kind": c.kind, "state": c.state, "proposed": dict(c.proposed)} for c in changes
         ]
-    return {"email": address, "submissions": subs, "change_sets": proposals}
+        sent = s.scalars(select(ReminderRow).where(ReminderRow.recipient == address).order_by(ReminderRow.id)).all()
+        reminders = [{"entry_id": r.entry_id, "state": r.state, "created_at": r.created_at.isoformat()} for r in sent]
+    return {"email": address, "submissions": subs, "change_sets": proposals, "reminders": reminders}
 
 
 def delete_submitter(register: Register, email: str, actor: str, at: datetime) -> int:
@@ -387,8 +389,11 @@ def delete_submitter(register: Register, email: str, actor: str, at: datetime) -
         rows = s.scalars(select(SubmitterRow).where(SubmitterRow.email == address)).all()
         for row in rows:
             row.email, row.purged_at = None, at
-        register._log(s, actor, "privacy-delete", note=f"{len(rows)} submitter records", at=at)
-    return len(rows)
+        reminders = s.execute(
+            update(ReminderRow).where(ReminderRow.recipient == address).values(recipient=None)
+        ).rowcount
+        register._log(s, actor, "privacy-delete", note=f"{len(rows)} submitter records, {reminders} reminders", at=at)
+    return len(rows) + int(reminders or 0)
 
 
 def purge_archived(register: Register, months: int, at: datetime, actor: str = "system") -> int:
@@ -403,6 +408,12 @@ def purge_archived(register: Register, months: int, at: datetime, actor: str = "
         )
         for row in rows:
             row.email, row.purged_at = None, at
+        if ids:
+            s.execute(
+                update(ReminderRow)
+                .where(ReminderRow.entry_id.in_(ids), ReminderRow.recipient.is_not(None))
+                .values(recipient=None)
+            )
         if rows:
             register._log(s, actor, "privacy-purge", note=f"{len(rows)} submitter e-mails of archived entries", at=at)
     return len(rows)

@@ -513,6 +513,61 @@ def audit() -> Any:
     return page("audit.html", events=events, entry_id=entry_id or "", actor=actor or "")
 
 
+# --------------------------------------------------------------------------- freshness reminders
+
+
+def reminders() -> Any:
+    """What ``stadtkarte remind`` sent, what bounced and what expired, with counts (newest first)."""
+    from registry.reminders import REMINDER_STATES, freshness_settings, reminder_counts, reminder_log
+
+    state = choose(request.args.get("state"), REMINDER_STATES)
+    offset = parse_offset(request.args.get("offset"))
+    size = staff_app(current_app).page_size
+    counts = reminder_counts(register())
+    found = reminder_log(register(), state=state, limit=size + 1, offset=offset)
+    return page(
+        "reminders.html",
+        states=REMINDER_STATES,
+        state=state,
+        counts=counts,
+        total=sum(n for s, n in counts.items() if s != "bounced"),  # bounced ones are counted in their state
+        listing=make_page(found, offset, size),
+        answer_days=freshness_settings(getattr(register().config, "freshness", None)).answer_within_days,
+    )
+
+
+def mark_bounced(reminder_id: int) -> Any:
+    """A clerk records that a sent reminder came back undelivered (optional note)."""
+    from registry.reminders import ReminderNotFound
+    from registry.reminders import mark_bounced as record_bounce
+
+    note = request.form.get("note", "").strip()[:500]
+    try:
+        item = record_bounce(register(), reminder_id, user().email, datetime.now(UTC), note)
+    except ReminderNotFound:
+        abort(404)
+    except ValueError:
+        flash(t("bounce_refused"), "error")
+        return redirect(lurl("staff.reminders"))
+    flash(t("bounce_recorded", name=item.entry_name or item.entry_id), "success")
+    return redirect(lurl("staff.reminders", state="bounced"))
+
+
+def confirm_entry(entry_id: str) -> Any:
+    """ "Still valid" in one click: ``last_verified`` today, ``unconfirmed_since`` cleared; publish."""
+    from registry.reminders import confirm_entry as confirm
+
+    found = register().entry(entry_id)
+    if found is None:
+        abort(404)
+    confirm(register(), entry_id, datetime.now(UTC), actor=user().email)
+    if found.state == "published":
+        publish_now("confirmed_published", name=found.name)
+    else:
+        flash(t("confirmed", name=found.name), "success")
+    return redirect(safe_next(request.form.get("next"), URL_PREFIX, lurl("staff.reminders")))
+
+
 # --------------------------------------------------------------------------- accounts (admin)
 
 
@@ -613,6 +668,9 @@ def make_blueprint(csrf: Any, limiter: Any) -> Blueprint:
         ("/entry/<entry_id>/restore", restore, ("POST",)),
         ("/publish", publish, ("POST",)),
         ("/audit", audit, ("GET",)),
+        ("/erinnerungen", reminders, ("GET",)),
+        ("/erinnerungen/<int:reminder_id>/unzustellbar", mark_bounced, ("POST",)),
+        ("/entry/<entry_id>/confirm", confirm_entry, ("POST",)),
         ("/users", users, ("GET",)),
         ("/users/add", add_user, ("POST",)),
         ("/users/disable", disable_user, ("POST",)),

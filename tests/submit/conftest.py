@@ -48,10 +48,17 @@ FORM: dict[str, Any] = {
 
 
 class Inbox:
-    """aiosmtpd handler that keeps every delivered message."""
+    """aiosmtpd handler that keeps every delivered message and refuses the addresses in ``refuse``."""
 
     def __init__(self) -> None:
         self.messages: list[Message] = []
+        self.refuse: set[str] = set()
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any) -> str:
+        if address.lower() in self.refuse:
+            return "550 5.1.1 <" + address + ">: Recipient address rejected: User unknown"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append(message_from_bytes(envelope.original_content or envelope.content))
@@ -222,3 +229,32 @@ def public_and_staff(register: Any, tmp_path: Path, smtp: tuple[Inbox, MailSetti
     signed_in = client.post("/verwaltung/login", data={"email": MODERATOR, "password": password, "csrf_token": token})
     assert signed_in.status_code == 302, signed_in.get_data(as_text=True)[:500]
     return client
+
+
+def reminder_sender(settings: MailSettings, data_dir: Path, calls: list[str]) -> Any:
+    """``send(entry_id, name, verified, to, lang)`` for :func:`registry.reminders.run_reminders` (real delivery).
+
+    Its links are fakes that name the entry (``http://x/c/<id>``); ``calls`` collects the entry ids.
+    """
+    from registry.mail import compose, deliver
+
+    def send(entry_id: str, name: str, verified: str, to: str, lang: str) -> None:
+        calls.append(entry_id)
+        values = {
+            "name": name,
+            "city": "Ludwigsburg",
+            "verified": verified,
+            "days": 30,
+            "confirm": f"http://x/c/{entry_id}",
+            "edit": "http://x/e",
+            "withdraw": "http://x/w",
+        }
+        deliver(compose("reminder", lang, to, settings.sender, values), settings, data_dir)
+
+    return send
+
+
+@pytest.fixture
+def make_sender() -> Any:
+    """``make_sender(settings, data_dir, calls)``: see :func:`reminder_sender`."""
+    return reminder_sender
