@@ -10,6 +10,7 @@ from dash import html
 from dashboard.components.links import mailto_href, route_href, tel_href, web_href
 from dashboard.data import Dataset
 from dashboard.i18n import Translator
+from dashboard.map.freshness import freshness_badge, is_unconfirmed
 from geodata.languages import native_name
 
 
@@ -76,6 +77,7 @@ def detail_panel(dataset: Dataset, row: int | None, _: Translator, lang: str) ->
     return [
         html.H2(offer["name"], id="detail-heading", tabIndex=-1),
         html.P(_("Demodaten"), className="badge") if offer["demo"] else None,
+        html.P(freshness_badge(offer, _, lang)) if is_unconfirmed(offer) else None,
         html.Dl(fields, className="detail-fields"),
         html.P(_link(route, _("Route planen (externer Dienst)"))) if route else None,
         html.P(html.A(_("Fehler melden"), href=f"/melden?offer={quote(str(offer['id']))}&lang={lang}")),

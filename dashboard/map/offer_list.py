@@ -10,6 +10,7 @@ from dash import html
 from dashboard import ids
 from dashboard.data import Dataset
 from dashboard.i18n import Translator
+from dashboard.map.freshness import freshness_badge, freshness_class
 
 #: Entries rendered at first and added per "more" click (the count and API always cover all).
 PAGE_SIZE = 50
@@ -25,12 +26,16 @@ def entry(dataset: Dataset, row: int, _: Translator, lang: str) -> html.Li:
         meta.append(_("Lage ungefähr"))
     return html.Li(
         html.Button(
-            [html.Span(offer["name"], className="entry-name"), html.Span(" · ".join(meta), className="entry-meta")],
+            [
+                html.Span(offer["name"], className="entry-name"),
+                html.Span(" · ".join(meta), className="entry-meta"),
+                freshness_badge(offer, _, lang),
+            ],
             type="button",
             className="entry",
             **{"data-offer-id": offer["id"], "aria-controls": ids.DETAIL},
         ),
-        className="offer-entry",
+        className="offer-entry" + freshness_class(offer),
         **{"data-offer-id": offer["id"]},
     )
 
