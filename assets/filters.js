@@ -38,11 +38,11 @@
   }
 
   function collect() {
-    var state = { categories: [], languages: [], target_groups: [], districts: [], barrier_free: false };
+    var state = { categories: [], languages: [], target_groups: [], districts: [], barrier_free: false, confirmed: false };
     document.querySelectorAll("button[data-filter][aria-pressed='true']").forEach(function (el) {
       var field = el.getAttribute("data-filter");
-      if (field === "barrier_free") {
-        state.barrier_free = true;
+      if (field === "barrier_free" || field === "confirmed") {
+        state[field] = true;
       } else if (state[field]) {
         state[field].push(el.getAttribute("data-value"));
       }
@@ -94,7 +94,7 @@
     state = state || {};
     document.querySelectorAll("button[data-filter]").forEach(function (el) {
       var field = el.getAttribute("data-filter");
-      var on = field === "barrier_free" ? !!state.barrier_free :
+      var on = (field === "barrier_free" || field === "confirmed") ? !!state[field] :
         LISTS.indexOf(field) >= 0 && (state[field] || []).indexOf(el.getAttribute("data-value")) >= 0;
       press(el, on);
     });
@@ -108,12 +108,14 @@
       return raw ? raw.split(",").filter(function (v) { return v; }) : [];
     }
     var flag = (params.get("barrier_free") || "").toLowerCase();
+    var confirmed = (params.get("confirmed") || "").toLowerCase();
     return {
       categories: list("category"),
       languages: list("language"),
       target_groups: list("target"),
       districts: list("district"),
-      barrier_free: ["1", "true", "yes", "ja", "on"].indexOf(flag) >= 0
+      barrier_free: ["1", "true", "yes", "ja", "on"].indexOf(flag) >= 0,
+      confirmed: ["1", "true", "yes", "ja", "on"].indexOf(confirmed) >= 0
     };
   }
 
@@ -295,7 +297,7 @@
 
   /* Parameters the filters do not own (mode=workshop, compare, district_focus, metric, the
      profile's district, ...) are carried along when the address bar or a language link changes. */
-  var MANAGED = ["lang", "category", "language", "target", "district", "q", "barrier_free"];
+  var MANAGED = ["lang", "category", "language", "target", "district", "q", "barrier_free", "confirmed"];
   /* offer= and sort= are not filters: they stay on a filter change and on a language switch. */
   function withForeignParams(query, keepDistrict) {
     var next = new URLSearchParams(query || "");

@@ -55,6 +55,8 @@ class FilterState:
     q: str = ""
     barrier_free: bool = False
     lang: str = DEFAULT_LANG
+    #: Only offers whose contact confirmed them (no ``unconfirmed_since``): URL ``confirmed=1``.
+    confirmed: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly form for a ``dcc.Store`` (lists instead of tuples)."""
@@ -63,7 +65,17 @@ class FilterState:
     @property
     def is_filtered(self) -> bool:
         """True when any filter (not the interface language) is set."""
-        return any((self.categories, self.languages, self.target_groups, self.districts, self.q, self.barrier_free))
+        return any(
+            (
+                self.categories,
+                self.languages,
+                self.target_groups,
+                self.districts,
+                self.q,
+                self.barrier_free,
+                self.confirmed,
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -143,11 +155,17 @@ def parse_query(query: Mapping[str, str | list[str]], dataset: Dataset) -> tuple
     if len(q) > MAX_QUERY_LENGTH:
         notices.append(Notice("long_query", "q", q[:20]))
         q = q[:MAX_QUERY_LENGTH]
-    flag = _values(query.get("barrier_free"))
-    barrier_free = bool(flag) and flag[0].lower() in _TRUE
+    barrier_free = parse_flag(query, "barrier_free", notices)
+    confirmed = parse_flag(query, "confirmed", notices)
+    return FilterState(**selected, q=q, barrier_free=barrier_free, lang=lang, confirmed=confirmed), notices
+
+
+def parse_flag(query: Mapping[str, str | list[str]], param: str, notices: list[Notice]) -> bool:
+    """A yes/no URL parameter (``1``/``ja``/``true`` ...); anything else is False with a ``bad_flag`` notice."""
+    flag = _values(query.get(param))
     if flag and flag[0].lower() not in _TRUE | _FALSE:
-        notices.append(Notice("bad_flag", "barrier_free", flag[0]))
-    return FilterState(**selected, q=q, barrier_free=barrier_free, lang=lang), notices
+        notices.append(Notice("bad_flag", param, flag[0]))
+    return bool(flag) and flag[0].lower() in _TRUE
 
 
 def from_store(data: Mapping[str, Any] | None, dataset: Dataset, lang: str = DEFAULT_LANG) -> FilterState:
@@ -159,14 +177,18 @@ def from_store(data: Mapping[str, Any] | None, dataset: Dataset, lang: str = DEF
     q = " ".join(str(data.get("q") or "").split())[:MAX_QUERY_LENGTH]
     ui = str(data.get("lang") or lang)
     return FilterState(
-        **lists, q=q, barrier_free=bool(data.get("barrier_free")), lang=ui if ui in UI_LANGUAGES else DEFAULT_LANG
+        **lists,
+        q=q,
+        barrier_free=bool(data.get("barrier_free")),
+        lang=ui if ui in UI_LANGUAGES else DEFAULT_LANG,
+        confirmed=bool(data.get("confirmed")),
     )
 
 
 def to_query(state: FilterState) -> str:
     """The URL query string of ``state`` (``""`` for the default view), defaults omitted.
 
-    Example: ``?lang=tr&category=counselling&language=ar,tr&target=women&q=sprach&barrier_free=1``.
+    Example: ``?lang=tr&category=counselling&language=ar,tr&target=women&q=sprach&barrier_free=1&confirmed=1``.
     """
     pairs: list[tuple[str, str]] = []
     if state.lang != DEFAULT_LANG:
@@ -178,6 +200,8 @@ def to_query(state: FilterState) -> str:
         pairs.append(("q", state.q))
     if state.barrier_free:
         pairs.append(("barrier_free", "1"))
+    if state.confirmed:
+        pairs.append(("confirmed", "1"))
     return "?" + urlencode(pairs, safe=",") if pairs else ""
 
 
@@ -224,11 +248,19 @@ def filter_mask(dataset: Dataset, state: FilterState) -> np.ndarray:
         parts.append(np.isin(dataset.district_index, np.asarray(wanted, dtype=np.int32)))
     if state.barrier_free:
         parts.append(dataset.barrier_free)
+    if state.confirmed:
+        parts.append(confirmed_mask(dataset))
     for part in parts:
         if part is not None:
             mask &= part
     found = text_mask(dataset.search_text, state.q, np.flatnonzero(mask)) if fold(state.q) else None
     return mask if found is None else found
+
+
+def confirmed_mask(dataset: Dataset) -> np.ndarray:
+    """True where an offer is not marked ``unconfirmed_since`` (its contact answered, or was never asked)."""
+    marked = dataset.offers["unconfirmed_since"].map(lambda v: bool(v) and v == v)  # None, NaN, "" -> confirmed
+    return ~marked.to_numpy(dtype=bool)
 
 
 def suggestion_words(dataset: Dataset) -> dict[str, str]:

@@ -44,6 +44,29 @@ class MailSendError(OSError):
     """The SMTP server refused or could not be reached (the message is not lost: it stays queued)."""
 
 
+class MailBounced(MailSendError):
+    """The SMTP server refused the recipient (e.g. ``550 no such user``): a bounce at send time.
+
+    ``reply`` is the server's answer as ``"<code> <text>"``.
+    """
+
+    def __init__(self, message: str, reply: str) -> None:
+        super().__init__(message)
+        self.reply = reply
+
+
+def refusal_reply(refused: Mapping[str, tuple[int, bytes | str]]) -> str:
+    """The server's answer to refused recipients as one line: ``"550 5.1.1 no such user"``.
+
+    ``refused`` is :attr:`smtplib.SMTPRecipientsRefused.recipients` (address -> (code, text)).
+    """
+    replies = []
+    for code, text in refused.values():
+        words = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+        replies.append(f"{code} {' '.join(words.split())}".strip())
+    return "; ".join(dict.fromkeys(replies))[:500]
+
+
 @dataclass(frozen=True)
 class MailSettings:
     """How to send: ``host`` None = write to the outbox folder only."""
@@ -269,6 +292,56 @@ TEXTS: Mapping[str, Mapping[str, tuple[str, str]]] = {
             "Офіс з питань інтеграції не опублікував ваш запис «{name}». Причина (німецькою):\n\n{reason}",
         ),
     },
+    "change_approved": {
+        "de": (
+            "Ihre Änderung an „{name}“ ist auf der Karte",
+            "Die Integrationsstelle hat Ihre Änderung am Eintrag „{name}“ freigegeben: "
+            "Sie ist jetzt auf der Stadtkarte {city} zu sehen.",
+        ),
+        "en": (
+            "Your change to “{name}” is on the map",
+            "The integration office approved your change to the entry “{name}”: it is now on the Stadtkarte {city}.",
+        ),
+        "tr": (
+            "“{name}” kaydındaki değişikliğiniz haritada",
+            "Uyum ofisi “{name}” kaydındaki değişikliğinizi onayladı: değişiklik artık Stadtkarte {city} üzerinde.",
+        ),
+        "ar": (
+            "تعديلك على «{name}» على الخريطة",
+            "وافق مكتب الاندماج على تعديلك على الإدخال «{name}»: أصبح الآن على خريطة Stadtkarte {city}.",
+        ),
+        "uk": (
+            "Ваша зміна до «{name}» на карті",
+            "Офіс з питань інтеграції схвалив вашу зміну до запису «{name}»: тепер вона на Stadtkarte {city}.",
+        ),
+    },
+    "change_rejected": {
+        "de": (
+            "Ihre Änderung an „{name}“",
+            "Die Integrationsstelle hat Ihre Änderung am Eintrag „{name}“ nicht übernommen; "
+            "auf der Karte bleibt die bisherige Fassung. Begründung:\n\n{reason}",
+        ),
+        "en": (
+            "Your change to “{name}”",
+            "The integration office did not take over your change to the entry “{name}”; "
+            "the map keeps the previous version. Reason (in German):\n\n{reason}",
+        ),
+        "tr": (
+            "“{name}” kaydındaki değişikliğiniz",
+            "Uyum ofisi “{name}” kaydındaki değişikliğinizi kabul etmedi; haritada önceki hâli kalıyor. "
+            "Gerekçe (Almanca):\n\n{reason}",
+        ),
+        "ar": (
+            "تعديلك على «{name}»",
+            "لم يعتمد مكتب الاندماج تعديلك على الإدخال «{name}»؛ تبقى النسخة السابقة على الخريطة. "
+            "السبب (بالألمانية):\n\n{reason}",
+        ),
+        "uk": (
+            "Ваша зміна до «{name}»",
+            "Офіс з питань інтеграції не прийняв вашу зміну до запису «{name}»; на карті залишається попередня версія. "
+            "Причина (німецькою):\n\n{reason}",
+        ),
+    },
 }
 
 _GERMAN_COPY = "\n\n-- \nDeutsch:\n\n"
@@ -306,8 +379,8 @@ def compose(
     message["Subject"] = subject
     message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1])
     message["Date"] = (now or datetime.now(UTC)).strftime("%a, %d %b %Y %H:%M:%S +0000")
+    message.set_content(body + "\n")  # before Content-Language: set_content drops every Content-* header
     message["Content-Language"] = lang if lang == "de" else f"{lang}, de"
-    message.set_content(body + "\n")
     return message
 
 
@@ -323,6 +396,8 @@ def deliver(message: EmailMessage, settings: MailSettings, data_dir: Path, *, no
 
     Raises
     ------
+    MailBounced
+        When the SMTP server refuses the recipient (a bounce at send time).
     MailSendError
         When the SMTP server cannot be reached or refuses the message.
     """
@@ -339,6 +414,9 @@ def deliver(message: EmailMessage, settings: MailSettings, data_dir: Path, *, no
             if settings.user:
                 smtp.login(settings.user, settings.password or "")
             smtp.send_message(message)
+    except smtplib.SMTPRecipientsRefused as exc:
+        reply = refusal_reply(exc.recipients)
+        raise MailBounced(f"the mail server refused the recipient ({reply})", reply) from exc
     except (OSError, smtplib.SMTPException) as exc:
         raise MailSendError(
             f"cannot send mail through {settings.host}:{settings.port} ({exc}): check [mail] in the city config"

@@ -143,8 +143,9 @@ class UsedTokenRow(Base):
 class ReminderRow(Base):
     """One freshness reminder of one entry for one ``last_verified`` value (the idempotency key).
 
-    ``state``: ``queued`` (recorded, not yet sent) -> ``sent`` | ``failed``; then
-    ``answered`` (still valid / changed / archived) or ``expired`` (no answer in time:
+    ``state``: ``queued`` (recorded, not yet sent) -> ``sent`` | ``failed`` | ``bounced``
+    (the SMTP server refused the recipient, or a clerk marked a later delivery failure);
+    then ``answered`` (still valid / changed / archived) or ``expired`` (no answer in time:
     the entry counts as unconfirmed since ``expired_at``).
     """
 
@@ -160,6 +161,10 @@ class ReminderRow(Base):
     answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     expired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     note: Mapped[str] = mapped_column(Text, default="")
+    #: The address the reminder went to (staff only; cleared by the privacy delete and purge). 0007.
+    recipient: Mapped[str | None] = mapped_column(String(320))
+    #: When it bounced (refused at send time, or marked by a clerk). 0007.
+    bounced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class BoardPostRow(Base):

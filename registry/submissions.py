@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 
-from registry.models import ChangeRow, EntryRow, SubmitterRow
+from registry.models import ChangeRow, EntryRow, ReminderRow, SubmitterRow
 from registry.records import ChangeItem
 
 if TYPE_CHECKING:
@@ -167,9 +167,29 @@ def submit_new(register: Register, values: Mapping[str, str | None], email: str,
     return Submitted(register.change(change.id) or change, change.entry_id, tuple(duplicates))
 
 
-def propose_change(register: Register, entry_id: str, values: Mapping[str, str | None]) -> ChangeItem:
-    """A change proposed through a private edit link (pending until staff approve)."""
-    return register.propose(entry_id, values, actor=PUBLIC_ACTOR, source=SOURCE_FORM, kind="change")
+def propose_change(
+    register: Register, entry_id: str, values: Mapping[str, str | None], lang: str = "de", at: datetime | None = None
+) -> ChangeItem:
+    """A change proposed through a private edit link (pending until staff approve).
+
+    The link went to the entry's contact (:func:`link_contact`); that address is recorded
+    for this change set with the language the change was made in, so staff's decision
+    reaches the person who proposed it (:func:`tell_decisions`), as for a new entry.
+    """
+    change = register.propose(entry_id, values, actor=PUBLIC_ACTOR, source=SOURCE_FORM, kind="change")
+    contact = link_contact(register, entry_id)
+    if contact is not None:
+        with register._tx() as s:
+            s.add(
+                SubmitterRow(
+                    entry_id=entry_id,
+                    change_id=change.id,
+                    email=contact,
+                    lang=lang,
+                    created_at=at or change.created_at,
+                )
+            )
+    return change
 
 
 WITHDRAWN = "vom Verein über den privaten Link zurückgezogen"
@@ -211,6 +231,16 @@ def entry_contact(register: Register, entry_id: str) -> tuple[str, str] | None:
         return (str(row.email), row.lang) if row is not None and row.email else None
 
 
+def link_contact(register: Register, entry_id: str) -> str | None:
+    """Where an entry's private links go: its submitter's e-mail, else its organisational e-mail, else None."""
+    contact = entry_contact(register, entry_id)
+    if contact is not None:
+        return contact[0]
+    entry = register.entry(entry_id)
+    organisational = str((entry.properties.get("email") if entry is not None else "") or "").strip()
+    return organisational or None
+
+
 def entries_of(register: Register, email: str) -> list[tuple[str, str]]:
     """``(entry id, language)`` of every entry submitted with ``email`` (none for an unknown address)."""
     try:
@@ -234,13 +264,26 @@ class Decision:
     submitter_id: int
     email: str
     lang: str
-    kind: str  # "approved" | "rejected"
+    kind: str  # a message kind of registry.mail: "approved" | "rejected" | "change_approved" | "change_rejected"
     name: str
     reason: str
 
 
-def untold_decisions(register: Register) -> list[Decision]:
-    """Decided "new" submissions whose submitter has an address and was not told yet."""
+def decision_kind(change_kind: str, state: str) -> str:
+    """The message kind telling ``state`` (approved/rejected) of a change set of ``change_kind``.
+
+    >>> decision_kind("new", "approved"), decision_kind("change", "rejected")
+    ('approved', 'change_rejected')
+    """
+    return f"change_{state}" if change_kind == "change" else state
+
+
+def untold_decisions(register: Register, change_id: int | None = None) -> list[Decision]:
+    """Decided submissions (new entries, changes through a private link) not told yet.
+
+    Only those whose submitter has an address; a set the submitter closed by withdrawing
+    the entry (decided by ``public``) is not told. ``change_id`` limits it to one change set.
+    """
     stmt = (
         select(SubmitterRow, ChangeRow)
         .join(ChangeRow, ChangeRow.id == SubmitterRow.change_id)
@@ -248,35 +291,57 @@ def untold_decisions(register: Register) -> list[Decision]:
             SubmitterRow.notified_at.is_(None),
             SubmitterRow.email.is_not(None),
             ChangeRow.state.in_(("approved", "rejected")),
+            or_(ChangeRow.decided_by.is_(None), ChangeRow.decided_by != PUBLIC_ACTOR),
         )
         .order_by(SubmitterRow.id)
     )
+    if change_id is not None:
+        stmt = stmt.where(ChangeRow.id == change_id)
     with register._tx() as s:
         return [
             Decision(
-                sub.id, str(sub.email), sub.lang, change.state, str(change.proposed.get("name") or ""), change.reason
+                sub.id,
+                str(sub.email),
+                sub.lang,
+                decision_kind(change.kind, change.state),
+                str(change.proposed.get("name") or ""),
+                change.reason,
             )
-            for sub, change in s.execute(stmt).tuples()
+            for sub, change in s.execute(stmt).all()
         ]
 
 
-def mark_told(register: Register, submitter_id: int, at: datetime) -> None:
-    """Record that the submitter was told the decision (recorded before sending: never told twice)."""
+def mark_told(register: Register, submitter_id: int, at: datetime) -> bool:
+    """Claim telling one decision: True for the one caller that recorded it (never told twice).
+
+    A conditional update (``notified_at`` still empty), so two processes telling at the
+    same moment (a staff decision and ``stadtkarte remind``) cannot both send it.
+    """
     with register._tx() as s:
-        row = s.get(SubmitterRow, submitter_id)
-        if row is not None:
-            row.notified_at = at
+        done = s.execute(
+            update(SubmitterRow)
+            .where(SubmitterRow.id == submitter_id, SubmitterRow.notified_at.is_(None))
+            .values(notified_at=at)
+        )
+        return bool(getattr(done, "rowcount", 0) == 1)
 
 
-def tell_decisions(register: Register, send: Callable[[str, str, str, Mapping[str, str]], object], at: datetime) -> int:
+def tell_decisions(
+    register: Register,
+    send: Callable[[str, str, str, Mapping[str, str]], object],
+    at: datetime,
+    change_id: int | None = None,
+) -> int:
     """Mail each untold decision (approved, or rejected with staff's reason) once; returns how many.
 
     ``send(kind, to, lang, values)`` composes and delivers. A decision is marked told
     before it is sent, so a crash never sends it twice (it may then not arrive: logged).
+    ``change_id`` tells only that change set's decision (a staff page right after deciding).
     """
     told = 0
-    for decision in untold_decisions(register):
-        mark_told(register, decision.submitter_id, at)
+    for decision in untold_decisions(register, change_id):
+        if not mark_told(register, decision.submitter_id, at):
+            continue
         try:
             send(decision.kind, decision.email, decision.lang, {"name": decision.name, "reason": decision.reason})
         except OSError:
@@ -308,7 +373,9 @@ def export_submitter(register: Register, email: str) -> dict[str, Any]:
         proposals = [
             {"change_id": c.id, "kind": c.kind, "state": c.state, "proposed": dict(c.proposed)} for c in changes
         ]
-    return {"email": address, "submissions": subs, "change_sets": proposals}
+        sent = s.scalars(select(ReminderRow).where(ReminderRow.recipient == address).order_by(ReminderRow.id)).all()
+        reminders = [{"entry_id": r.entry_id, "state": r.state, "created_at": r.created_at.isoformat()} for r in sent]
+    return {"email": address, "submissions": subs, "change_sets": proposals, "reminders": reminders}
 
 
 def delete_submitter(register: Register, email: str, actor: str, at: datetime) -> int:
@@ -322,8 +389,11 @@ def delete_submitter(register: Register, email: str, actor: str, at: datetime) -
         rows = s.scalars(select(SubmitterRow).where(SubmitterRow.email == address)).all()
         for row in rows:
             row.email, row.purged_at = None, at
-        register._log(s, actor, "privacy-delete", note=f"{len(rows)} submitter records", at=at)
-    return len(rows)
+        reminders = s.execute(
+            update(ReminderRow).where(ReminderRow.recipient == address).values(recipient=None)
+        ).rowcount
+        register._log(s, actor, "privacy-delete", note=f"{len(rows)} submitter records, {reminders} reminders", at=at)
+    return len(rows) + int(reminders or 0)
 
 
 def purge_archived(register: Register, months: int, at: datetime, actor: str = "system") -> int:
@@ -338,6 +408,12 @@ def purge_archived(register: Register, months: int, at: datetime, actor: str = "
         )
         for row in rows:
             row.email, row.purged_at = None, at
+        if ids:
+            s.execute(
+                update(ReminderRow)
+                .where(ReminderRow.entry_id.in_(ids), ReminderRow.recipient.is_not(None))
+                .values(recipient=None)
+            )
         if rows:
             register._log(s, actor, "privacy-purge", note=f"{len(rows)} submitter e-mails of archived entries", at=at)
     return len(rows)
@@ -350,6 +426,7 @@ __all__ = [
     "duplicate_ids",
     "entries_of",
     "export_submitter",
+    "link_contact",
     "propose_change",
     "purge_archived",
     "report_problem",

@@ -191,6 +191,16 @@ def filter_panel(dataset: Dataset, state: FilterState, _: Translator) -> html.Se
                 ],
                 className="filter filter-barrier-free",
             ),
+            html.Fieldset(
+                [
+                    html.Legend(_("Aktualität")),
+                    html.Div(
+                        toggle("confirmed", "1", _("nur bestätigte Angebote"), state.confirmed),
+                        className="chips",
+                    ),
+                ],
+                className="filter filter-confirmed",
+            ),
             html.Button(
                 _("Alle Filter zurücksetzen"),
                 id=ids.RESET,

@@ -19,6 +19,7 @@ from dashboard.components.data_text import data_text, ltr_link
 from dashboard.components.links import mailto_href, route_href, tel_href, web_href
 from dashboard.data import Dataset
 from dashboard.i18n import Translator, content_language, format_date, join_list
+from dashboard.map.freshness import freshness_badge, is_unconfirmed
 from geodata.languages import language_label_parts
 
 
@@ -134,6 +135,7 @@ def detail_panel(dataset: Dataset, row: int | None, _: Translator, lang: str) ->
         close_button(_),
         html.H2(data_text(offer["name"], content), id="detail-heading", tabIndex=-1),
         html.P(_("Demodaten"), className="badge") if offer["demo"] else None,
+        html.P(freshness_badge(offer, _, lang)) if is_unconfirmed(offer) else None,
         html.Dl(fields, className="detail-fields"),
         html.P(_link(route, _("Route planen (externer Dienst)"))) if route else None,
         html.P(html.A(_("Fehler melden"), href=f"/melden?offer={quote(str(offer['id']))}&lang={lang}")),

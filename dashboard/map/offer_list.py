@@ -11,6 +11,7 @@ from dashboard import ids
 from dashboard.components.data_text import data_text
 from dashboard.data import Dataset
 from dashboard.i18n import Translator, content_language
+from dashboard.map.freshness import freshness_badge, freshness_class
 
 #: Entries rendered at first and added per "more" click (the count and API always cover all).
 PAGE_SIZE = 50
@@ -38,12 +39,13 @@ def entry(dataset: Dataset, row: int, _: Translator, lang: str) -> html.Li:
             [
                 data_text(offer["name"], content, className="entry-name"),
                 html.Span(meta, className="entry-meta"),
+                freshness_badge(offer, _, lang),
             ],
             type="button",
             className="entry",
             **{"data-offer-id": offer["id"], "aria-controls": ids.DETAIL},
         ),
-        className="offer-entry",
+        className="offer-entry" + freshness_class(offer),
         **{"data-offer-id": offer["id"]},
     )
 

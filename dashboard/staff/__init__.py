@@ -45,6 +45,7 @@ from dashboard.staff.security import SECURE_COOKIES_ENV, LoginLockout, is_true, 
 
 if TYPE_CHECKING:
     from registry import Register
+    from registry.mail import MailSettings
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +67,7 @@ class StaffApp:
     login_limit: str = LOGIN_LIMIT
     page_size: int = PAGE_SIZE
     lockout: LoginLockout = field(default_factory=LoginLockout)
+    mail: MailSettings | None = None
     _register: Register | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -78,6 +80,14 @@ class StaffApp:
 
                 self._register = Register.open(data_dir=self.data_dir)
             return self._register
+
+    def mail_settings(self) -> MailSettings:
+        """``[mail]`` of the register's city config unless set explicitly (tests); outbox when unset."""
+        if self.mail is None:
+            from registry.mail import mail_settings
+
+            self.mail = mail_settings(getattr(self.register.config, "mail", None))
+        return self.mail
 
 
 def configure_session(server: Flask, data_dir: Path, secure_cookies: bool | None = None) -> None:
@@ -105,6 +115,7 @@ def register_staff(
     login_limit: str = LOGIN_LIMIT,
     lockout: LoginLockout | None = None,
     page_size: int = PAGE_SIZE,
+    mail: MailSettings | None = None,
 ) -> StaffApp:
     """Mount the staff pages at ``/verwaltung`` on the Flask ``server``.
 
@@ -125,6 +136,8 @@ def register_staff(
         Per-account lock-out policy (tests pass a short one).
     page_size : int
         Rows per page of the queue and the entry list.
+    mail : MailSettings, optional
+        How decisions are mailed to submitters (tests); default ``[mail]`` of the city config.
     """
     from flask_limiter import Limiter
     from flask_limiter.util import get_remote_address
@@ -136,7 +149,9 @@ def register_staff(
     configure_session(server, data_dir, secure_cookies)
     csrf = server.extensions.get("csrf") or CSRFProtect(server)
     limiter = Limiter(get_remote_address, app=server, storage_uri="memory://", default_limits=[])
-    staff = StaffApp(data_dir=data_dir, login_limit=login_limit, page_size=page_size, lockout=lockout or LoginLockout())
+    staff = StaffApp(
+        data_dir=data_dir, login_limit=login_limit, page_size=page_size, lockout=lockout or LoginLockout(), mail=mail
+    )
     staff._register = register
     server.extensions[EXTENSION_KEY] = staff
     server.register_blueprint(make_blueprint(csrf, limiter), url_prefix=URL_PREFIX)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -156,6 +156,31 @@ def publish_now(done_key: str, **values: object) -> None:
         flash(t("publish_failed", message=str(exc)), "error")
         return
     flash(t(done_key, version=version, **values), "success")
+
+
+def tell_submitter(change_id: int) -> None:
+    """Mail staff's decision on ``change_id`` to whoever submitted it (new entry or private-link change).
+
+    In the submitter's language with a German copy (:func:`registry.mail.compose`); without
+    SMTP it goes to the outbox. A failure is logged, never shown: the decision stands, and
+    ``stadtkarte remind`` tells what was not told yet.
+    """
+    from registry.mail import compose, deliver
+    from registry.submissions import tell_decisions
+
+    staff = staff_app(current_app)
+    settings = staff.mail_settings()
+    city = str(getattr(register().config, "name", "") or "")
+
+    def send(kind: str, to: str, mail_lang: str, values: Any) -> object:
+        return deliver(
+            compose(kind, mail_lang, to, settings.sender, {"city": city, **values}), settings, staff.data_dir
+        )
+
+    try:
+        tell_decisions(register(), send, datetime.now(UTC), change_id=change_id)
+    except Exception:  # the decision is stored; the daily run tells what is left
+        logger.exception("the decision on change set %d could not be mailed", change_id)
 
 
 # --------------------------------------------------------------------------- shared checks
@@ -335,6 +360,7 @@ def approve(change_id: int) -> Any:
     except RegisterError as exc:
         return _change_page(change_id, 409, [FieldError(None, t("register_error", message=str(exc)))])
     publish_now("approved")
+    tell_submitter(change_id)
     return redirect(lurl("staff.queue"))
 
 
@@ -352,6 +378,7 @@ def reject(change_id: int) -> Any:
         register().reject(change_id, actor=user().email, reason=reason)
     except (RegisterError, ValueError) as exc:
         return _change_page(change_id, 409, [FieldError(None, t("register_error", message=str(exc)))], reason)
+    tell_submitter(change_id)
     flash(t("rejected"), "success")
     return redirect(lurl("staff.queue"))
 
@@ -486,6 +513,61 @@ def audit() -> Any:
     return page("audit.html", events=events, entry_id=entry_id or "", actor=actor or "")
 
 
+# --------------------------------------------------------------------------- freshness reminders
+
+
+def reminders() -> Any:
+    """What ``stadtkarte remind`` sent, what bounced and what expired, with counts (newest first)."""
+    from registry.reminders import REMINDER_STATES, freshness_settings, reminder_counts, reminder_log
+
+    state = choose(request.args.get("state"), REMINDER_STATES)
+    offset = parse_offset(request.args.get("offset"))
+    size = staff_app(current_app).page_size
+    counts = reminder_counts(register())
+    found = reminder_log(register(), state=state, limit=size + 1, offset=offset)
+    return page(
+        "reminders.html",
+        states=REMINDER_STATES,
+        state=state,
+        counts=counts,
+        total=sum(n for s, n in counts.items() if s != "bounced"),  # bounced ones are counted in their state
+        listing=make_page(found, offset, size),
+        answer_days=freshness_settings(getattr(register().config, "freshness", None)).answer_within_days,
+    )
+
+
+def mark_bounced(reminder_id: int) -> Any:
+    """A clerk records that a sent reminder came back undelivered (optional note)."""
+    from registry.reminders import ReminderNotFound
+    from registry.reminders import mark_bounced as record_bounce
+
+    note = request.form.get("note", "").strip()[:500]
+    try:
+        item = record_bounce(register(), reminder_id, user().email, datetime.now(UTC), note)
+    except ReminderNotFound:
+        abort(404)
+    except ValueError:
+        flash(t("bounce_refused"), "error")
+        return redirect(lurl("staff.reminders"))
+    flash(t("bounce_recorded", name=item.entry_name or item.entry_id), "success")
+    return redirect(lurl("staff.reminders", state="bounced"))
+
+
+def confirm_entry(entry_id: str) -> Any:
+    """ "Still valid" in one click: ``last_verified`` today, ``unconfirmed_since`` cleared; publish."""
+    from registry.reminders import confirm_entry as confirm
+
+    found = register().entry(entry_id)
+    if found is None:
+        abort(404)
+    confirm(register(), entry_id, datetime.now(UTC), actor=user().email)
+    if found.state == "published":
+        publish_now("confirmed_published", name=found.name)
+    else:
+        flash(t("confirmed", name=found.name), "success")
+    return redirect(safe_next(request.form.get("next"), URL_PREFIX, lurl("staff.reminders")))
+
+
 # --------------------------------------------------------------------------- accounts (admin)
 
 
@@ -586,6 +668,9 @@ def make_blueprint(csrf: Any, limiter: Any) -> Blueprint:
         ("/entry/<entry_id>/restore", restore, ("POST",)),
         ("/publish", publish, ("POST",)),
         ("/audit", audit, ("GET",)),
+        ("/erinnerungen", reminders, ("GET",)),
+        ("/erinnerungen/<int:reminder_id>/unzustellbar", mark_bounced, ("POST",)),
+        ("/entry/<entry_id>/confirm", confirm_entry, ("POST",)),
         ("/users", users, ("GET",)),
         ("/users/add", add_user, ("POST",)),
         ("/users/disable", disable_user, ("POST",)),

@@ -46,6 +46,31 @@ MULTILINE: frozenset[str] = frozenset({"description", "opening_hours", "accessib
 #: accessibility: the form's value -> the text the per-record check reads.
 ACCESSIBILITY_VALUES: Mapping[str, str] = {"": "", "yes": "ja", "no": "nein"}
 
+#: The form's fields in the order the page shows them (the error summary follows it).
+PAGE_ORDER: tuple[str, ...] = (
+    "name",
+    "organization",
+    "category",
+    "languages",
+    "languages_other",
+    "target_groups",
+    "description",
+    "street",
+    "house_number",
+    "postal_code",
+    "district",
+    "location_visibility",
+    "listed",
+    "phone",
+    "email",
+    "url",
+    "opening_hours",
+    "accessibility",
+    "accessibility_details",
+    "submitter_email",
+    "consent",
+)
+
 Translator = Callable[..., str]
 
 
@@ -119,13 +144,20 @@ def form_errors(form: Mapping[str, str], lists: Mapping[str, list[str]], _: Tran
 
 
 def merge_errors(*parts: Mapping[str | None, tuple[str, ...]]) -> FormErrors:
-    """Errors of several sources in one :class:`FormErrors` (order kept, no repeats)."""
+    """Errors of several sources in one :class:`FormErrors`, in the form's page order, no repeats.
+
+    Whole-form errors (key ``None``) come first, then the fields as :data:`PAGE_ORDER`
+    lists them (unknown names last, in the order given), so the summary at the top
+    reads like the page.
+    """
     merged: dict[str | None, list[str]] = {}
     for part in parts:
         for name, messages in part.items():
             bucket = merged.setdefault(name, [])
             bucket.extend(m for m in messages if m not in bucket)
-    return FormErrors({k: tuple(v) for k, v in merged.items()})
+    rank = {name: i for i, name in enumerate((None, *PAGE_ORDER))}
+    names = sorted(merged, key=lambda n: rank.get(n, len(rank)))
+    return FormErrors({k: tuple(merged[k]) for k in names if merged[k]})
 
 
 def form_field(contract_field: str | None) -> str | None:

@@ -196,6 +196,20 @@ def check_offer(values: Mapping[str, str], entry_id: str | None) -> tuple[FormEr
     return FormErrors(errors), only_geocoding
 
 
+def all_problems(
+    form: Mapping[str, str], lists: Mapping[str, list[str]], values: Mapping[str, str], entry_id: str | None
+) -> FormErrors:
+    """Every problem of one submit at once: the form's own checks and the ETL's per-record check.
+
+    For a new entry (``entry_id`` None) a failed geocoding alone does not block: the
+    submission is stored and flagged for staff. A change must be placeable.
+    """
+    own = form_errors(form, lists, t, new=entry_id is None)
+    checked, only_geocoding = check_offer(values, entry_id)
+    blocking = checked if checked and not (only_geocoding and entry_id is None) else FormErrors({})
+    return merge_errors(own.by_field, blocking.by_field)
+
+
 def form_page(
     status: int, form: Mapping[str, str], lists: Mapping[str, list[str]], errors: FormErrors, **values: Any
 ) -> tuple[str, int]:
@@ -237,12 +251,9 @@ def new_entry() -> Any:
         logger.info("a submission with the honeypot filled was dropped")
         return page("done.html", 200, placed=True)
     values = read_offer(form, lists)
-    errors = form_errors(form, lists, t, new=True)
+    errors = all_problems(form, lists, values, None)
     if errors:
         return form_page(400, form, lists, errors, mode="new")
-    checked, only_geocoding = check_offer(values, None)
-    if checked and not only_geocoding:
-        return form_page(400, form, lists, checked, mode="new")
     from registry.submissions import submit_new
 
     app = submit_app(current_app)
@@ -281,15 +292,13 @@ def edit(token: str) -> Any:
         return form_page(200, form, lists, FormErrors({}), mode="edit", token=token)
     form, lists = posted()
     values = read_offer(form, lists)
-    errors = merge_errors(form_errors(form, lists, t, new=False).by_field)
-    if not errors:
-        errors, _only = check_offer(values, claim.entry_id)
+    errors = all_problems(form, lists, values, claim.entry_id)
     if errors:
         return form_page(400, form, lists, errors, mode="edit", token=token)
     from registry.submissions import propose_change
 
     with app.lock:
-        propose_change(app.register, claim.entry_id, values)
+        propose_change(app.register, claim.entry_id, values, lang(), now())
     return page("message.html", 200, title=t("Änderung eingegangen"), message=t(DONE_CHANGE))
 
 

@@ -16,7 +16,18 @@ import pytest
 from flask import Flask
 
 from dashboard.staff.security import LoginLockout
-from tests.support.staff import ADMIN, MODERATOR, OFFER_LIST, login, make_server
+from tests.support.staff import (
+    ADMIN,
+    MODERATOR,
+    NEW_OFFER,
+    OFFER_LIST,
+    body,
+    csrf_token,
+    login,
+    make_server,
+    post_form,
+    publish_flat,
+)
 
 
 @pytest.fixture
@@ -81,3 +92,61 @@ def admin(server: Flask, passwords: Mapping[str, str]) -> Any:
     response = login(client, ADMIN, passwords[ADMIN])
     assert response.status_code == 302
     return client
+
+
+# --------------------------------------------------------------------------- helpers as fixtures
+# (test modules never import each other or this file: they ask for these)
+
+
+@pytest.fixture
+def moderator_email() -> str:
+    """The moderator account's address."""
+    return MODERATOR
+
+
+@pytest.fixture
+def admin_email() -> str:
+    """The admin account's address."""
+    return ADMIN
+
+
+@pytest.fixture
+def new_offer() -> dict[str, str | None]:
+    """A fresh copy of :data:`NEW_OFFER`."""
+    return dict(NEW_OFFER)
+
+
+@pytest.fixture
+def page_text() -> Any:
+    """``body(response)``: the response body as text."""
+    return body
+
+
+@pytest.fixture
+def token_of() -> Any:
+    """``csrf_token(client, path)``: the CSRF token of the form on ``path``."""
+    return csrf_token
+
+
+@pytest.fixture
+def sign_in() -> Any:
+    """``login(client, email, password)``: sign in through the form."""
+    return login
+
+
+@pytest.fixture
+def server_factory() -> Any:
+    """``make_server(data_dir, register, **options)``: a Flask server with the staff pages."""
+    return make_server
+
+
+@pytest.fixture
+def post_with_token() -> Any:
+    """``post_form(client, path, data, token_path=None)``: POST with the session's CSRF token."""
+    return post_form
+
+
+@pytest.fixture
+def publish_to_flat() -> Any:
+    """``publish_flat(register, data_dir)``: publish and copy the snapshot's files to the top level."""
+    return publish_flat

@@ -7,14 +7,18 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select, update
 
 from registry.models import EntryRow, SubmitterRow
 from registry.submissions import purge_archived, submit_new
 from stadtkarte.cli import main
-from tests.support.submit import FORM
 
-VALUES = {k: (", ".join(v) if isinstance(v, list) else v) for k, v in FORM.items()}
+
+@pytest.fixture
+def values(form_data: dict[str, Any]) -> dict[str, str]:
+    """The valid form submission as register values (lists joined)."""
+    return {k: (", ".join(v) if isinstance(v, list) else v) for k, v in form_data.items()}
 
 
 def age_entries(register: Any, days: int) -> None:
@@ -35,8 +39,8 @@ def test_remind_writes_the_outbox_once(register: Any, tmp_path: Path, capsys: An
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == 1  # nothing twice
 
 
-def test_privacy_export_and_delete(register: Any, tmp_path: Path, capsys: Any) -> None:
-    submit_new(register, VALUES, "Ayse@Bruecke.example", "tr", datetime.now(UTC))
+def test_privacy_export_and_delete(register: Any, tmp_path: Path, capsys: Any, values: dict[str, str]) -> None:
+    submit_new(register, values, "Ayse@Bruecke.example", "tr", datetime.now(UTC))
     assert main(["privacy", "export", "ayse@bruecke.example", "--data", str(tmp_path)]) == 0
     exported = json.loads(capsys.readouterr().out)
     assert exported["email"] == "ayse@bruecke.example" and exported["submissions"][0]["language"] == "tr"
@@ -47,9 +51,9 @@ def test_privacy_export_and_delete(register: Any, tmp_path: Path, capsys: Any) -
     assert "Traceback" not in capsys.readouterr().err
 
 
-def test_retention_purges_only_long_archived_entries(register: Any) -> None:
+def test_retention_purges_only_long_archived_entries(register: Any, values: dict[str, str]) -> None:
     at = datetime.now(UTC)
-    result = submit_new(register, VALUES, "ayse@bruecke.example", "tr", at)
+    result = submit_new(register, values, "ayse@bruecke.example", "tr", at)
     assert result.entry_id is not None
     register.archive(result.entry_id, actor="moderator")
     assert purge_archived(register, 24, at + timedelta(days=30)) == 0
@@ -58,11 +62,13 @@ def test_retention_purges_only_long_archived_entries(register: Any) -> None:
         assert s.scalars(select(SubmitterRow.email)).all() == [None]
 
 
-def test_remind_tells_submitters_the_decision_once(register: Any, tmp_path: Path, capsys: Any) -> None:
+def test_remind_tells_submitters_the_decision_once(
+    register: Any, tmp_path: Path, capsys: Any, values: dict[str, str]
+) -> None:
     from email import message_from_bytes
 
-    accepted = submit_new(register, VALUES, "ayse@bruecke.example", "tr", datetime.now(UTC))
-    refused = submit_new(register, {**VALUES, "name": "Teekreis Nord"}, "olena@kurs.example", "uk", datetime.now(UTC))
+    accepted = submit_new(register, values, "ayse@bruecke.example", "tr", datetime.now(UTC))
+    refused = submit_new(register, {**values, "name": "Teekreis Nord"}, "olena@kurs.example", "uk", datetime.now(UTC))
     register.approve(accepted.change.id, "moderator")
     register.reject(refused.change.id, "moderator", "Das Angebot gibt es schon als lb-2")
     args = ["remind", "--data", str(tmp_path)]

@@ -16,10 +16,17 @@ LINK = re.compile(r"https?://\S+")
 
 
 class Inbox:
-    """aiosmtpd handler that keeps every delivered message."""
+    """aiosmtpd handler that keeps every delivered message and refuses the addresses in ``refuse``."""
 
     def __init__(self) -> None:
         self.messages: list[Message] = []
+        self.refuse: set[str] = set()
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any) -> str:
+        if address.lower() in self.refuse:
+            return "550 5.1.1 <" + address + ">: Recipient address rejected: User unknown"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append(message_from_bytes(envelope.original_content or envelope.content))
@@ -46,6 +53,13 @@ def body(message: Message) -> str:
     part = message.get_payload(decode=True)
     assert isinstance(part, bytes)
     return part.decode(message.get_content_charset() or "utf-8")
+
+
+def subject(message: Message) -> str:
+    """The decoded subject line of a message."""
+    from email.header import decode_header, make_header
+
+    return str(make_header(decode_header(str(message["Subject"]))))
 
 
 def links(message: Message) -> list[str]:

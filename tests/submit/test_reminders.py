@@ -7,43 +7,19 @@ from typing import Any
 
 import pytest
 
-from registry.mail import MailSendError, compose, deliver
-from registry.reminders import FreshnessSettings, confirm_entry, freshness_settings, run_reminders, unconfirmed_since
-from tests.support.mail import body
-from tests.support.submit import build_template_register, copied_register
+from registry.mail import MailBounced, MailSendError
+from registry.reminders import (
+    FreshnessSettings,
+    confirm_entry,
+    freshness_settings,
+    reminder_counts,
+    reminder_log,
+    run_reminders,
+    unconfirmed_since,
+)
 
 START = datetime.now(UTC)  # the register's entries were created just now (the template fixture)
 SETTINGS = FreshnessSettings()
-
-
-@pytest.fixture(scope="module")
-def template_register(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """The public pages' two-offer register (lb-1 with a contact e-mail, lb-2 without), built once."""
-    return build_template_register(tmp_path_factory.mktemp("reminder-template"))
-
-
-@pytest.fixture
-def register(tmp_path: Any, template_register: Any) -> Any:
-    """A fresh copy of the template register (instead of the register package's three-offer one)."""
-    with copied_register(template_register, tmp_path) as reg:
-        yield reg
-
-
-def sender(settings: Any, data_dir: Any, calls: list[str]) -> Any:
-    def send(entry_id: str, name: str, verified: str, to: str, lang: str) -> None:
-        calls.append(entry_id)
-        values = {
-            "name": name,
-            "city": "Ludwigsburg",
-            "verified": verified,
-            "days": 30,
-            "confirm": f"http://x/c/{entry_id}",
-            "edit": "http://x/e",
-            "withdraw": "http://x/w",
-        }
-        deliver(compose("reminder", lang, to, settings.sender, values), settings, data_dir)
-
-    return send
 
 
 def test_settings_parse_and_refuse_nonsense():
@@ -52,15 +28,15 @@ def test_settings_parse_and_refuse_nonsense():
         freshness_settings({"answer_within_days": 0})
 
 
-def test_cycle_due_mail_confirm_and_idempotent(register, smtp, tmp_path):
+def test_cycle_due_mail_confirm_and_idempotent(register, smtp, tmp_path, make_sender, mail_body):
     inbox, settings = smtp
     calls: list[str] = []
-    send = sender(settings, tmp_path, calls)
+    send = make_sender(settings, tmp_path, calls)
     assert run_reminders(register, SETTINGS, send, START).sent == ()  # fresh entries: nothing due
     later = START + timedelta(days=400)
     first = run_reminders(register, SETTINGS, send, later)
     assert first.sent == ("lb-1",) and first.no_contact == ("lb-2",)  # lb-2 has no e-mail at all
-    assert len(inbox.messages) == 1 and "http://x/c/lb-1" in body(inbox.messages[0])
+    assert len(inbox.messages) == 1 and "http://x/c/lb-1" in mail_body(inbox.messages[0])
     again = run_reminders(register, SETTINGS, send, later + timedelta(hours=1))
     assert again.sent == () and len(inbox.messages) == 1 and calls == ["lb-1"]
     confirm_entry(register, "lb-1", later + timedelta(days=2), actor="public")
@@ -71,12 +47,14 @@ def test_cycle_due_mail_confirm_and_idempotent(register, smtp, tmp_path):
     assert after.expired == () and unconfirmed_since(register) == {}
 
 
-def test_no_answer_within_30_days_marks_the_entry_unconfirmed(register, smtp, tmp_path):
+def test_no_answer_within_30_days_marks_the_entry_unconfirmed(register, smtp, tmp_path, make_sender):
     _inbox, settings = smtp
     due = START + timedelta(days=400)
-    run_reminders(register, SETTINGS, sender(settings, tmp_path, []), due)
-    assert run_reminders(register, SETTINGS, sender(settings, tmp_path, []), due + timedelta(days=29)).expired == ()
-    late = run_reminders(register, SETTINGS, sender(settings, tmp_path, []), due + timedelta(days=31))
+    run_reminders(register, SETTINGS, make_sender(settings, tmp_path, []), due)
+    assert (
+        run_reminders(register, SETTINGS, make_sender(settings, tmp_path, []), due + timedelta(days=29)).expired == ()
+    )
+    late = run_reminders(register, SETTINGS, make_sender(settings, tmp_path, []), due + timedelta(days=31))
     assert late.expired == ("lb-1",)
     since = (due + timedelta(days=31)).date()
     assert unconfirmed_since(register) == {"lb-1": since}
@@ -110,3 +88,25 @@ def test_a_refused_message_is_recorded_as_failed(register, tmp_path):
 
     report = run_reminders(register, SETTINGS, refuse, START + timedelta(days=400))
     assert report.failed == ("lb-1",)
+
+
+def test_a_recipient_the_smtp_server_refuses_is_recorded_as_bounced(register, smtp, tmp_path, make_sender):
+    inbox, settings = smtp
+    inbox.refuse.add("info@caritas.example")
+    report = run_reminders(register, SETTINGS, make_sender(settings, tmp_path, []), START + timedelta(days=400))
+    assert report.bounced == ("lb-1",) and report.sent == () and inbox.messages == []
+    (item,) = reminder_log(register, state="bounced")
+    assert item.recipient == "info@caritas.example" and item.bounced_at is not None
+    assert item.note.startswith("550") and "User unknown" in item.note  # the server's own reply
+    assert reminder_counts(register)["bounced"] == 1 and reminder_counts(register)["failed"] == 1  # lb-2: no contact
+
+
+def test_deliver_raises_mail_bounced_with_the_reply(smtp, tmp_path):
+    from registry.mail import compose, deliver
+
+    inbox, settings = smtp
+    inbox.refuse.add("weg@verein.example")
+    message = compose("approved", "de", "weg@verein.example", settings.sender, {"name": "X", "city": "L"})
+    with pytest.raises(MailBounced) as refused:
+        deliver(message, settings, tmp_path)
+    assert refused.value.reply.startswith("550 5.1.1")
