@@ -161,9 +161,9 @@ class ReminderRow(Base):
     answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     expired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     note: Mapped[str] = mapped_column(Text, default="")
-    #: The address the reminder went to (staff only; cleared by the privacy delete and purge). 0007.
+    #: The address the reminder went to (staff only; cleared by the privacy delete and purge). 0008.
     recipient: Mapped[str | None] = mapped_column(String(320))
-    #: When it bounced (refused at send time, or marked by a clerk). 0007.
+    #: When it bounced (refused at send time, or marked by a clerk). 0008.
     bounced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
