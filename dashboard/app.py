@@ -8,12 +8,15 @@ change here. Everything is served from this server: no CDN, fonts or remote scri
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 from typing import Any
 
 import dash
+from dash import Input, Output
 from flask import has_request_context, request
 
+from dashboard import ids
 from dashboard.api import register_api
 from dashboard.board import register_board
 from dashboard.components.media import register_media
@@ -22,8 +25,9 @@ from dashboard.coverage import register_coverage
 from dashboard.filters import DEFAULT_LANG, UI_LANGUAGES
 from dashboard.i18n import text_direction
 from dashboard.map.callbacks import register_callbacks, register_map_callbacks
+from dashboard.map.prerender import REMOVE_JS, first_view_html
 from dashboard.security import harden
-from dashboard.snapshot import init_snapshots
+from dashboard.snapshot import current_snapshot, init_snapshots
 from dashboard.staff import register_staff
 from dashboard.submit import register_submit
 
@@ -42,10 +46,32 @@ def request_lang() -> str:
     return lang if lang in UI_LANGUAGES else DEFAULT_LANG
 
 
+#: The page whose first view the server renders into the HTML (:mod:`dashboard.map.prerender`).
+PRERENDERED_PATH = "/"
+ENTRY_POINT = '<div id="react-entry-point">'
+
+
+def request_query() -> dict[str, Any]:
+    """The current request's URL parameters as Dash Pages passes them to a layout (one value: a string)."""
+    return {k: v[0] if len(v) == 1 else v for k, v in request.args.to_dict(flat=False).items()}
+
+
+def with_first_view(app_entry: str, first_view: str) -> str:
+    """Dash's ``app_entry`` with ``first_view`` before it; the entry point is ``aria-busy`` until Dash has drawn."""
+    return first_view + app_entry.replace(ENTRY_POINT, '<div id="react-entry-point" aria-busy="true">', 1)
+
+
 class StadtkarteDash(dash.Dash):
-    """Dash with ``<html lang=.. dir=..>`` set server-side from ``?lang=``."""
+    """Dash with ``<html lang=.. dir=..>`` set server-side from ``?lang=``, and the map page's first view
+    rendered by the server (readable before any script runs; see :mod:`dashboard.map.prerender`)."""
 
     def interpolate_index(self, **kwargs: Any) -> str:
+        if has_request_context() and request.path == PRERENDERED_PATH and "app_entry" in kwargs:
+            start = time.perf_counter()
+            kwargs["app_entry"] = with_first_view(
+                kwargs["app_entry"], first_view_html(current_snapshot(), request_query())
+            )
+            logger.debug("first view rendered in %.1f ms", (time.perf_counter() - start) * 1000)
         html = super().interpolate_index(**kwargs)
         lang = request_lang()
         return html.replace("<html>", f'<html lang="{lang}" dir="{text_direction(lang)}">', 1)
@@ -82,6 +108,8 @@ def create_app(data_dir: Path | str, settings: Settings | None = None) -> dash.D
     app.server.config["DEBUG"] = settings.debug
     register_callbacks(app)
     register_map_callbacks(app)
+    # drops the server's first view once the page is drawn (an output is needed for the initial call)
+    app.clientside_callback(REMOVE_JS, Output(ids.URL_SYNC, "data-first-view"), Input(ids.UI_LANG, "data"))
     register_api(app.server)
     register_coverage(app)
     register_staff(app.server, data_dir)
