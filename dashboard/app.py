@@ -57,8 +57,13 @@ def request_query() -> dict[str, Any]:
 
 
 def with_first_view(app_entry: str, first_view: str) -> str:
-    """Dash's ``app_entry`` with ``first_view`` before it; the entry point is ``aria-busy`` until Dash has drawn."""
-    return first_view + app_entry.replace(ENTRY_POINT, '<div id="react-entry-point" aria-busy="true">', 1)
+    """Dash's ``app_entry`` followed by ``first_view``; the entry point is ``aria-busy`` until Dash has drawn.
+
+    The copy comes *after* the entry point: while that is empty the copy is at the top of the page;
+    once Dash has drawn the page, the page is on top and the copy (removed two frames later) below it,
+    and scripts that look up the first element of a class find the page's.
+    """
+    return app_entry.replace(ENTRY_POINT, '<div id="react-entry-point" aria-busy="true">', 1) + first_view
 
 
 class StadtkarteDash(dash.Dash):

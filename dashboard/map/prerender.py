@@ -10,9 +10,11 @@ the HTML, in the request's interface language (``dir="rtl"`` for Arabic). It is 
 and turned into HTML by :func:`to_html`, so order, markup and classes are the Dash list's; the map
 is an empty box of the map's size (it needs scripts anyway).
 
-The copy stands before ``#react-entry-point`` (React would empty its container on mount, long
+The copy stands after ``#react-entry-point`` (React would empty its container on mount, long
 before the page callback has delivered the list); ``dashboard.app`` removes it once Dash has
-rendered the page, so the DOM never holds two lists for long (see :data:`REMOVE_JS`).
+rendered the page, so the DOM never holds two lists for long (see :data:`REMOVE_JS`); every id in
+the copy carries the prefix :data:`ID_PREFIX`, so no id is ever doubled and the page's scripts find
+Dash's elements, not the copy's.
 
 Only the list's public fields are used (name, category, district, the "approximate" note): the
 data set is the published, privacy-coarsened one (:mod:`geodata.privacy`), and no coordinate or
@@ -54,6 +56,11 @@ SKIPPED_PROPS = frozenset(
 )
 #: React prop names whose HTML attribute is not simply the lower-cased name.
 ATTRIBUTE_NAMES = {"className": "class", "htmlFor": "for"}
+#: Attributes that name ids of the same page (prefixed with the ids themselves, see :func:`to_html`).
+ID_REFERENCES = frozenset({"id", "for", "aria-labelledby", "aria-describedby", "aria-controls", "aria-owns"})
+#: Prefix of every id in the first view: the page Dash draws has the same ids, and both are in the
+#: DOM for a moment (scripts that look an element up by id must find Dash's, never the copy's).
+ID_PREFIX = "fv-"
 #: Props of ``dcc.Input`` that become attributes of the ``<input>``.
 INPUT_PROPS = ("id", "type", "value", "placeholder", "autoComplete", "className", "name", "inputMode")
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
@@ -88,16 +95,27 @@ def _style(style: Mapping[str, Any]) -> str:
     return "; ".join(f"{_CAMEL.sub('-', str(k)).lower()}: {v}" for k, v in style.items() if v is not None)
 
 
-def _attributes(props: Mapping[str, Any]) -> str:
+def _with_prefix(name: str, value: str, prefix: str) -> str:
+    """``value`` of attribute ``name`` with ``prefix`` before every id it names (``href="#id"`` too)."""
+    if name in ID_REFERENCES:
+        return " ".join(prefix + part for part in value.split())
+    if name == "href" and value.startswith("#") and len(value) > 1:
+        return "#" + prefix + value[1:]
+    return value
+
+
+def _attributes(props: Mapping[str, Any], prefix: str = "") -> str:
     """`` name="value"`` pairs of ``props``, escaped and sorted by name (Dash's own order varies).
 
-    True gives a bare attribute, False and None none; ``style`` dicts become CSS declarations.
+    True gives a bare attribute, False and None none; ``style`` dicts become CSS declarations;
+    ids and references to ids get ``prefix``.
     """
     pairs: dict[str, str | None] = {}
     for name, value in props.items():
         if name in SKIPPED_PROPS or value is None or value is False:
             continue
-        pairs[_attribute(name)] = None if value is True else str(value)
+        attr = _attribute(name)
+        pairs[attr] = None if value is True else _with_prefix(attr, str(value), prefix)
     style = props.get("style")
     if isinstance(style, Mapping) and style:
         pairs["style"] = _style(style)
@@ -108,49 +126,52 @@ def _attributes(props: Mapping[str, Any]) -> str:
     )
 
 
-def _element(tag: str, props: Mapping[str, Any], children: Any) -> str:
+def _element(tag: str, props: Mapping[str, Any], children: Any, prefix: str) -> str:
     if tag in VOID_ELEMENTS:
-        return f"<{tag}{_attributes(props)}>"
-    return f"<{tag}{_attributes(props)}>{to_html(children)}</{tag}>"
+        return f"<{tag}{_attributes(props, prefix)}>"
+    return f"<{tag}{_attributes(props, prefix)}>{to_html(children, prefix)}</{tag}>"
 
 
-def _core_component(kind: str, props: Mapping[str, Any]) -> str:
+def _core_component(kind: str, props: Mapping[str, Any], prefix: str) -> str:
     """``dcc`` components: an input stays an input, a graph an empty box of its size, the rest nothing."""
     if kind == "Input":
-        return _element("input", {k: props.get(k) for k in INPUT_PROPS}, None)
+        return _element("input", {k: props.get(k) for k in INPUT_PROPS}, None, prefix)
     if kind == "Graph":
-        return _element("div", {"id": props.get("id"), "className": props.get("className")}, None)
+        return _element("div", {"id": props.get("id"), "className": props.get("className")}, None, prefix)
     return ""  # Store, Location, …: state for scripts, nothing to read
 
 
-def to_html(node: Any) -> str:
+def to_html(node: Any, id_prefix: str = "") -> str:
     """HTML of a Dash component tree (``dash.html`` elements, ``dcc.Input``/``dcc.Graph``), escaped.
 
     Parameters
     ----------
     node : Component, str, number, list or None
         What a Dash ``children`` prop may hold.
+    id_prefix : str, optional
+        Written before every id and every reference to one (``for``, ``aria-labelledby``,
+        ``aria-controls``, ``href="#…"``), so a copy of a page never repeats the page's ids.
 
     Returns
     -------
     str
-        The markup React would produce for the ``dash.html`` elements (same tags, ids, classes,
-        ``data-*``/``aria-*`` attributes); text and attribute values are HTML-escaped; ``dcc``
-        stores and other script-only components give nothing.
+        The markup React would produce for the ``dash.html`` elements (same tags, classes,
+        ``data-*``/``aria-*`` attributes; attributes sorted by name); text and attribute values are
+        HTML-escaped; ``dcc`` stores and other script-only components give nothing.
     """
     if node is None or isinstance(node, bool):
         return ""
     if isinstance(node, str | int | float):
         return html_escape.escape(str(node), quote=False)
     if isinstance(node, list | tuple):
-        return "".join(to_html(child) for child in node)
+        return "".join(to_html(child, id_prefix) for child in node)
     if isinstance(node, Component):
         props = node.to_plotly_json()["props"]
         if node._namespace == "dash_html_components":
-            return _element(node._type.lower(), props, props.get("children"))
+            return _element(node._type.lower(), props, props.get("children"), id_prefix)
         if node._namespace == "dash_core_components":
-            return _core_component(node._type, props)
-        return to_html(props.get("children"))
+            return _core_component(node._type, props, id_prefix)
+        return to_html(props.get("children"), id_prefix)
     raise TypeError(f"cannot render {type(node).__name__} as HTML: pass Dash components, text or lists")
 
 
@@ -202,6 +223,16 @@ def _results(snapshot: Snapshot, view: View, settings: ListSettings) -> html.Div
             html.Section(
                 [
                     html.H2(_("Liste der Angebote"), id="list-heading"),
+                    html.Div(
+                        [
+                            html.Span(_("Sortieren nach:"), id="sort-label"),
+                            chip(_("Name"), settings.sort == "name", **{"data-sort": "name"}),
+                            chip(_("Stadtteil"), settings.sort == "district", **{"data-sort": "district"}),
+                        ],
+                        className="sort",
+                        role="group",
+                        **{"aria-labelledby": "sort-label"},
+                    ),
                     html.Ul(list_children(dataset, view, settings, _), id=ids.OFFER_LIST, className="offer-list"),
                     html.P(list_status(view, settings, _), className="list-status"),
                 ],
@@ -260,4 +291,4 @@ def first_view_html(snapshot: Snapshot, query: Mapping[str, Any]) -> str:
 
 
 def _wrap(tree: html.Div) -> str:
-    return f'<div id="{PRERENDER_ID}" class="first-view">{to_html(tree)}</div>'
+    return f'<div id="{PRERENDER_ID}" class="first-view">{to_html(tree, ID_PREFIX)}</div>'

@@ -29,6 +29,7 @@ class FirstView(HTMLParser):
         self.names: list[str] = []
         self.entry_ids: list[str] = []
         self.attributes: list[str] = []
+        self.ids: list[str] = []
         self.first_views = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -42,6 +43,7 @@ class FirstView(HTMLParser):
         if tag not in ("input", "br", "img", "meta", "link", "hr"):
             self.depth += 1
         self.attributes += [v for v in values.values() if v]
+        self.ids += [str(values["id"])] if values.get("id") else []
         classes = (values.get("class") or "").split()
         if tag == "li" and "offer-entry" in classes:
             self.entry_ids.append(str(values.get("data-offer-id")))
@@ -119,6 +121,14 @@ def test_first_view_follows_the_filters_and_sort_of_the_url(tiny_data_dir: Path)
     view = compute_view(dataset, FilterState(categories=("counselling",)), ListSettings(sort="district"))
     assert found.entry_ids == [str(dataset.offers.iloc[int(r)]["id"]) for r in view.rows]
     assert len(found.entry_ids) == 2  # o2 and o5: the list is filtered, not the whole data set
+
+
+def test_first_view_repeats_no_id_of_the_page(tiny_data_dir: Path) -> None:
+    page = get(create_app(tiny_data_dir), "/?lang=tr")
+    found = parse(page)
+    assert "fv-offer-list" in found.ids and "fv-main" in found.ids
+    assert all(i.startswith("fv-") for i in found.ids), [i for i in found.ids if not i.startswith("fv-")]
+    assert 'href="#fv-main"' in page and 'aria-labelledby="fv-list-heading"' in page  # references follow
 
 
 def test_first_view_is_only_on_the_map_page(tiny_data_dir: Path) -> None:
