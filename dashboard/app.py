@@ -66,9 +66,25 @@ def with_first_view(app_entry: str, first_view: str) -> str:
     return app_entry.replace(ENTRY_POINT, '<div id="react-entry-point" aria-busy="true">', 1) + first_view
 
 
+def inline_stylesheets(assets_dir: Path) -> str | None:
+    """The stylesheets of ``assets_dir`` in Dash's order as one ``<style>`` element (None when one cannot be inlined).
+
+    The first view needs them before it can be drawn; six more requests (each a round trip on a
+    mobile network, and sharing the bandwidth with Dash's scripts) cost about a second there.
+    """
+    texts = [p.read_text(encoding="utf-8") for p in sorted(Path(assets_dir).glob("*.css"))]
+    if any("</" in text for text in texts):  # would end the <style> element early
+        logger.warning("a stylesheet in %s contains '</': the first view links the stylesheets instead", assets_dir)
+        return None
+    return "<style>" + "\n".join(texts) + "</style>"
+
+
 class StadtkarteDash(dash.Dash):
     """Dash with ``<html lang=.. dir=..>`` set server-side from ``?lang=``, and the map page's first view
     rendered by the server (readable before any script runs; see :mod:`dashboard.map.prerender`)."""
+
+    #: The stylesheets inlined into the map page (:func:`inline_stylesheets`; set by :func:`create_app`).
+    first_view_css: str | None = None
 
     def interpolate_index(self, **kwargs: Any) -> str:
         if has_request_context() and request.path == PRERENDERED_PATH and "app_entry" in kwargs:
@@ -76,6 +92,8 @@ class StadtkarteDash(dash.Dash):
             kwargs["app_entry"] = with_first_view(
                 kwargs["app_entry"], first_view_html(current_snapshot(), request_query())
             )
+            if self.first_view_css:
+                kwargs["css"] = self.first_view_css
             logger.debug("first view rendered in %.1f ms", (time.perf_counter() - start) * 1000)
         html = super().interpolate_index(**kwargs)
         lang = request_lang()
@@ -109,6 +127,8 @@ def create_app(data_dir: Path | str, settings: Settings | None = None) -> dash.D
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
+    if not settings.debug:  # with --debug the stylesheets stay linked (Dash reloads them when they change)
+        app.first_view_css = inline_stylesheets(ASSETS_DIR)
     init_snapshots(app.server, data_dir)
     app.server.config["DEBUG"] = settings.debug
     register_callbacks(app)

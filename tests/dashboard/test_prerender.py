@@ -182,3 +182,12 @@ def test_the_view_without_filters_is_rendered_once_per_snapshot(
     second = load_snapshot(data_dir, publish_tiny(data_dir, tiny_offers))
     assert parse(first_view_html(second, {"lang": "tr"})).names[0] == "Aaa Neues Sprachcafé"
     assert "Aaa Neues Sprachcafé" not in first_view_html(first, {"lang": "tr"})
+
+
+def test_the_map_page_brings_its_stylesheets_inline_other_pages_link_them(tiny_data_dir: Path) -> None:
+    app = create_app(tiny_data_dir)
+    page, coverage = get(app, "/"), get(app, "/coverage")
+    assert '<link rel="stylesheet"' not in page and page.count("<style>") == 1
+    assert ".first-view" in page.split("<style>", 1)[1].split("</style>", 1)[0]  # app.css's rules, in the head
+    assert page.index("</style>") < page.index("</head>")
+    assert '<link rel="stylesheet" href="/assets/app.css' in coverage and "<style>" not in coverage
