@@ -11,8 +11,10 @@ and turned into HTML by :func:`to_html`, so order, markup and classes are the Da
 is an empty box of the map's size (it needs scripts anyway).
 
 The copy stands after ``#react-entry-point`` (React would empty its container on mount, long
-before the page callback has delivered the list); ``dashboard.app`` removes it once Dash has
-rendered the page, so the DOM never holds two lists for long (see :data:`REMOVE_JS`); every id in
+before the page callback has delivered the list). While it is there, ``assets/app.css`` keeps the
+entry point invisible and out of the flow, so Dash draws the page unseen; ``dashboard.app`` removes
+the copy once Dash has drawn (see :data:`REMOVE_JS`) and the page takes its place without a layout
+shift; the DOM never holds two visible lists. Every id in
 the copy carries the prefix :data:`ID_PREFIX`, so no id is ever doubled and the page's scripts find
 Dash's elements, not the copy's.
 
@@ -27,6 +29,7 @@ import html as html_escape
 import logging
 import re
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from dash import html
@@ -55,7 +58,7 @@ SKIPPED_PROPS = frozenset(
     {"children", "style", "n_clicks", "n_clicks_timestamp", "disable_n_clicks", "loading_state", "key", "setProps"}
 )
 #: React prop names whose HTML attribute is not simply the lower-cased name.
-ATTRIBUTE_NAMES = {"className": "class", "htmlFor": "for"}
+ATTRIBUTE_NAMES: Mapping[str, str] = MappingProxyType({"className": "class", "htmlFor": "for"})
 #: Attributes that name ids of the same page (prefixed with the ids themselves, see :func:`to_html`).
 ID_REFERENCES = frozenset({"id", "for", "aria-labelledby", "aria-describedby", "aria-controls", "aria-owns"})
 #: Prefix of every id in the first view: the page Dash draws has the same ids, and both are in the
