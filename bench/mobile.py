@@ -5,16 +5,23 @@ Lighthouse's mobile profile through the Chrome DevTools protocol: 150 ms latency
 (``Emulation.setCPUThrottlingRate``), a 375 x 800 viewport, the cache disabled and a new browser
 context per run. For each page it prints the median of ``--runs`` runs (default 5) of
 
-* bytes transferred (encoded, as on the wire) until the map is drawn,
-* time until the first offer of the list is visible,
+* bytes transferred (encoded, as on the wire) until the first offer is visible ("first view") and
+  until the map is drawn,
+* time until the first offer of the list is visible (the server's first view or Dash's list),
 * time until the map is drawn (MapLibre has rendered the markers or clusters: ``window.stadtkarteMap``),
 
 for the embedded demo, for 10,000 synthetic offers, and for a minimal static HTML page listing the
-same offers as a reference point (ratio ours / reference). Measurement only; nothing is changed.
+same offers as a reference point (ratio ours / reference); plus the server time of ``/`` (median of
+20 requests without the browser, for the page without filters and with a filter). Measurement only;
+nothing is changed.
+
+``--server production`` (the default) runs ``python -m dashboard`` (waitress, 2 workers, compression,
+cache headers: what ``stadtkarte serve`` runs) in a subprocess; ``--server dev`` serves the app with
+werkzeug in a thread (no compression), as the first measurement of issue 12 did.
 
 Usage::
 
-    .venv/bin/python bench/mobile.py [--runs 5] [--sizes demo,10000] [--json out.json]
+    .venv/bin/python bench/mobile.py [--server production|dev] [--runs 5] [--sizes demo,10000] [--json out.json]
 
 Needs Debian's Chromium at /usr/bin/chromium; serves on 127.0.0.1 only.
 """
@@ -25,11 +32,15 @@ import argparse
 import html
 import json
 import logging
+import os
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -68,6 +79,11 @@ CPU_SLOWDOWN = 4
 PHONE = {"width": 375, "height": 800}
 TIMEOUT_MS = 120_000
 
+#: The first offer of the list: the server's first view (``#fv-offer-list``) or Dash's (``#offer-list``).
+FIRST_OFFER = ".offer-list li[data-offer-id]"
+SERVERS = ("production", "dev")
+SERVER_TIME_REQUESTS = 20
+#: The map is drawn: MapLibre has rendered the markers or clusters (``window.stadtkarteMap``).
 MAP_DRAWN_JS = """
 () => {
   const r = window.stadtkarteMap && window.stadtkarteMap.rendered();
@@ -78,8 +94,9 @@ MAP_DRAWN_JS = """
 
 @dataclass(frozen=True)
 class Run:
-    """One page load: bytes on the wire and seconds to the first offer / to the map."""
+    """One page load: bytes on the wire (until the first offer / in all) and seconds to the first offer / to the map."""
 
+    first_bytes: int
     bytes: int
     first_offer_s: float
     map_s: float | None
@@ -92,9 +109,11 @@ class Row:
     page: str
     offers: int
     runs: int
+    first_kb: float
     kb: float
     first_offer_s: float
     map_s: float | None
+    server_ms: str = ""
 
 
 def reference_html(names: Sequence[str]) -> str:
@@ -123,6 +142,55 @@ def serve(app: Any) -> Iterator[str]:
         server.server_close()
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serve_production(data_dir: Path, log: Path) -> Iterator[str]:
+    """Run ``python -m dashboard`` (waitress, 2 workers) on ``data_dir``; yield its base URL once ``/healthz`` answers."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STADTKARTE_")}
+    command = [sys.executable, "-m", "dashboard", "--data", str(data_dir), "--port", str(port), "--workers", "2"]
+    with log.open("w", encoding="utf-8") as out:
+        process = subprocess.Popen(command, cwd=REPO, stdout=out, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"the server ended with {process.returncode}: see {log}")
+            try:
+                with urllib.request.urlopen(url + "/healthz", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"the server did not answer within 300 s: see {log}") from None
+                time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def server_ms(url: str, requests: int = SERVER_TIME_REQUESTS) -> float:
+    """Median milliseconds until ``url`` is fully received (127.0.0.1, compressed, no browser)."""
+    times = []
+    for _ in range(requests):
+        request = urllib.request.Request(url, headers={"Accept-Encoding": "br, gzip"})
+        start = time.perf_counter()
+        with urllib.request.urlopen(request, timeout=60) as response:
+            response.read()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
 def reference_app(names: Sequence[str]) -> Any:
     """A Flask app serving :func:`reference_html` at ``/``."""
     from flask import Flask
@@ -149,26 +217,29 @@ def measure_once(browser: Any, url: str, first_selector: str, with_map: bool) ->
         page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
         page.wait_for_selector(first_selector, state="visible", timeout=TIMEOUT_MS)
         first = time.perf_counter() - start
+        first_bytes = sum(transferred)
         drawn = None
         if with_map:
             page.click("button[data-view='map']", timeout=TIMEOUT_MS)  # the phone opens on the list
             page.wait_for_function(MAP_DRAWN_JS, timeout=TIMEOUT_MS)
             drawn = time.perf_counter() - start
         page.wait_for_timeout(200)
-        return Run(bytes=sum(transferred), first_offer_s=first, map_s=drawn)
+        return Run(first_bytes=first_bytes, bytes=sum(transferred), first_offer_s=first, map_s=drawn)
     finally:
         context.close()
 
 
-def median_row(name: str, offers: int, runs: Sequence[Run]) -> Row:
+def median_row(name: str, offers: int, runs: Sequence[Run], server: str = "") -> Row:
     maps = [r.map_s for r in runs if r.map_s is not None]
     return Row(
         page=name,
         offers=offers,
         runs=len(runs),
+        first_kb=statistics.median(r.first_bytes for r in runs) / 1024,
         kb=statistics.median(r.bytes for r in runs) / 1024,
         first_offer_s=statistics.median(r.first_offer_s for r in runs),
         map_s=statistics.median(maps) if maps else None,
+        server_ms=server,
     )
 
 
@@ -181,6 +252,12 @@ def demo_dir(work: Path) -> Path:
     return out
 
 
+def offers_file(data_dir: Path) -> Path:
+    """``offers.geojson`` of the current snapshot of ``data_dir`` (or of the flat folder)."""
+
+    return (current_snapshot_dir(data_dir) or data_dir) / OFFERS_FILE
+
+
 def datasets(work: Path, sizes: Sequence[str]) -> list[tuple[str, Path]]:
     out = []
     for size in sizes:
@@ -191,24 +268,36 @@ def datasets(work: Path, sizes: Sequence[str]) -> list[tuple[str, Path]]:
     return out
 
 
-def run(sizes: Sequence[str], runs: int) -> list[Row]:
-    from playwright.sync_api import sync_playwright
-
+@contextmanager
+def serve_dashboard(kind: str, data_dir: Path, work: Path) -> Iterator[str]:
+    """The dashboard on ``data_dir`` with the production server or the development server (``kind``)."""
+    if kind == "production":
+        with serve_production(data_dir, work / f"server-{data_dir.name}.log") as url:
+            yield url
+        return
     from dashboard.app import create_app
+
+    with serve(create_app(data_dir)) as url:
+        yield url
+
+
+def run(sizes: Sequence[str], runs: int, server: str = "production") -> list[Row]:
+    from playwright.sync_api import sync_playwright
 
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="stadtkarte-mobile-") as tmp, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
         for name, data_dir in datasets(Path(tmp), sizes):
-            names = [
-                str(f["properties"]["name"])
-                for f in read_offers((current_snapshot_dir(data_dir) or data_dir) / OFFERS_FILE)
-            ]
-            with serve(create_app(data_dir)) as url:
-                ours = [measure_once(browser, url + "/", "#offer-list li[data-offer-id]", True) for _ in range(runs)]
+            names = [str(f["properties"]["name"]) for f in read_offers(offers_file(data_dir))]
+            with serve_dashboard(server, data_dir, Path(tmp)) as url:
+                timing = f"{server_ms(url + '/'):.1f} / {server_ms(url + '/?category=counselling&lang=ar'):.1f} ms"
+                ours = [measure_once(browser, url + "/", FIRST_OFFER, True) for _ in range(runs)]
             with serve(reference_app(names)) as url:
                 ref = [measure_once(browser, url + "/", "li", False) for _ in range(runs)]
-            rows += [median_row(name, len(names), ours), median_row(f"{name}: static HTML", len(names), ref)]
+            rows += [
+                median_row(f"{name} ({server} server)", len(names), ours, timing),
+                median_row(f"{name}: static HTML", len(names), ref),
+            ]
             logger.info("%s done", name)
         browser.close()
     return rows
@@ -216,16 +305,19 @@ def run(sizes: Sequence[str], runs: int) -> list[Row]:
 
 def format_table(rows: Sequence[Row]) -> str:
     lines = [
-        "| page | offers | runs | KB transferred | first offer visible | map drawn |",
-        "|---|---|---|---|---|---|",
+        "| page | offers | runs | KB to first offer | KB until map | first offer visible | map drawn | server time of / (plain / filtered) |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         map_s = f"{r.map_s:.2f} s" if r.map_s is not None else "–"
-        lines.append(f"| {r.page} | {r.offers:,} | {r.runs} | {r.kb:,.0f} | {r.first_offer_s:.2f} s | {map_s} |")
+        lines.append(
+            f"| {r.page} | {r.offers:,} | {r.runs} | {r.first_kb:,.0f} | {r.kb:,.0f} | {r.first_offer_s:.2f} s "
+            f"| {map_s} | {r.server_ms or '–'} |"
+        )
     for ours, ref in zip(rows[::2], rows[1::2], strict=False):
         lines.append(
             f"{ours.page}: first offer {ours.first_offer_s / ref.first_offer_s:.1f}x the static page's time, "
-            f"{ours.kb / max(ref.kb, 0.1):.0f}x its bytes"
+            f"{ours.first_kb / max(ref.first_kb, 0.1):.1f}x its bytes until then"
         )
     return "\n".join(lines)
 
@@ -235,6 +327,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="page loads per page (median reported)")
     parser.add_argument("--sizes", default="demo,10000", help="comma list: demo and/or offer counts")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
+    parser.add_argument(
+        "--server",
+        choices=SERVERS,
+        default="production",
+        help="production: python -m dashboard (waitress, compression, as 'stadtkarte serve'); dev: werkzeug",
+    )
     args = parser.parse_args(argv)
     if args.runs < 1:
         print("error: --runs must be at least 1", file=sys.stderr)
@@ -248,7 +346,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    rows = run(sizes, args.runs)
+    rows = run(sizes, args.runs, args.server)
     print(format_table(rows))
     if args.json:
         args.json.write_text(json.dumps([asdict(r) for r in rows], indent=2), encoding="utf-8")

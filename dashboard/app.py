@@ -8,13 +8,16 @@ change here. Everything is served from this server: no CDN, fonts or remote scri
 from __future__ import annotations
 
 import logging
+import time
 from html import escape
 from pathlib import Path
 from typing import Any
 
 import dash
+from dash import Input, Output
 from flask import has_request_context, request
 
+from dashboard import ids
 from dashboard.api import register_api
 from dashboard.board import register_board
 from dashboard.components.media import register_media
@@ -24,8 +27,9 @@ from dashboard.filters import DEFAULT_LANG, UI_LANGUAGES
 from dashboard.i18n import text_direction
 from dashboard.layout import served_title, translate_page_titles
 from dashboard.map.callbacks import register_callbacks, register_map_callbacks
+from dashboard.map.prerender import REMOVE_JS, first_view_html
 from dashboard.security import harden
-from dashboard.snapshot import init_snapshots
+from dashboard.snapshot import current_snapshot, init_snapshots
 from dashboard.staff import register_staff
 from dashboard.submit import register_submit
 
@@ -44,11 +48,56 @@ def request_lang() -> str:
     return lang if lang in UI_LANGUAGES else DEFAULT_LANG
 
 
+#: The page whose first view the server renders into the HTML (:mod:`dashboard.map.prerender`).
+PRERENDERED_PATH = "/"
+ENTRY_POINT = '<div id="react-entry-point">'
+
+
+def request_query() -> dict[str, Any]:
+    """The current request's URL parameters as Dash Pages passes them to a layout (one value: a string)."""
+    return {k: v[0] if len(v) == 1 else v for k, v in request.args.to_dict(flat=False).items()}
+
+
+def with_first_view(app_entry: str, first_view: str) -> str:
+    """Dash's ``app_entry`` followed by ``first_view``; the entry point is ``aria-busy`` until Dash has drawn.
+
+    The copy comes *after* the entry point: while that is empty the copy is at the top of the page;
+    once Dash has drawn the page, the page is on top and the copy (removed two frames later) below it,
+    and scripts that look up the first element of a class find the page's.
+    """
+    return app_entry.replace(ENTRY_POINT, '<div id="react-entry-point" aria-busy="true">', 1) + first_view
+
+
+def inline_stylesheets(assets_dir: Path) -> str | None:
+    """The stylesheets of ``assets_dir`` in Dash's order as one ``<style>`` element (None when one cannot be inlined).
+
+    The first view needs them before it can be drawn; six more requests (each a round trip on a
+    mobile network, and sharing the bandwidth with Dash's scripts) cost about a second there.
+    """
+    texts = [p.read_text(encoding="utf-8") for p in sorted(Path(assets_dir).glob("*.css"))]
+    if any("</" in text for text in texts):  # would end the <style> element early
+        logger.warning("a stylesheet in %s contains '</': the first view links the stylesheets instead", assets_dir)
+        return None
+    return "<style>" + "\n".join(texts) + "</style>"
+
+
 class StadtkarteDash(dash.Dash):
-    """Dash with ``<html lang=.. dir=..>`` set server-side from ``?lang=``."""
+    """Dash with ``<html lang=.. dir=..>`` set server-side from ``?lang=``, and the map page's first view
+    rendered by the server (readable before any script runs; see :mod:`dashboard.map.prerender`)."""
+
+    #: The stylesheets inlined into the map page (:func:`inline_stylesheets`; set by :func:`create_app`).
+    first_view_css: str | None = None
 
     def interpolate_index(self, **kwargs: Any) -> str:
         kwargs["title"] = escape(served_title())  # the page's own title in the request's language
+        if has_request_context() and request.path == PRERENDERED_PATH and "app_entry" in kwargs:
+            start = time.perf_counter()
+            kwargs["app_entry"] = with_first_view(
+                kwargs["app_entry"], first_view_html(current_snapshot(), request_query())
+            )
+            if self.first_view_css:
+                kwargs["css"] = self.first_view_css
+            logger.debug("first view rendered in %.1f ms", (time.perf_counter() - start) * 1000)
         html = super().interpolate_index(**kwargs)
         lang = request_lang()
         return html.replace("<html>", f'<html lang="{lang}" dir="{text_direction(lang)}">', 1)
@@ -81,11 +130,15 @@ def create_app(data_dir: Path | str, settings: Settings | None = None) -> dash.D
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
+    if not settings.debug:  # with --debug the stylesheets stay linked (Dash reloads them when they change)
+        app.first_view_css = inline_stylesheets(ASSETS_DIR)
     init_snapshots(app.server, data_dir)
     translate_page_titles(dash.page_registry)
     app.server.config["DEBUG"] = settings.debug
     register_callbacks(app)
     register_map_callbacks(app)
+    # drops the server's first view once the page is drawn (an output is needed for the initial call)
+    app.clientside_callback(REMOVE_JS, Output(ids.URL_SYNC, "data-first-view"), Input(ids.UI_LANG, "data"))
     register_api(app.server)
     register_coverage(app)
     register_staff(app.server, data_dir)

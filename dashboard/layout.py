@@ -85,6 +85,15 @@ def main_nav(dataset: Dataset, state: FilterState, _: Translator, current: str =
     return html.Nav(html.Ul(links), id=ids.MAIN_NAV, className="main-nav", **{"aria-label": _("Hauptnavigation")})
 
 
+def header_menu(label: Any, content: Any, kind: str) -> html.Details:
+    """A header menu that works without JavaScript: a ``<details>`` whose ``<summary>`` is ``label``.
+
+    On phones it folds ``content`` (the main navigation, the language links) so the header takes
+    two rows; on wider screens ``assets/app.css`` shows the content unfolded and hides the summary.
+    """
+    return html.Details([html.Summary(label, className="header-menu-label"), content], className=f"header-menu {kind}")
+
+
 def page_heading(dataset: Dataset, path: str, _: Translator) -> str:
     """The H1 of the page at ``path`` (each page its own)."""
     city = dataset.city.get("name") or ""
@@ -131,9 +140,21 @@ def frame(
                         ],
                         className="brand-row",
                     ),
-                    main_nav(dataset, state, _, nav_current or path),
-                    language_switch(state, _, path),
-                    accessibility_links(state.lang, path),
+                    html.Div(
+                        [
+                            header_menu(_("Menü"), main_nav(dataset, state, _, nav_current or path), "nav-menu"),
+                            header_menu(
+                                [
+                                    html.Span(_("Sprache der Oberfläche") + ": ", className="visually-hidden"),
+                                    native_name(state.lang),
+                                ],
+                                language_switch(state, _, path),
+                                "lang-menu",
+                            ),
+                            accessibility_links(state.lang, path),
+                        ],
+                        className="header-tools",
+                    ),
                 ],
                 className="site-header",
             ),

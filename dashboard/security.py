@@ -11,9 +11,10 @@ It adds, for every response of the app (whatever WSGI server runs it):
   value types) -> 400 with a one-line log entry instead of a 500 with a traceback.
 * **Headers**: Content-Security-Policy (see :func:`content_security_policy`),
   ``X-Content-Type-Options: nosniff``, ``Referrer-Policy``, HSTS on HTTPS requests only.
-* **Caching**: fingerprinted Dash/asset URLs ``immutable`` for a year; everything else
+* **Caching**: fingerprinted Dash/asset URLs and the versioned favicon ``immutable`` for a year; everything else
   ``no-cache`` with an ETag (so browsers and proxies revalidate with a cheap 304).
-* **Compression**: brotli (when installed) or gzip for HTML, JS, CSS, JSON, GeoJSON, CSV.
+* **Compression**: brotli (when installed) or gzip for every text response (HTML, JS, CSS, JSON,
+  GeoJSON, CSV, XML, captions) and the favicon.
 * **Real 404s**: a translated page (five languages) with the site header and a way back.
 * **Health**: ``/healthz`` (process alive) and ``/readyz`` (data loaded), left out of the access log.
 * **Access log** (logger ``dashboard.access``): client address truncated (IPv4 /24, IPv6 /48),
@@ -66,8 +67,15 @@ COMPRESS_MIMETYPES = (
     "application/javascript",
     "application/json",
     "application/geo+json",
+    "application/xml",
+    "text/xml",
+    "text/vtt",
     "image/svg+xml",
+    "image/x-icon",  # Dash's favicon: 15 KB, about 4 KB compressed
+    "image/vnd.microsoft.icon",
 )
+#: Dash's favicon; its ``?v=`` names Dash's version, so a year's cache lifetime is safe.
+FAVICON_PATH = "/_favicon.ico"
 #: Exceptions a callback raises when the browser sent values of the wrong shape or type.
 MALFORMED_INPUT_ERRORS: tuple[type[Exception], ...] = (TypeError, ValueError, KeyError, AttributeError, IndexError)
 #: plotly.js's strict bundle (no eval) and the URL dcc.Graph loads plotly.js from.
@@ -298,6 +306,8 @@ def cache_control_for(path: str, query: Mapping[str, str], method: str, status: 
         return f"public, max-age={ONE_YEAR}, immutable"
     if path.startswith(MAPLIBRE_PREFIX):
         return f"public, max-age={ONE_YEAR}, immutable"
+    if path == FAVICON_PATH and query.get("v"):
+        return f"public, max-age={ONE_YEAR}, immutable"
     return "no-cache"
 
 
@@ -377,10 +387,14 @@ class CompressionCache:
 def compression_key(req: Any) -> str:
     """Cache key of a request for :class:`CompressionCache`: its URL for packaged files, else empty.
 
-    Files under ``/_dash-component-suites/`` and ``/assets/`` do not change while the server runs
-    (production has no hot reload), so their compressed bodies are kept; nothing else is.
+    Files under ``/_dash-component-suites/`` and ``/assets/`` and Dash's favicon do not change while
+    the server runs (production has no hot reload), so their compressed bodies are kept; nothing else is.
     """
     if req.method == "GET" and req.path.startswith(("/_dash-component-suites/", "/assets/", MAPLIBRE_PREFIX)):
+        return f"public, max-age={ONE_YEAR}, immutable"
+    if req.method == "GET" and (
+        req.path.startswith(("/_dash-component-suites/", "/assets/")) or req.path == FAVICON_PATH
+    ):
         return str(req.full_path)
     return ""
 
