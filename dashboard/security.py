@@ -390,10 +390,8 @@ def compression_key(req: Any) -> str:
     Files under ``/_dash-component-suites/`` and ``/assets/`` and Dash's favicon do not change while
     the server runs (production has no hot reload), so their compressed bodies are kept; nothing else is.
     """
-    if req.method == "GET" and req.path.startswith(("/_dash-component-suites/", "/assets/", MAPLIBRE_PREFIX)):
-        return f"public, max-age={ONE_YEAR}, immutable"
     if req.method == "GET" and (
-        req.path.startswith(("/_dash-component-suites/", "/assets/")) or req.path == FAVICON_PATH
+        req.path.startswith(("/_dash-component-suites/", "/assets/", MAPLIBRE_PREFIX)) or req.path == FAVICON_PATH
     ):
         return str(req.full_path)
     return ""

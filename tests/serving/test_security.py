@@ -344,3 +344,26 @@ def test_city_config_frame_ancestors_reach_city_json() -> None:
     for bad in ("https://x.de; script-src *", "*", "javascript:alert(1)"):
         with pytest.raises(ConfigError, match="frame_ancestors"):
             config_from_mapping({"dashboard": {"frame_ancestors": [bad]}})
+
+
+def test_compression_cache_keys_name_the_file():
+    """Each packaged file has its own key (a shared key served one file's body for every script)."""
+    from types import SimpleNamespace
+
+    from dashboard.security import MAPLIBRE_PREFIX, compression_key
+
+    def key(path: str, query: str = "", method: str = "GET") -> str:
+        full = path + ("?" + query if query else "?")
+        return compression_key(SimpleNamespace(method=method, path=path, full_path=full))
+
+    paths = [
+        "/_dash-component-suites/dash/deps/polyfill@7.v4_4_1m1.12.1.min.js",
+        "/_dash-component-suites/dash/dash-renderer/build/dash_renderer.v4_4_1m1.min.js",
+        "/assets/map.js",
+        MAPLIBRE_PREFIX + "maplibre-gl.mjs",
+        "/_favicon.ico",
+    ]
+    keys = [key(p, "v=1") for p in paths]
+    assert len(set(keys)) == len(paths) and all(p in k for p, k in zip(paths, keys, strict=True))
+    assert key("/assets/map.js", "m=1") != key("/assets/map.js", "m=2")
+    assert key("/api/offers.geojson") == "" and key("/assets/map.js", method="POST") == ""
