@@ -16,7 +16,7 @@ from dashboard.board.model import Filters, filtered
 from dashboard.filters import DEFAULT_LANG, UI_LANGUAGES
 from dashboard.i18n import text_direction, translator
 from geodata.languages import language_name
-from geodata.taxonomy import load_board_topics, load_taxonomy
+from geodata.taxonomy import load_taxonomy
 
 logger = logging.getLogger(__name__)
 
@@ -48,10 +48,12 @@ def api() -> Any:
 
 
 def _context(lang: str) -> dict[str, Any]:
-    view = _cache().view()
-    topics = load_board_topics()
+    from dashboard.board.print_views import current_view
+
+    view = current_view()  # an empty board for a data folder without a register
+    topics = _cache().topics()
     groups = load_taxonomy().target_groups
-    districts = _cache().district_names()
+    districts = _cache().district_names() if _cache().has_board() else {}
     _ = translator(lang)
 
     def reason(match: Any) -> str:
@@ -289,7 +291,7 @@ def _choices(lang: str) -> dict[str, Any]:
     """Topics, target groups, languages and districts of the posting form, labelled in ``lang``."""
     from geodata.languages import language_label
 
-    topics = load_board_topics()
+    topics = _cache().topics()
     groups = load_taxonomy().target_groups
     districts = _cache().district_names()
     return {
@@ -320,7 +322,7 @@ def _check_post(form: dict[str, str], lists: dict[str, list[str]], lang: str, ne
     from registry.board import Located, locate_address
 
     _ = translator(lang)
-    topics, groups = load_board_topics(), load_taxonomy().target_groups
+    topics, groups = _cache().topics(), load_taxonomy().target_groups
     values, address, errors = check_post(
         form,
         lists,

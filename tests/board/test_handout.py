@@ -187,4 +187,46 @@ def test_a_build_output_without_register_prints_an_empty_board_and_creates_no_da
     )
     assert client.get("/netzwerk/handout?org=Verein").status_code == 404
     assert client.get("/netzwerk?mode=workshop").status_code == 200
+    board = client.get("/netzwerk")
+    assert board.status_code == 200 and "Keine Beiträge für diese Auswahl." in board.get_data(as_text=True)
+    assert client.get("/netzwerk/1").status_code == 404
     assert not (tmp_path / "register.sqlite").exists()
+
+
+def test_contact_names_are_printed_only_as_their_posters_allowed(board_register: Register) -> None:
+    """A matched post's contact name shows on the handout when its poster ticked "show", never otherwise."""
+    from registry.board import PostValues, add_post
+
+    common = {"topic": "rooms", "languages": ("ar",), "district_id": "west", "contact": "x@example.org"}
+    add_post(
+        board_register,
+        PostValues(kind="need", title="Raum gesucht", organization="Elternverein", **common),
+        "t",
+        "published",
+    )
+    add_post(
+        board_register,
+        PostValues(
+            kind="offer",
+            title="Raum frei",
+            organization="Moschee",
+            contact_name="Frau Aydın",
+            contact_name_public=True,
+            **common,
+        ),
+        "t",
+        "published",
+    )
+    add_post(
+        board_register,
+        PostValues(
+            kind="offer", title="Saal frei", organization="Kulturverein", contact_name="Herr Verborgen", **common
+        ),
+        "t",
+        "published",
+    )
+    app = Flask("handout-contact-test")
+    register_board(app, board_register.data_dir, board_register)
+    page = app.test_client().get("/netzwerk/handout?org=Elternverein").get_data(as_text=True)
+    assert "Raum frei" in page and "Saal frei" in page  # both offers match the need
+    assert "Frau Aydın" in page and "Herr Verborgen" not in page and "x@example.org" not in page
