@@ -16,6 +16,7 @@
     "use strict";
 
     var MAP_ID = "offer-map";
+    var UNCONFIRMED_OPACITY = 0.45;
     /* The vendored MapLibre (dashboard.security.MAPLIBRE_PREFIX; a unit test keeps the two equal): the map
        page preloads it while Dash starts, so the map does not wait for the layout before downloading it. */
     var MAPLIBRE_MODULE = "/vendor/maplibre-gl/6.17.0/maplibre-gl.mjs";
@@ -63,7 +64,16 @@
         if (approx) {
             lines.push(labels.approximate);
         }
-        return {text: lines.join("<br>"), approximate: approx};
+        var unconfirmed = true;
+        for (var u = 0; u < visible.length; u++) {
+            if (!(points.unconfirmed && points.unconfirmed[visible[u]])) {
+                unconfirmed = false;
+            }
+        }
+        if (unconfirmed) {
+            lines.push(labels.unconfirmed);
+        }
+        return {text: lines.join("<br>"), approximate: approx, unconfirmed: unconfirmed};
     }
 
     /* One GeoJSON point per address with a visible offer: its style, visible count, first offer, tooltip. */
@@ -93,6 +103,7 @@
                     style: style,
                     icon: "marker-" + style + (hover.approximate ? "-approximate" : ""),
                     approximate: hover.approximate ? 1 : 0,
+                    unconfirmed: hover.unconfirmed ? 1 : 0,
                     count: visible.length,
                     first: visible[0],
                     hover: hover.text
@@ -317,7 +328,9 @@
                 type: "symbol",
                 source: SOURCE,
                 filter: ["!", ["has", "point_count"]],
-                layout: {"icon-image": ["get", "icon"], "icon-allow-overlap": true, "icon-ignore-placement": true}
+                layout: {"icon-image": ["get", "icon"], "icon-allow-overlap": true, "icon-ignore-placement": true},
+                /* an offer nobody has confirmed for a year is shown faded (its list entry says since when) */
+                paint: {"icon-opacity": ["case", ["==", ["get", "unconfirmed"], 1], UNCONFIRMED_OPACITY, 1]}
             });
             map.on("click", MARKER_LAYER, function (e) { clickMarker(el, e.features && e.features[0]); });
             map.on("mouseenter", MARKER_LAYER, function (e) {

@@ -40,6 +40,7 @@ import pandas as pd
 import shapely.geometry
 
 from dashboard.data import Dataset
+from dashboard.filters import confirmed_mask
 from dashboard.i18n import plural_forms_by_category, translator
 from dashboard.mapstyle import bounds_of, contrast_ratio, fit_view, offline_style
 
@@ -254,9 +255,16 @@ class MapPoints:
     ids: tuple[str, ...]
     group_district: tuple[str, ...]
     styles: tuple[MarkerStyle, ...]
+    #: True where the offer's contact has not confirmed it (``unconfirmed_since``): drawn faded.
+    unconfirmed: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.category)
+
+    @property
+    def unconfirmed_flags(self) -> np.ndarray:
+        """:attr:`unconfirmed` (all False when not given)."""
+        return np.zeros(len(self), dtype=bool) if self.unconfirmed is None else self.unconfirmed
 
     @property
     def mixed_index(self) -> int:
@@ -268,6 +276,7 @@ def map_points(
     category_ids: Sequence[str],
     approximate: np.ndarray,
     styles: Mapping[str, MarkerStyle] | None = None,
+    unconfirmed: np.ndarray | None = None,
 ) -> MapPoints:
     """Group ``offers`` (columns lon, lat, id, name, category, district_name) into map points.
 
@@ -281,6 +290,8 @@ def map_points(
         True where the offer's location is approximate.
     styles : mapping, optional
         Marker style per category id (default :func:`category_styles` of ``category_ids``).
+    unconfirmed : numpy.ndarray of bool, optional
+        True where the offer is not confirmed by its contact (default: none).
     """
     groups = group_points(offers["lon"].to_numpy(), offers["lat"].to_numpy())
     by_id = styles if styles is not None else category_styles(category_ids)
@@ -298,6 +309,7 @@ def map_points(
         ids=tuple(offers["id"].astype(str)),
         group_district=group_district,
         styles=styles_,
+        unconfirmed=None if unconfirmed is None else np.asarray(unconfirmed, dtype=bool),
     )
 
 
@@ -310,6 +322,7 @@ def hover_labels(lang: str) -> dict[str, Any]:
     _ = get_translator(lang)
     return {
         "approximate": _("Lage ungefähr"),
+        "unconfirmed": _("nicht bestätigt"),
         "more": _("und {n} weitere", n="{n}"),
         "group": _("{n} Angebote an diesem Ort:", n="{n}"),
         "close": _("Schließen"),
@@ -349,6 +362,7 @@ def points_payload(points: MapPoints, lang: str) -> dict[str, Any]:
         "starts": points.groups.starts.tolist(),
         "category": points.category.tolist(),
         "approximate": points.approximate.astype(np.int8).tolist(),
+        "unconfirmed": points.unconfirmed_flags.astype(np.int8).tolist(),
         "names": [html.escape(n, quote=False) for n in points.names],
         "ids": list(points.ids),
         "gdistrict": [html.escape(d, quote=False) for d in points.group_district],
@@ -395,12 +409,15 @@ class VisibleMarkers:
         True when every visible member is approximately located.
     first : numpy.ndarray
         First visible offer of each group (for a click -> detail).
+    unconfirmed : numpy.ndarray of bool
+        True when no visible member is confirmed by its contact (the marker is drawn faded).
     """
 
     group: np.ndarray
     style: np.ndarray
     approximate: np.ndarray
     first: np.ndarray
+    unconfirmed: np.ndarray
 
     def __len__(self) -> int:
         return len(self.group)
@@ -424,9 +441,10 @@ def visible_markers(points: MapPoints, mask: np.ndarray | None = None) -> Visibl
     np.maximum.at(cmax, g, cat)
     style = np.where(cmin == cmax, cmin, points.mixed_index)[shown]
     n_approx = np.bincount(g, weights=points.approximate[rows], minlength=n_groups)
+    n_unconfirmed = np.bincount(g, weights=points.unconfirmed_flags[rows], minlength=n_groups)
     first = np.full(n_groups, -1)
     first[g[::-1]] = rows[::-1]  # the last write wins: the first visible row in file order
-    return VisibleMarkers(shown, style, (n_approx == count)[shown], first[shown])
+    return VisibleMarkers(shown, style, (n_approx == count)[shown], first[shown], (n_unconfirmed == count)[shown])
 
 
 def hover_text(points: MapPoints, group: int, mask: np.ndarray, labels: Mapping[str, str]) -> str:
@@ -440,6 +458,8 @@ def hover_text(points: MapPoints, group: int, mask: np.ndarray, labels: Mapping[
         lines.append(f"<i>{html.escape(points.group_district[group], quote=False)}</i>")
     if all(points.approximate[i] for i in visible):
         lines.append(labels["approximate"])
+    if all(points.unconfirmed_flags[i] for i in visible):
+        lines.append(labels["unconfirmed"])
     return "<br>".join(lines)
 
 
@@ -459,7 +479,13 @@ def map_notices(dataset: Dataset, lang: str) -> list[str]:
 
 def dataset_points(dataset: Dataset) -> MapPoints:
     """:func:`map_points` of a loaded dataset."""
-    return map_points(dataset.offers, dataset.category_ids, dataset.approximate, dataset_styles(dataset))
+    return map_points(
+        dataset.offers,
+        dataset.category_ids,
+        dataset.approximate,
+        dataset_styles(dataset),
+        unconfirmed=~confirmed_mask(dataset),
+    )
 
 
 #: The map size (px) the first view is fitted to: the map column beside the detail panel at 1280 px

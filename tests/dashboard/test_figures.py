@@ -295,7 +295,7 @@ def test_map_js_draws_the_same_markers_as_python(seed: int) -> None:
             "lat": np.full(n, 48.9),
         }
     )
-    points = map_points(offers, cats, rng.random(n) < 0.2)
+    points = map_points(offers, cats, rng.random(n) < 0.2, unconfirmed=rng.random(n) < 0.5)
     mask = rng.random(n) < 0.3
     view = {"count": int(mask.sum()), "n": n, "mask": base64.b64encode(np.packbits(mask, bitorder="little")).decode()}
     out = _run_map_js(points_payload(points, "de"), view)
@@ -305,6 +305,8 @@ def test_map_js_draws_the_same_markers_as_python(seed: int) -> None:
     assert [p["style"] for p in props] == expected.style.tolist()
     assert [bool(p["approximate"]) for p in props] == expected.approximate.tolist()
     assert [p["first"] for p in props] == expected.first.tolist()
+    assert [bool(p["unconfirmed"]) for p in props] == expected.unconfirmed.tolist()
+    assert any(expected.unconfirmed) and not all(expected.unconfirmed)
     assert [p["icon"].endswith("-approximate") for p in props] == expected.approximate.tolist()
     coords = [f["geometry"]["coordinates"] for f in out["data"]["features"]]
     assert [c[0] for c in coords] == pytest.approx(points.groups.lon[expected.group].tolist())

@@ -78,3 +78,10 @@ def test_helper_lists_only_existing_entries():
     ids = {m.id for m in _catalog("de") if m.id}
     for allowed in SAME_AS_GERMAN.values():
         assert allowed <= ids, allowed - ids
+
+
+@pytest.mark.parametrize("lang", ["de", *TRANSLATED])
+def test_every_catalogue_parses_without_a_broken_entry(lang):
+    """A merge that drops a ``msgstr`` line must fail here (babel only logs it and reads on)."""
+    with (LOCALES_DIR / lang / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        read_po(fh, abort_invalid=True)
