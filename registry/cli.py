@@ -469,9 +469,9 @@ def run_remind(args: argparse.Namespace) -> int:
         )
         purged = purge_archived(register, fresh.retention_months, at)
     print(
-        f"Erinnerungen: {len(report.sent)} gesendet, {len(report.failed)} fehlgeschlagen, "
+        f"Erinnerungen: {len(report.sent)} gesendet, {len(report.bounced)} unzustellbar, {len(report.failed)} fehlgeschlagen, "
         f"{len(report.no_contact)} ohne Kontakt, {len(report.expired)} unbeantwortet (nicht bestätigt); "
-        f"{told} Entscheidungen mitgeteilt; {purged} E-Mail-Adressen gelöscht / reminders: {len(report.sent)} sent, {len(report.failed)} failed, "
+        f"{told} Entscheidungen mitgeteilt; {purged} E-Mail-Adressen gelöscht / reminders: {len(report.sent)} sent, {len(report.bounced)} bounced, {len(report.failed)} failed, "
         f"{len(report.no_contact)} without contact, {len(report.expired)} expired; {told} decisions told; {purged} e-mails purged"
     )
     if report.stuck:
