@@ -28,7 +28,7 @@ from dashboard.i18n import text_direction
 from dashboard.layout import served_title, translate_page_titles
 from dashboard.map.callbacks import register_callbacks, register_map_callbacks
 from dashboard.map.prerender import REMOVE_JS, first_view_html
-from dashboard.security import harden
+from dashboard.security import MAPLIBRE_PREFIX, harden
 from dashboard.snapshot import current_snapshot, init_snapshots
 from dashboard.staff import register_staff
 from dashboard.submit import register_submit
@@ -51,6 +51,8 @@ def request_lang() -> str:
 #: The page whose first view the server renders into the HTML (:mod:`dashboard.map.prerender`).
 PRERENDERED_PATH = "/"
 ENTRY_POINT = '<div id="react-entry-point">'
+#: MapLibre GL JS, preloaded by the map page's HTML (the map draws with it; see :mod:`dashboard.map.figures`).
+MAPLIBRE_MODULE = MAPLIBRE_PREFIX + "maplibre-gl.mjs"
 
 
 def request_query() -> dict[str, Any]:
@@ -97,6 +99,8 @@ class StadtkarteDash(dash.Dash):
             )
             if self.first_view_css:
                 kwargs["css"] = self.first_view_css
+            # the map's library starts loading with the page, alongside Dash's scripts (map.js reuses it)
+            kwargs["css"] = kwargs.get("css", "") + f'<link rel="modulepreload" href="{MAPLIBRE_MODULE}">'
             logger.debug("first view rendered in %.1f ms", (time.perf_counter() - start) * 1000)
         html = super().interpolate_index(**kwargs)
         lang = request_lang()

@@ -191,3 +191,13 @@ def test_the_map_page_brings_its_stylesheets_inline_other_pages_link_them(tiny_d
     assert ".first-view" in page.split("<style>", 1)[1].split("</style>", 1)[0]  # app.css's rules, in the head
     assert page.index("</style>") < page.index("</head>")
     assert '<link rel="stylesheet" href="/assets/app.css' in coverage and "<style>" not in coverage
+
+
+def test_the_map_page_preloads_maplibre_in_its_head(tiny_data_dir):
+    from dashboard.app import MAPLIBRE_MODULE, create_app
+
+    client = create_app(tiny_data_dir).server.test_client()
+    head = client.get("/").get_data(as_text=True).split("</head>")[0]
+    assert f'<link rel="modulepreload" href="{MAPLIBRE_MODULE}">' in head
+    assert client.get(MAPLIBRE_MODULE).status_code == 200
+    assert "modulepreload" not in client.get("/coverage").get_data(as_text=True)
