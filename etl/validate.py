@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -36,7 +36,6 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from etl._frames import records as table_records
 from etl.extract import parse_number, split_list
 from etl.problems import Problem, error, render, render_all, warning
 from etl.settings import LOCATION_VISIBILITY_VALUES
@@ -73,6 +72,8 @@ _DE_DATE = re.compile(r"^(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{2}|\d{4})$")
 _YES = frozenset({"ja", "j", "yes", "y", "x", "true", "wahr", "1", "barrierefrei", "vorhanden", "oui"})
 _NO = frozenset({"nein", "n", "no", "false", "falsch", "0", "nicht barrierefrei", "keine"})
 _UNKNOWN = frozenset({"", "unbekannt", "unknown", "?", "k.a.", "ka", "keine angabe", "-"})
+#: A field a rejected row never got (e.g. ``category`` when unknown); such rows are not in ``valid``.
+_MISSING = float("nan")
 _PARTLY = frozenset(
     {"teilweise", "eingeschraenkt", "bedingt", "partly", "partial", "teils", "teilweise barrierefrei", "partiell"}
 )
@@ -424,7 +425,8 @@ def check_row(
     row = _Row(number)
     for name in TEXT_FIELDS:
         value = rec[name]
-        row.props[name] = value if name in _MULTILINE_FIELDS else " ".join(value.split())
+        single = value if name in _MULTILINE_FIELDS else " ".join(value.split())
+        row.props[name] = value if single == value else single  # an unchanged cell stays one shared object
     rec = {
         **rec,
         **{k: v for k, v in row.props.items() if k in ("name", "street", "house_number", "postal_code", "city")},
@@ -448,34 +450,66 @@ def check_row(
 # --- ids across rows -------------------------------------------------------------------
 
 
-def _assign_ids(rows: list[_Row], given: list[str]) -> None:
-    """Give every row an id: sanitised given ids (later duplicates rejected) or stable generated ones."""
+def _assign_ids(
+    numbers: Sequence[int],
+    given: Sequence[str],
+    props: Mapping[str, Sequence[Any]],
+    problems: dict[int, list[Problem]],
+) -> list[str]:
+    """Every row's id: sanitised given ids (later duplicates rejected) or stable generated ones.
+
+    Parameters
+    ----------
+    numbers, given
+        Per row (by position): the input row number and the id cell as given.
+    props
+        The checked values by field (``name``, ``street``, ``house_number``, ``postal_code``),
+        aligned with ``numbers``; they make the stable id of a row without one.
+    problems
+        Position -> the row's problems; an id problem is appended (a list is created when needed).
+
+    Returns
+    -------
+    list of str
+        The id of each row, aligned with ``numbers``.
+    """
+    ids: list[str] = [""] * len(numbers)
     first_seen: dict[str, int] = {}
-    pending: list[_Row] = []
-    for row, text in zip(rows, given, strict=True):
+    pending: list[int] = []
+    for pos, (number, text) in enumerate(zip(numbers, given, strict=True)):
         ident = (text if is_valid_id(text) else sanitize_id(text)) if text else ""
         if not ident:
-            pending.append(row)
+            pending.append(pos)
             continue
         if ident != text:
-            row.add(warning("id_invalid_chars", "id", value=text, id=ident))
+            problems.setdefault(pos, []).append(warning("id_invalid_chars", "id", value=text, id=ident))
         if ident in first_seen:
-            row.add(error("duplicate_id", "id", value=text, first_row=str(first_seen[ident])))
+            problems.setdefault(pos, []).append(
+                error("duplicate_id", "id", value=text, first_row=str(first_seen[ident]))
+            )
         else:
-            first_seen[ident] = row.number
-        row.props["id"] = ident
+            first_seen[ident] = number
+        ids[pos] = ident
     taken = set(first_seen)
-    for row in pending:
-        p = row.props
-        base = stable_id(p["name"] or "", p["street"] or "", p["house_number"] or "", p["postal_code"] or "")
+    for pos in pending:
+        parts = (props[name][pos] or "" for name in ("name", "street", "house_number", "postal_code"))
+        base = stable_id(*parts)
         ident, n = base, 1
         while ident in taken:
             n += 1
             ident = f"{base}-{n}"
         if n > 1:
-            row.add(warning("id_same_name_address", "id", id=ident))
+            problems.setdefault(pos, []).append(warning("id_same_name_address", "id", id=ident))
         taken.add(ident)
-        row.props["id"] = ident
+        ids[pos] = ident
+    return ids
+
+
+def _frame_records(frame: pd.DataFrame) -> Iterator[dict[str, Any]]:
+    """Rows of ``frame`` as dicts of plain Python values, one at a time (only one row's dict is alive)."""
+    names = [str(name) for name in frame.columns]
+    for values in zip(*(frame[name].tolist() for name in names), strict=True):
+        yield dict(zip(names, values, strict=True))
 
 
 def validate_rows(
@@ -498,17 +532,33 @@ def validate_rows(
     city_name
         Used in messages ("liegen außerhalb von Ludwigsburg").
     """
-    records = table_records(frame)
-    rows = [check_row(int(rec["row"]), rec, taxonomy, city_area, city_name) for rec in records]
-    _assign_ids(rows, [rec["id"] for rec in records])
-    problems = tuple((r.number, p) for r in rows for p in r.problems)
-    kept = [{"row": r.number, **r.props} for r in rows if not r.rejected]
-    valid = pd.DataFrame(kept, columns=["row", *INPUT_FIELDS], dtype=object)
+    # One row at a time: the row's dict and its scratchpad are dropped once its values are in the
+    # columns below (all rows' dicts at once cost about 1 GB for 200,000 rows).
+    numbers: list[int] = []
+    given: list[str] = []
+    columns: dict[str, list[Any]] = {name: [] for name in INPUT_FIELDS if name != "id"}
+    problems_at: dict[int, list[Problem]] = {}
+    for pos, rec in enumerate(_frame_records(frame)):
+        row = check_row(int(rec["row"]), rec, taxonomy, city_area, city_name)
+        numbers.append(row.number)
+        given.append(rec["id"])
+        for name, values in columns.items():
+            values.append(row.props.get(name, _MISSING))
+        if row.problems:
+            problems_at[pos] = row.problems
+    ids = _assign_ids(numbers, given, columns, problems_at)
+    del given
+    problems = tuple((numbers[pos], p) for pos in sorted(problems_at) for p in problems_at[pos])
+    rejected = {pos for pos, found in problems_at.items() if any(p.is_error for p in found)}
+    data: dict[str, list[Any]] = {"row": numbers, "id": ids, **columns}
+    if rejected:
+        data = {name: [v for pos, v in enumerate(values) if pos not in rejected] for name, values in data.items()}
+    valid = pd.DataFrame(data, columns=["row", *INPUT_FIELDS], dtype=object)
     logger.info(
         "validated %d rows: %d kept, %d rejected, %d problems",
-        len(rows),
+        len(numbers),
         len(valid),
-        len(rows) - len(valid),
+        len(rejected),
         len(problems),
     )
     return ValidationResult(valid=valid, problems=problems)
