@@ -44,6 +44,7 @@ from geodata.io import (
     REPORT_FILE,
     REVIEW_FILE,
     atomic_write_bytes,
+    atomic_write_chunks,
     atomic_write_text,
     stream_features,
     write_districts,
@@ -108,6 +109,22 @@ def district_features(districts: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     return sorted(features, key=lambda f: f["properties"]["id"])
 
 
+def _csv_bytes(rows: Iterable[Sequence[str]]) -> bytes:
+    """``;``-separated CSV bytes (UTF-8 with BOM, CRLF) of ``rows``, encoded as they are written.
+
+    The same bytes as ``("\ufeff" + text).encode("utf-8")`` of the CSV text, without holding the
+    text (for 100,000 rejects it is several times the size of the bytes) next to them.
+    """
+    buffer = io.BytesIO()
+    text = io.TextIOWrapper(buffer, encoding="utf-8", newline="")
+    text.write("\ufeff")
+    csv.writer(text, delimiter=";", lineterminator="\r\n").writerows(rows)
+    text.flush()
+    data = buffer.getvalue()
+    text.close()
+    return data
+
+
 def rejects_csv(rejects: pd.DataFrame, raw: pd.DataFrame | None = None) -> bytes:
     """``rejects.csv`` bytes: ``row;reason;`` + original columns, sorted by row, UTF-8 with BOM.
 
@@ -118,14 +135,19 @@ def rejects_csv(rejects: pd.DataFrame, raw: pd.DataFrame | None = None) -> bytes
     raw = raw if raw is not None else pd.DataFrame({"row": pd.Series(dtype="int64")})
     original = [c for c in raw.columns if c != "row"]
     merged = rejects.merge(raw, on="row", how="left", validate="one_to_one").sort_values("row", kind="stable")
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([spreadsheet_safe(str(h)) for h in ["row", "reason", *original]])
-    for rec in merged.itertuples(index=False):
-        values = dict(zip(merged.columns, rec, strict=True))
-        cells = [values["row"], values["reason"], *("" if _clean(values[c]) is None else values[c] for c in original)]
-        writer.writerow([spreadsheet_safe(str(c)) for c in cells])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+    def rows() -> Iterator[list[str]]:
+        yield [spreadsheet_safe(str(h)) for h in ["row", "reason", *original]]
+        for rec in merged.itertuples(index=False):
+            values = dict(zip(merged.columns, rec, strict=True))
+            cells = [
+                values["row"],
+                values["reason"],
+                *("" if _clean(values[c]) is None else values[c] for c in original),
+            ]
+            yield [spreadsheet_safe(str(c)) for c in cells]
+
+    return _csv_bytes(rows())
 
 
 def review_csv(review: pd.DataFrame) -> bytes:
@@ -133,12 +155,13 @@ def review_csv(review: pd.DataFrame) -> bytes:
 
     Columns ``row;id;name;precision;district;reason;fix``; every cell spreadsheet-safe.
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([spreadsheet_safe(str(h)) for h in review.columns])
-    for rec in review.itertuples(index=False):
-        writer.writerow([spreadsheet_safe("" if _clean(c) is None else str(c)) for c in rec])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+    def rows() -> Iterator[list[str]]:
+        yield [spreadsheet_safe(str(h)) for h in review.columns]
+        for rec in review.itertuples(index=False):
+            yield [spreadsheet_safe("" if _clean(c) is None else str(c)) for c in rec]
+
+    return _csv_bytes(rows())
 
 
 def _round_coords(coords: Any, decimals: int = 6) -> Any:
@@ -176,6 +199,16 @@ def city_settings(config: CityConfig, outline: BaseGeometry | None) -> dict[str,
 def dumps_json(data: Any) -> str:
     """Deterministic, human-readable JSON (sorted keys, UTF-8 text, trailing newline)."""
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, allow_nan=False) + "\n"
+
+
+def json_chunks(data: Any) -> Iterator[str]:
+    """The text of :func:`dumps_json` in pieces, for writing without building it whole.
+
+    With ``indent`` the json module joins a list of every piece; for a report of 200,000 warnings
+    that list alone holds millions of small strings.
+    """
+    yield from json.JSONEncoder(ensure_ascii=False, indent=2, sort_keys=True, allow_nan=False).iterencode(data)
+    yield "\n"
 
 
 def _public_offers(
@@ -226,7 +259,7 @@ def write_outputs(
         names.append(REVIEW_FILE)
     atomic_write_text(out / CITY_FILE, dumps_json(dict(city)))
     outputs = {OFFERS_FILE: written.sha256, **output_hashes(out, names)}
-    atomic_write_text(out / REPORT_FILE, dumps_json({**report.to_dict(), "outputs": outputs}))
+    atomic_write_chunks(out / REPORT_FILE, json_chunks({**report.to_dict(), "outputs": outputs}))
     logger.info(
         "wrote %d offers, %d districts, %d rejects to %s", written.features, len(districts), report.rows_rejected, out
     )
@@ -285,6 +318,7 @@ __all__ = [
     "city_settings",
     "district_features",
     "dumps_json",
+    "json_chunks",
     "offer_features",
     "rejects_csv",
     "review_csv",

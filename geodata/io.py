@@ -128,6 +128,43 @@ class WrittenFile:
     sha256: str
 
 
+class _Utf8Sink:
+    """UTF-8 text written to a binary file in batches of about ``batch`` characters, hashed on the way."""
+
+    def __init__(self, fh: BinaryIO, batch: int = 1 << 16) -> None:
+        self._fh = fh
+        self._batch = batch
+        self._parts: list[str] = []
+        self._size = 0
+        self.digest = hashlib.sha256()
+
+    def write(self, text: str) -> None:
+        self._parts.append(text)
+        self._size += len(text)
+        if self._size >= self._batch:
+            self.flush()
+
+    def flush(self) -> None:
+        data = "".join(self._parts).encode("utf-8")
+        self.digest.update(data)
+        self._fh.write(data)
+        self._parts.clear()
+        self._size = 0
+
+
+def atomic_write_chunks(path: str | Path, chunks: Iterable[str]) -> str:
+    """Write UTF-8 text given in pieces to ``path`` atomically, never joining it whole; returns its SHA-256.
+
+    The bytes are those of ``atomic_write_text(path, "".join(chunks))``.
+    """
+    with _atomic_binary(Path(path)) as fh:
+        sink = _Utf8Sink(fh)
+        for chunk in chunks:
+            sink.write(chunk)
+        sink.flush()
+    return sink.digest.hexdigest()
+
+
 def stream_features(
     path: str | Path,
     features: Iterable[Mapping[str, Any]],
@@ -155,32 +192,28 @@ def stream_features(
         The number of features written and the SHA-256 of the file's bytes.
     """
     names = tuple(fields)
-    digest = hashlib.sha256()
     count = 0
+    finished = False
     with _atomic_binary(Path(path)) as fh:
-
-        def put(text: str) -> None:
-            data = text.encode("utf-8")
-            digest.update(data)
-            fh.write(data)
+        sink = _Utf8Sink(fh)
 
         def completed() -> Iterator[Mapping[str, Any]]:
-            nonlocal count
-            put(_COLLECTION_HEAD)
+            nonlocal count, finished
+            sink.write(_COLLECTION_HEAD)
             for feature in features:
                 done = {**feature, "properties": complete_properties(feature["properties"], names)}
                 (line,) = feature_lines((done,), names, completed=True)
-                put(line if count == 0 else ",\n" + line)
+                sink.write(line if count == 0 else ",\n" + line)
                 count += 1
                 yield done
-            put(("\n" if count else "") + _COLLECTION_TAIL)
-            finished.append(True)
+            sink.write(("\n" if count else "") + _COLLECTION_TAIL)
+            finished = True
 
-        finished: list[bool] = []
         validate(completed())
         if not finished:  # the file would lack its end: never rename it into place
             raise RuntimeError(f"{validate.__name__} did not read every feature; {path} was not written")
-    return WrittenFile(count, digest.hexdigest())
+        sink.flush()
+    return WrittenFile(count, sink.digest.hexdigest())
 
 
 def write_offers(path: str | Path, features: Sequence[Mapping[str, Any]]) -> None:
