@@ -193,6 +193,13 @@ def is_utf8(data: bytes | memoryview, chunk: int = 1 << 20) -> bool:
     return True
 
 
+def _bytes_stream(data: bytes, bom: bool) -> io.BytesIO:
+    """A stream over ``data`` after its UTF-8 BOM; it shares ``data``'s buffer (a BytesIO of a slice copies it)."""
+    stream = io.BytesIO(data)
+    stream.seek(3 if bom else 0)
+    return stream
+
+
 def decode_lines(data: bytes) -> tuple[Iterable[str], str, frozenset[int]]:
     """Decode CSV bytes into lines (line ends kept), tolerating a mixture of UTF-8 and Windows-1252.
 
@@ -215,12 +222,12 @@ def decode_lines(data: bytes) -> tuple[Iterable[str], str, frozenset[int]]:
     body = memoryview(data)[3:] if bom else memoryview(data)
     name = "utf-8-sig" if bom else "utf-8"
     if is_utf8(body):
-        return io.TextIOWrapper(io.BytesIO(body), encoding="utf-8", newline=""), name, frozenset()
+        return io.TextIOWrapper(_bytes_stream(data, bom), encoding="utf-8", newline=""), name, frozenset()
     raw_lines = bytes(body).splitlines(keepends=True)
     if not any(not line.isascii() and is_utf8(line) for line in raw_lines):
         # cp1252 leaves five bytes undefined; map them like latin-1 rather than fail.
         return (
-            io.TextIOWrapper(io.BytesIO(body), encoding="cp1252", errors="replace", newline=""),
+            io.TextIOWrapper(_bytes_stream(data, bom), encoding="cp1252", errors="replace", newline=""),
             "cp1252",
             frozenset(),
         )
