@@ -117,23 +117,50 @@ def rejects_frame(problems: Sequence[tuple[int, Problem]], lang: str = "de") -> 
     for row, problem in problems:
         if problem.is_error:
             by_row.setdefault(row, []).append(problem)
-    rejected = [{"row": row, "reason": render_all(errors, lang)} for row, errors in by_row.items()]
+    reasons: dict[tuple[int, ...], str] = {}  # rows with the same (shared) problems share one reason text
+    rejected = []
+    for row, errors in by_row.items():
+        key = tuple(map(id, errors))
+        if key not in reasons:
+            reasons[key] = render_all(errors, lang)
+        rejected.append({"row": row, "reason": reasons[key]})
     return pd.DataFrame(rejected, columns=["row", "reason"], dtype=object)
 
 
 def warning_dicts(problems: Sequence[tuple[int, Problem]], lang: str = "de") -> tuple[dict[str, Any], ...]:
     """Warning-severity problems as report entries ``{"row", "field", "code", "params", "message"}``."""
-    return tuple(
-        {
-            "row": row,
-            "field": p.field,
-            "code": p.code,
-            "params": p.to_dict()["params"],
-            "message": render(p, lang),
-        }
-        for row, p in problems
-        if not p.is_error
-    )
+    messages: dict[int, str] = {}  # one text per (shared) problem object, rendered once
+    out = []
+    for row, p in problems:
+        if p.is_error:
+            continue
+        message = messages.get(id(p))
+        if message is None:
+            message = messages[id(p)] = render(p, lang)
+        out.append({"row": row, "field": p.field, "code": p.code, "params": p.to_dict()["params"], "message": message})
+    return tuple(out)
+
+
+def share_equal(problems: list[Problem], seen: dict[Any, Problem]) -> list[Problem]:
+    """``problems`` with each one replaced by the first equal problem in ``seen`` (which records new ones).
+
+    200,000 rows with the same unknown target group then hold one :class:`Problem` (and the
+    report one rendered message) instead of 200,000 equal ones. Problems are immutable, so an
+    equal one can stand in for another; one whose params cannot be hashed is kept as it is.
+    """
+    out = []
+    for problem in problems:
+        try:
+            key = (
+                problem.code,
+                problem.field,
+                problem.severity,
+                tuple((k, type(v), v) for k, v in problem.params.items()),
+            )
+            out.append(seen.setdefault(key, problem))
+        except TypeError:  # an unhashable parameter (a list, a nested problem's params)
+            out.append(problem)
+    return out
 
 
 @dataclass
@@ -538,6 +565,7 @@ def validate_rows(
     given: list[str] = []
     columns: dict[str, list[Any]] = {name: [] for name in INPUT_FIELDS if name != "id"}
     problems_at: dict[int, list[Problem]] = {}
+    seen: dict[Any, Problem] = {}
     for pos, rec in enumerate(_frame_records(frame)):
         row = check_row(int(rec["row"]), rec, taxonomy, city_area, city_name)
         numbers.append(row.number)
@@ -545,7 +573,7 @@ def validate_rows(
         for name, values in columns.items():
             values.append(row.props.get(name, _MISSING))
         if row.problems:
-            problems_at[pos] = row.problems
+            problems_at[pos] = share_equal(row.problems, seen)
     ids = _assign_ids(numbers, given, columns, problems_at)
     del given
     problems = tuple((numbers[pos], p) for pos in sorted(problems_at) for p in problems_at[pos])
