@@ -130,3 +130,15 @@ def test_validation_by_columns_keeps_row_order_ids_and_rejects():
     codes = [(row, p.code) for row, p in result.problems]
     assert codes == [(4, "duplicate_id"), (5, "id_same_name_address"), (6, "category_missing"), (6, "id_invalid_chars")]
     assert result.rejects["row"].tolist() == [4, 6]
+
+
+def test_equal_problems_of_many_rows_are_one_object_and_render_the_same():
+    base = {"category": "Beratung", "street": "Marktplatz 1", "postal_code": "71634", "lat": "48.8975", "lon": "9.1922"}
+    frame = _frame([{**base, "id": f"A-{n}", "name": f"N{n}", "languages": "Xyzzy"} for n in range(3)])
+    result = validate_rows(frame, load_taxonomy(), box(9.1, 48.8, 9.3, 49.0), "Ludwigsburg")
+    found = [p for _row, p in result.problems if p.code == "unknown_language"]
+    assert len(found) == 3 and found[0] is found[1] is found[2]
+    warnings = [w for w in result.warnings if w["code"] == "unknown_language"]
+    assert [w["row"] for w in warnings] == [2, 3, 4]
+    assert len({w["message"] for w in warnings}) == 1 and "Xyzzy" in warnings[0]["message"]
+    assert warnings[0]["params"] == {"value": "Xyzzy"} and warnings[0]["params"] is not warnings[1]["params"]
