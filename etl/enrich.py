@@ -41,7 +41,8 @@ logger = logging.getLogger(__name__)
 def offers_frame(table: pd.DataFrame) -> gpd.GeoDataFrame:
     """A GeoDataFrame (EPSG:4326) of ``table`` with float columns ``lon``/``lat`` (degrees)."""
     geometry = gpd.points_from_xy(table["lon"].astype(float), table["lat"].astype(float), crs=STORAGE_CRS)
-    return gpd.GeoDataFrame(table.copy(), geometry=geometry, crs=STORAGE_CRS)
+    # a shallow copy: only a column is added, ``table`` is never changed (no second copy of every cell)
+    return gpd.GeoDataFrame(table.copy(deep=False), geometry=geometry, crs=STORAGE_CRS)
 
 
 def assign_districts(offers_gdf: gpd.GeoDataFrame, districts_gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -60,13 +61,13 @@ def assign_districts(offers_gdf: gpd.GeoDataFrame, districts_gdf: gpd.GeoDataFra
         A copy of ``offers_gdf`` (same index, same CRS) with the three columns;
         ``district_id``/``district_name`` are None for offers in no district.
     """
-    points = offers_gdf.to_crs(METRIC_CRS)
+    points = gpd.GeoDataFrame(geometry=offers_gdf.geometry.to_crs(METRIC_CRS))  # only the points, not every column
     polygons = districts_gdf[["id", "name", districts_gdf.geometry.name]].to_crs(METRIC_CRS)
     polygons = polygons.sort_values("id", kind="stable")
-    joined = gpd.sjoin(points[[points.geometry.name]], polygons, how="left", predicate="intersects")
+    joined = gpd.sjoin(points, polygons, how="left", predicate="intersects")
     joined = joined.sort_values("id", kind="stable", na_position="last")
     first = joined[~joined.index.duplicated(keep="first")].reindex(offers_gdf.index)
-    out = offers_gdf.copy()
+    out = offers_gdf.copy(deep=False)  # whole columns are added below, no cell is changed in place
     ids = first["id"].astype(object)
     out["district_id"] = ids.where(ids.notna(), None)
     names = first["name"].astype(object)
@@ -108,7 +109,7 @@ def decide_districts(assigned: pd.DataFrame, lookup: dict[str, tuple[str, str]])
         of this module and the new columns ``district_source`` (``location`` | ``named`` | ``none``)
         and ``location_approximate`` (bool).
     """
-    out = assigned.copy()
+    out = assigned.copy(deep=False)  # whole columns are replaced below, no cell is changed in place
     precision = out["geocode_precision"].astype(str)
     approximate = precision.isin(APPROXIMATE_PRECISIONS).to_numpy()
     named_text = out["district"] if "district" in out.columns else pd.Series(None, index=out.index)

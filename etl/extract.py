@@ -193,6 +193,13 @@ def is_utf8(data: bytes | memoryview, chunk: int = 1 << 20) -> bool:
     return True
 
 
+def _bytes_stream(data: bytes, bom: bool) -> io.BytesIO:
+    """A stream over ``data`` after its UTF-8 BOM; it shares ``data``'s buffer (a BytesIO of a slice copies it)."""
+    stream = io.BytesIO(data)
+    stream.seek(3 if bom else 0)
+    return stream
+
+
 def decode_lines(data: bytes) -> tuple[Iterable[str], str, frozenset[int]]:
     """Decode CSV bytes into lines (line ends kept), tolerating a mixture of UTF-8 and Windows-1252.
 
@@ -215,12 +222,12 @@ def decode_lines(data: bytes) -> tuple[Iterable[str], str, frozenset[int]]:
     body = memoryview(data)[3:] if bom else memoryview(data)
     name = "utf-8-sig" if bom else "utf-8"
     if is_utf8(body):
-        return io.TextIOWrapper(io.BytesIO(body), encoding="utf-8", newline=""), name, frozenset()
+        return io.TextIOWrapper(_bytes_stream(data, bom), encoding="utf-8", newline=""), name, frozenset()
     raw_lines = bytes(body).splitlines(keepends=True)
     if not any(not line.isascii() and is_utf8(line) for line in raw_lines):
         # cp1252 leaves five bytes undefined; map them like latin-1 rather than fail.
         return (
-            io.TextIOWrapper(io.BytesIO(body), encoding="cp1252", errors="replace", newline=""),
+            io.TextIOWrapper(_bytes_stream(data, bom), encoding="cp1252", errors="replace", newline=""),
             "cp1252",
             frozenset(),
         )
@@ -338,6 +345,37 @@ def _csv_records(lines: Iterable[str], delimiter: str, skip: int) -> Iterator[tu
         raise InputFormatError(f"not a readable CSV file (line {reader.line_num + skip}: {exc})") from exc
 
 
+class _CellSharing:
+    """Equal cells of a column become one string object while they are read, if the column is mostly repeats.
+
+    The CSV reader makes a new string for every cell: 200,000 rows of "Ludwigsburg", "71634",
+    "Sprachkurse" cost about 60 bytes each while the file is read (:func:`_share_repeated` shares
+    them only once the whole table is read). Every ``check`` rows, a column whose distinct values
+    exceed ``share`` of its cells (ids, names, phone numbers) stops being shared and its
+    strings are released from the lookup.
+    """
+
+    def __init__(self, check: int = 4096, share: float = 0.5) -> None:
+        self._check = check
+        self._share = share
+        self._rows = 0
+        self._columns: dict[int, dict[str, str]] = {}
+        self._distinct: set[int] = set()
+
+    def __call__(self, cells: tuple[str, ...]) -> tuple[str, ...]:
+        self._rows += 1
+        out = list(cells)
+        for pos, cell in enumerate(cells):
+            if pos not in self._distinct:
+                out[pos] = self._columns.setdefault(pos, {}).setdefault(cell, cell)
+        if self._rows % self._check == 0:
+            for pos, canonical in list(self._columns.items()):
+                if len(canonical) > self._share * self._rows:
+                    self._distinct.add(pos)
+                    del self._columns[pos]
+        return tuple(out)
+
+
 def _read_csv(data: bytes, columns: Mapping[str, Sequence[str]]) -> Table:
     lines, encoding, odd = decode_lines(data)
     iterator = iter(lines)
@@ -357,9 +395,10 @@ def _read_csv(data: bytes, columns: Mapping[str, Sequence[str]]) -> Table:
     body = _chain(head, iterator)
     problems: list[tuple[int, Problem]] = []
     numbered: list[tuple[int, tuple[str, ...]]] = []
+    share = _CellSharing()
     with _csv_fields_unlimited():
         for number, (first, last, cells) in enumerate(_csv_records(body, delimiter, skip), start=1):
-            numbered.append((number, cells))
+            numbered.append((number, share(cells)))
             if odd and any(n in odd for n in range(first, last + 1)):
                 problems.append((number, warning("encoding_windows_line", None)))
     detail = f"csv; delimiter {delimiter!r}, encoding {encoding}"

@@ -219,6 +219,7 @@ def build(
     with timer.stage("districts"):
         checker = RecordChecker.from_config(cfg, out, districts, providers=providers, use_cache=use_cache)
     checked = checker.check_frame(extract.frame, offers_path.name, progress=progress, stage=timer.stage)
+    extract = replace(extract, frame=extract.frame.iloc[:0])  # checked: only raw (for rejects.csv) is still needed
     with timer.stage("write"):
         # the map gets simplified polygons where they are too detailed to draw; the analysis above used the full ones
         display = display_geometry(

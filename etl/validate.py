@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -36,7 +36,6 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from etl._frames import records as table_records
 from etl.extract import parse_number, split_list
 from etl.problems import Problem, error, render, render_all, warning
 from etl.settings import LOCATION_VISIBILITY_VALUES
@@ -73,6 +72,8 @@ _DE_DATE = re.compile(r"^(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{2}|\d{4})$")
 _YES = frozenset({"ja", "j", "yes", "y", "x", "true", "wahr", "1", "barrierefrei", "vorhanden", "oui"})
 _NO = frozenset({"nein", "n", "no", "false", "falsch", "0", "nicht barrierefrei", "keine"})
 _UNKNOWN = frozenset({"", "unbekannt", "unknown", "?", "k.a.", "ka", "keine angabe", "-"})
+#: A field a rejected row never got (e.g. ``category`` when unknown); such rows are not in ``valid``.
+_MISSING = float("nan")
 _PARTLY = frozenset(
     {"teilweise", "eingeschraenkt", "bedingt", "partly", "partial", "teils", "teilweise barrierefrei", "partiell"}
 )
@@ -116,23 +117,50 @@ def rejects_frame(problems: Sequence[tuple[int, Problem]], lang: str = "de") -> 
     for row, problem in problems:
         if problem.is_error:
             by_row.setdefault(row, []).append(problem)
-    rejected = [{"row": row, "reason": render_all(errors, lang)} for row, errors in by_row.items()]
+    reasons: dict[tuple[int, ...], str] = {}  # rows with the same (shared) problems share one reason text
+    rejected = []
+    for row, errors in by_row.items():
+        key = tuple(map(id, errors))
+        if key not in reasons:
+            reasons[key] = render_all(errors, lang)
+        rejected.append({"row": row, "reason": reasons[key]})
     return pd.DataFrame(rejected, columns=["row", "reason"], dtype=object)
 
 
 def warning_dicts(problems: Sequence[tuple[int, Problem]], lang: str = "de") -> tuple[dict[str, Any], ...]:
     """Warning-severity problems as report entries ``{"row", "field", "code", "params", "message"}``."""
-    return tuple(
-        {
-            "row": row,
-            "field": p.field,
-            "code": p.code,
-            "params": p.to_dict()["params"],
-            "message": render(p, lang),
-        }
-        for row, p in problems
-        if not p.is_error
-    )
+    messages: dict[int, str] = {}  # one text per (shared) problem object, rendered once
+    out = []
+    for row, p in problems:
+        if p.is_error:
+            continue
+        message = messages.get(id(p))
+        if message is None:
+            message = messages[id(p)] = render(p, lang)
+        out.append({"row": row, "field": p.field, "code": p.code, "params": p.to_dict()["params"], "message": message})
+    return tuple(out)
+
+
+def share_equal(problems: list[Problem], seen: dict[Any, Problem]) -> list[Problem]:
+    """``problems`` with each one replaced by the first equal problem in ``seen`` (which records new ones).
+
+    200,000 rows with the same unknown target group then hold one :class:`Problem` (and the
+    report one rendered message) instead of 200,000 equal ones. Problems are immutable, so an
+    equal one can stand in for another; one whose params cannot be hashed is kept as it is.
+    """
+    out = []
+    for problem in problems:
+        try:
+            key = (
+                problem.code,
+                problem.field,
+                problem.severity,
+                tuple((k, type(v), v) for k, v in problem.params.items()),
+            )
+            out.append(seen.setdefault(key, problem))
+        except TypeError:  # an unhashable parameter (a list, a nested problem's params)
+            out.append(problem)
+    return out
 
 
 @dataclass
@@ -424,7 +452,8 @@ def check_row(
     row = _Row(number)
     for name in TEXT_FIELDS:
         value = rec[name]
-        row.props[name] = value if name in _MULTILINE_FIELDS else " ".join(value.split())
+        single = value if name in _MULTILINE_FIELDS else " ".join(value.split())
+        row.props[name] = value if single == value else single  # an unchanged cell stays one shared object
     rec = {
         **rec,
         **{k: v for k, v in row.props.items() if k in ("name", "street", "house_number", "postal_code", "city")},
@@ -448,34 +477,66 @@ def check_row(
 # --- ids across rows -------------------------------------------------------------------
 
 
-def _assign_ids(rows: list[_Row], given: list[str]) -> None:
-    """Give every row an id: sanitised given ids (later duplicates rejected) or stable generated ones."""
+def _assign_ids(
+    numbers: Sequence[int],
+    given: Sequence[str],
+    props: Mapping[str, Sequence[Any]],
+    problems: dict[int, list[Problem]],
+) -> list[str]:
+    """Every row's id: sanitised given ids (later duplicates rejected) or stable generated ones.
+
+    Parameters
+    ----------
+    numbers, given
+        Per row (by position): the input row number and the id cell as given.
+    props
+        The checked values by field (``name``, ``street``, ``house_number``, ``postal_code``),
+        aligned with ``numbers``; they make the stable id of a row without one.
+    problems
+        Position -> the row's problems; an id problem is appended (a list is created when needed).
+
+    Returns
+    -------
+    list of str
+        The id of each row, aligned with ``numbers``.
+    """
+    ids: list[str] = [""] * len(numbers)
     first_seen: dict[str, int] = {}
-    pending: list[_Row] = []
-    for row, text in zip(rows, given, strict=True):
+    pending: list[int] = []
+    for pos, (number, text) in enumerate(zip(numbers, given, strict=True)):
         ident = (text if is_valid_id(text) else sanitize_id(text)) if text else ""
         if not ident:
-            pending.append(row)
+            pending.append(pos)
             continue
         if ident != text:
-            row.add(warning("id_invalid_chars", "id", value=text, id=ident))
+            problems.setdefault(pos, []).append(warning("id_invalid_chars", "id", value=text, id=ident))
         if ident in first_seen:
-            row.add(error("duplicate_id", "id", value=text, first_row=str(first_seen[ident])))
+            problems.setdefault(pos, []).append(
+                error("duplicate_id", "id", value=text, first_row=str(first_seen[ident]))
+            )
         else:
-            first_seen[ident] = row.number
-        row.props["id"] = ident
+            first_seen[ident] = number
+        ids[pos] = ident
     taken = set(first_seen)
-    for row in pending:
-        p = row.props
-        base = stable_id(p["name"] or "", p["street"] or "", p["house_number"] or "", p["postal_code"] or "")
+    for pos in pending:
+        parts = (props[name][pos] or "" for name in ("name", "street", "house_number", "postal_code"))
+        base = stable_id(*parts)
         ident, n = base, 1
         while ident in taken:
             n += 1
             ident = f"{base}-{n}"
         if n > 1:
-            row.add(warning("id_same_name_address", "id", id=ident))
+            problems.setdefault(pos, []).append(warning("id_same_name_address", "id", id=ident))
         taken.add(ident)
-        row.props["id"] = ident
+        ids[pos] = ident
+    return ids
+
+
+def _frame_records(frame: pd.DataFrame) -> Iterator[dict[str, Any]]:
+    """Rows of ``frame`` as dicts of plain Python values, one at a time (only one row's dict is alive)."""
+    names = [str(name) for name in frame.columns]
+    for values in zip(*(frame[name].tolist() for name in names), strict=True):
+        yield dict(zip(names, values, strict=True))
 
 
 def validate_rows(
@@ -498,17 +559,34 @@ def validate_rows(
     city_name
         Used in messages ("liegen außerhalb von Ludwigsburg").
     """
-    records = table_records(frame)
-    rows = [check_row(int(rec["row"]), rec, taxonomy, city_area, city_name) for rec in records]
-    _assign_ids(rows, [rec["id"] for rec in records])
-    problems = tuple((r.number, p) for r in rows for p in r.problems)
-    kept = [{"row": r.number, **r.props} for r in rows if not r.rejected]
-    valid = pd.DataFrame(kept, columns=["row", *INPUT_FIELDS], dtype=object)
+    # One row at a time: the row's dict and its scratchpad are dropped once its values are in the
+    # columns below (all rows' dicts at once cost about 1 GB for 200,000 rows).
+    numbers: list[int] = []
+    given: list[str] = []
+    columns: dict[str, list[Any]] = {name: [] for name in INPUT_FIELDS if name != "id"}
+    problems_at: dict[int, list[Problem]] = {}
+    seen: dict[Any, Problem] = {}
+    for pos, rec in enumerate(_frame_records(frame)):
+        row = check_row(int(rec["row"]), rec, taxonomy, city_area, city_name)
+        numbers.append(row.number)
+        given.append(rec["id"])
+        for name, values in columns.items():
+            values.append(row.props.get(name, _MISSING))
+        if row.problems:
+            problems_at[pos] = share_equal(row.problems, seen)
+    ids = _assign_ids(numbers, given, columns, problems_at)
+    del given
+    problems = tuple((numbers[pos], p) for pos in sorted(problems_at) for p in problems_at[pos])
+    rejected = {pos for pos, found in problems_at.items() if any(p.is_error for p in found)}
+    data: dict[str, list[Any]] = {"row": numbers, "id": ids, **columns}
+    if rejected:
+        data = {name: [v for pos, v in enumerate(values) if pos not in rejected] for name, values in data.items()}
+    valid = pd.DataFrame(data, columns=["row", *INPUT_FIELDS], dtype=object)
     logger.info(
         "validated %d rows: %d kept, %d rejected, %d problems",
-        len(rows),
+        len(numbers),
         len(valid),
-        len(rows) - len(valid),
+        len(rejected),
         len(problems),
     )
     return ValidationResult(valid=valid, problems=problems)

@@ -22,7 +22,7 @@ import io
 import json
 import logging
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,6 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from etl._frames import records
 from etl.config import CityConfig
 from etl.report import BuildReport
 from etl.uptodate import output_hashes
@@ -45,12 +44,13 @@ from geodata.io import (
     REPORT_FILE,
     REVIEW_FILE,
     atomic_write_bytes,
+    atomic_write_chunks,
     atomic_write_text,
+    stream_features,
     write_districts,
-    write_offers,
 )
-from geodata.privacy import public_features
-from geodata.schema import OFFER_FIELD_NAMES
+from geodata.privacy import district_points, public_feature
+from geodata.schema import OFFER_FIELD_NAMES, OFFER_FIELDS, validate_offer_features
 from geodata.snapshot import publish_snapshot
 
 logger = logging.getLogger(__name__)
@@ -72,13 +72,16 @@ def _clean(value: Any) -> Any:
 def offer_features(enriched: gpd.GeoDataFrame, source: str) -> list[dict[str, Any]]:
     """Contract features (EPSG:4326) of the enriched offers, ordered by input row.
 
-    ``source`` (the input file's name) fills the ``source`` property.
+    ``source`` (the input file's name) fills the ``source`` property. Built column by column:
+    no copy of the frame and no list of every row's record besides the features themselves.
     """
-    frame = enriched.to_crs(STORAGE_CRS).sort_values("row", kind="stable")
-    props_columns = [c for c in OFFER_FIELD_NAMES if c in frame.columns]
+    order = enriched["row"].reset_index(drop=True).sort_values(kind="stable").index.to_numpy()
+    names = [c for c in OFFER_FIELD_NAMES if c in enriched.columns]
+    columns = [enriched[name].iloc[order].tolist() for name in names]
+    points = enriched.geometry.to_crs(STORAGE_CRS).iloc[order]
     features = []
-    for rec, point in zip(records(frame, props_columns), frame.geometry, strict=True):
-        props = {k: _clean(v) for k, v in rec.items()}
+    for values, point in zip(zip(*columns, strict=True), points, strict=True):
+        props = {k: _clean(v) for k, v in zip(names, values, strict=True)}
         props["source"] = source
         features.append(
             {"type": "Feature", "geometry": {"type": "Point", "coordinates": [point.x, point.y]}, "properties": props}
@@ -106,6 +109,22 @@ def district_features(districts: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     return sorted(features, key=lambda f: f["properties"]["id"])
 
 
+def _csv_bytes(rows: Iterable[Sequence[str]]) -> bytes:
+    """``;``-separated CSV bytes (UTF-8 with BOM, CRLF) of ``rows``, encoded as they are written.
+
+    The same bytes as ``("\ufeff" + text).encode("utf-8")`` of the CSV text, without holding the
+    text (for 100,000 rejects it is several times the size of the bytes) next to them.
+    """
+    buffer = io.BytesIO()
+    text = io.TextIOWrapper(buffer, encoding="utf-8", newline="")
+    text.write("\ufeff")
+    csv.writer(text, delimiter=";", lineterminator="\r\n").writerows(rows)
+    text.flush()
+    data = buffer.getvalue()
+    text.close()
+    return data
+
+
 def rejects_csv(rejects: pd.DataFrame, raw: pd.DataFrame | None = None) -> bytes:
     """``rejects.csv`` bytes: ``row;reason;`` + original columns, sorted by row, UTF-8 with BOM.
 
@@ -116,14 +135,19 @@ def rejects_csv(rejects: pd.DataFrame, raw: pd.DataFrame | None = None) -> bytes
     raw = raw if raw is not None else pd.DataFrame({"row": pd.Series(dtype="int64")})
     original = [c for c in raw.columns if c != "row"]
     merged = rejects.merge(raw, on="row", how="left", validate="one_to_one").sort_values("row", kind="stable")
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([spreadsheet_safe(str(h)) for h in ["row", "reason", *original]])
-    for rec in merged.itertuples(index=False):
-        values = dict(zip(merged.columns, rec, strict=True))
-        cells = [values["row"], values["reason"], *("" if _clean(values[c]) is None else values[c] for c in original)]
-        writer.writerow([spreadsheet_safe(str(c)) for c in cells])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+    def rows() -> Iterator[list[str]]:
+        yield [spreadsheet_safe(str(h)) for h in ["row", "reason", *original]]
+        for rec in merged.itertuples(index=False):
+            values = dict(zip(merged.columns, rec, strict=True))
+            cells = [
+                values["row"],
+                values["reason"],
+                *("" if _clean(values[c]) is None else values[c] for c in original),
+            ]
+            yield [spreadsheet_safe(str(c)) for c in cells]
+
+    return _csv_bytes(rows())
 
 
 def review_csv(review: pd.DataFrame) -> bytes:
@@ -131,12 +155,13 @@ def review_csv(review: pd.DataFrame) -> bytes:
 
     Columns ``row;id;name;precision;district;reason;fix``; every cell spreadsheet-safe.
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([spreadsheet_safe(str(h)) for h in review.columns])
-    for rec in review.itertuples(index=False):
-        writer.writerow([spreadsheet_safe("" if _clean(c) is None else str(c)) for c in rec])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+    def rows() -> Iterator[list[str]]:
+        yield [spreadsheet_safe(str(h)) for h in review.columns]
+        for rec in review.itertuples(index=False):
+            yield [spreadsheet_safe("" if _clean(c) is None else str(c)) for c in rec]
+
+    return _csv_bytes(rows())
 
 
 def _round_coords(coords: Any, decimals: int = 6) -> Any:
@@ -176,6 +201,27 @@ def dumps_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, allow_nan=False) + "\n"
 
 
+def json_chunks(data: Any) -> Iterator[str]:
+    """The text of :func:`dumps_json` in pieces, for writing without building it whole.
+
+    With ``indent`` the json module joins a list of every piece; for a report of 200,000 warnings
+    that list alone holds millions of small strings.
+    """
+    yield from json.JSONEncoder(ensure_ascii=False, indent=2, sort_keys=True, allow_nan=False).iterencode(data)
+    yield "\n"
+
+
+def _public_offers(
+    offers: Iterable[Mapping[str, Any]], districts: Iterable[Mapping[str, Any]]
+) -> Iterator[dict[str, Any]]:
+    """:func:`geodata.privacy.public_features`, one feature at a time (not-listed offers left out)."""
+    points = district_points(districts)
+    for feature in offers:
+        public = public_feature(feature, points)
+        if public is not None:
+            yield public
+
+
 def write_outputs(
     out_dir: str | Path,
     offers: Sequence[Mapping[str, Any]],
@@ -196,23 +242,26 @@ def write_outputs(
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    # Streamed: one feature at a time is made public, completed, checked, serialised and hashed,
+    # so neither a second list of features nor the file's text is ever held in memory.
+    published = _public_offers(offers, districts) if public else offers
+    written = stream_features(out / OFFERS_FILE, published, OFFER_FIELDS, validate_offer_features)
     if public:
-        offers, not_listed = public_features(offers, districts)
+        not_listed = len(offers) - written.features
         report = dataclasses.replace(report, rows_not_listed=not_listed)
         if not_listed:
             logger.info("%d offers are not listed (Veröffentlichen: nein): left out of %s", not_listed, OFFERS_FILE)
-    write_offers(out / OFFERS_FILE, offers)
     write_districts(out / DISTRICTS_FILE, districts)
     atomic_write_bytes(out / REJECTS_FILE, rejects)
-    names = [OFFERS_FILE, DISTRICTS_FILE, REJECTS_FILE, CITY_FILE]
+    names = [DISTRICTS_FILE, REJECTS_FILE, CITY_FILE]
     if review is not None:
         atomic_write_bytes(out / REVIEW_FILE, review)
         names.append(REVIEW_FILE)
     atomic_write_text(out / CITY_FILE, dumps_json(dict(city)))
-    outputs = output_hashes(out, names)
-    atomic_write_text(out / REPORT_FILE, dumps_json({**report.to_dict(), "outputs": outputs}))
+    outputs = {OFFERS_FILE: written.sha256, **output_hashes(out, names)}
+    atomic_write_chunks(out / REPORT_FILE, json_chunks({**report.to_dict(), "outputs": outputs}))
     logger.info(
-        "wrote %d offers, %d districts, %d rejects to %s", len(offers), len(districts), report.rows_rejected, out
+        "wrote %d offers, %d districts, %d rejects to %s", written.features, len(districts), report.rows_rejected, out
     )
     return out
 
@@ -269,6 +318,7 @@ __all__ = [
     "city_settings",
     "district_features",
     "dumps_json",
+    "json_chunks",
     "offer_features",
     "rejects_csv",
     "review_csv",

@@ -9,12 +9,15 @@ is killed half-way leaves the previous file intact.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from geodata.errors import ContractError, DatasetError
 from geodata.schema import (
@@ -34,23 +37,34 @@ REVIEW_FILE = "review.csv"
 REPORT_FILE = "build_report.json"
 #: Dashboard-facing city settings written by the ETL (name, demo flag, contact, basemap, outline).
 CITY_FILE = "city.json"
+_COLLECTION_HEAD = '{"type":"FeatureCollection","features":[\n'
+_COLLECTION_TAIL = "]}\n"
 
 
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (temporary file + rename, fsynced)."""
-    path = Path(path)
+@contextmanager
+def _atomic_binary(path: Path) -> Iterator[BinaryIO]:
+    """A temporary file next to ``path``, fsynced and renamed onto ``path`` when the block ends without error.
+
+    On an error (or Ctrl-C) the temporary file is removed and ``path`` is left as it was.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp creates 0600; give the file the usual permissions
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (temporary file + rename, fsynced)."""
+    with _atomic_binary(Path(path)) as fh:
+        fh.write(data)
 
 
 def _umask() -> int:
@@ -70,6 +84,32 @@ def _round(coords: Any) -> Any:
     return [_round(c) for c in coords]
 
 
+def feature_lines(
+    features: Iterable[Mapping[str, Any]], fields: Sequence[Any] = OFFER_FIELDS, *, completed: bool = False
+) -> Iterator[str]:
+    """Each feature as one deterministic line of a FeatureCollection (see :func:`dumps_features`), lazily."""
+    names = tuple(fields)
+    for feature in features:
+        geometry = feature["geometry"]
+        out = {
+            "type": "Feature",
+            "id": feature["properties"]["id"],
+            "geometry": {"type": geometry["type"], "coordinates": _round(geometry["coordinates"])},
+            "properties": feature["properties"] if completed else complete_properties(feature["properties"], names),
+        }
+        yield json.dumps(out, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def collection_chunks(lines: Iterable[str]) -> Iterator[str]:
+    """The text of a FeatureCollection around feature ``lines``, in pieces (joined: :func:`dumps_features`)."""
+    yield _COLLECTION_HEAD
+    first = True
+    for line in lines:
+        yield line if first else ",\n" + line
+        first = False
+    yield ("" if first else "\n") + _COLLECTION_TAIL
+
+
 def dumps_features(
     features: Iterable[Mapping[str, Any]], fields: Sequence[Any] = OFFER_FIELDS, *, completed: bool = False
 ) -> str:
@@ -77,34 +117,113 @@ def dumps_features(
 
     ``completed=True`` when the properties already went through :func:`complete_properties`.
     """
-    lines = []
-    for feature in features:
-        geometry = feature["geometry"]
-        out = {
-            "type": "Feature",
-            "id": feature["properties"]["id"],
-            "geometry": {"type": geometry["type"], "coordinates": _round(geometry["coordinates"])},
-            "properties": feature["properties"]
-            if completed
-            else complete_properties(feature["properties"], tuple(fields)),
-        }
-        lines.append(json.dumps(out, ensure_ascii=False, separators=(",", ":"), allow_nan=False))
-    body = ",\n".join(lines)
-    return '{"type":"FeatureCollection","features":[\n' + body + ("\n" if lines else "") + "]}\n"
+    return "".join(collection_chunks(feature_lines(features, fields, completed=completed)))
+
+
+@dataclass(frozen=True)
+class WrittenFile:
+    """What :func:`stream_features` wrote: the number of features and the SHA-256 of the file's bytes."""
+
+    features: int
+    sha256: str
+
+
+class _Utf8Sink:
+    """UTF-8 text written to a binary file in batches of about ``batch`` characters, hashed on the way."""
+
+    def __init__(self, fh: BinaryIO, batch: int = 1 << 16) -> None:
+        self._fh = fh
+        self._batch = batch
+        self._parts: list[str] = []
+        self._size = 0
+        self.digest = hashlib.sha256()
+
+    def write(self, text: str) -> None:
+        self._parts.append(text)
+        self._size += len(text)
+        if self._size >= self._batch:
+            self.flush()
+
+    def flush(self) -> None:
+        data = "".join(self._parts).encode("utf-8")
+        self.digest.update(data)
+        self._fh.write(data)
+        self._parts.clear()
+        self._size = 0
+
+
+def atomic_write_chunks(path: str | Path, chunks: Iterable[str]) -> str:
+    """Write UTF-8 text given in pieces to ``path`` atomically, never joining it whole; returns its SHA-256.
+
+    The bytes are those of ``atomic_write_text(path, "".join(chunks))``.
+    """
+    with _atomic_binary(Path(path)) as fh:
+        sink = _Utf8Sink(fh)
+        for chunk in chunks:
+            sink.write(chunk)
+        sink.flush()
+    return sink.digest.hexdigest()
+
+
+def stream_features(
+    path: str | Path,
+    features: Iterable[Mapping[str, Any]],
+    fields: Sequence[Any],
+    validate: Callable[[Iterable[Mapping[str, Any]]], None],
+) -> WrittenFile:
+    """Write features as :func:`dumps_features` would, one line at a time, atomically; hash while writing.
+
+    Parameters
+    ----------
+    path
+        The file to write (replaced only when every feature was written and passed ``validate``).
+    features
+        Contract features, consumed once (a generator is fine: no list of all features is needed).
+    fields
+        The contract's fields (:data:`geodata.schema.OFFER_FIELDS` or ``DISTRICT_FIELDS``).
+    validate
+        ``validate_offer_features`` or ``validate_district_features``: it sees every completed
+        feature as that feature's line is written, and raises :class:`ContractError` after the
+        last one when any broke the contract -- then the temporary file is removed.
+
+    Returns
+    -------
+    WrittenFile
+        The number of features written and the SHA-256 of the file's bytes.
+    """
+    names = tuple(fields)
+    count = 0
+    finished = False
+    with _atomic_binary(Path(path)) as fh:
+        sink = _Utf8Sink(fh)
+
+        def completed() -> Iterator[Mapping[str, Any]]:
+            nonlocal count, finished
+            sink.write(_COLLECTION_HEAD)
+            for feature in features:
+                done = {**feature, "properties": complete_properties(feature["properties"], names)}
+                (line,) = feature_lines((done,), names, completed=True)
+                sink.write(line if count == 0 else ",\n" + line)
+                count += 1
+                yield done
+            sink.write(("\n" if count else "") + _COLLECTION_TAIL)
+            finished = True
+
+        validate(completed())
+        if not finished:  # the file would lack its end: never rename it into place
+            raise RuntimeError(f"{validate.__name__} did not read every feature; {path} was not written")
+        sink.flush()
+    return WrittenFile(count, sink.digest.hexdigest())
 
 
 def write_offers(path: str | Path, features: Sequence[Mapping[str, Any]]) -> None:
-    """Validate offers against the contract and write them atomically."""
-    completed = [{**f, "properties": complete_properties(f["properties"], OFFER_FIELDS)} for f in features]
-    validate_offer_features(completed)
-    atomic_write_text(path, dumps_features(completed, OFFER_FIELDS, completed=True))
+    """Validate offers against the contract and write them atomically (streamed: see :func:`stream_features`)."""
+    stream_features(path, features, OFFER_FIELDS, validate_offer_features)
 
 
 def write_districts(path: str | Path, features: Sequence[Mapping[str, Any]]) -> None:
     """Validate districts against the contract and write them atomically."""
-    completed = [{**f, "properties": complete_properties(f["properties"], DISTRICT_FIELDS)} for f in features]
-    validate_district_features(completed)
-    atomic_write_text(path, dumps_features(completed, DISTRICT_FIELDS, completed=True))
+    stream_features(path, features, DISTRICT_FIELDS, validate_district_features)
 
 
 def _read_collection(path: str | Path) -> list[dict[str, Any]]:
