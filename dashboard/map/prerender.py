@@ -36,13 +36,22 @@ from dash import html
 from dash.development.base_component import Component
 
 from dashboard import ids
-from dashboard.components.filter_panel import chip, filter_panel, filter_toggle_button
+from dashboard.components.filter_panel import filter_panel, filter_toggle_button, radio_group
 from dashboard.components.notices import notices_block
 from dashboard.filters import parse_query
-from dashboard.i18n import translator
+from dashboard.i18n import plural_translator, translator
 from dashboard.layout import frame
 from dashboard.map.detail import detail_panel
-from dashboard.map.view import ListSettings, View, api_href, compute_view, empty_children, list_children, list_status
+from dashboard.map.view import (
+    ListSettings,
+    View,
+    api_href,
+    compute_view,
+    empty_children,
+    list_children,
+    list_status,
+    result_count,
+)
 from dashboard.snapshot import Snapshot
 
 logger = logging.getLogger(__name__)
@@ -188,10 +197,11 @@ def _results(snapshot: Snapshot, view: View, settings: ListSettings) -> html.Div
     """
     dataset = snapshot.dataset
     _ = translator(view.state.lang)
+    ngettext = plural_translator(view.state.lang)
     head = html.Div(
         [
             html.P(
-                [_("Gefundene Angebote:"), " ", html.Span(str(view.count), id=ids.RESULT_COUNT)],
+                [_("Gefundene Angebote:"), " ", html.Span(result_count(view, view.state.lang), id=ids.RESULT_COUNT)],
                 className="result-summary",
                 role="status",
             ),
@@ -206,10 +216,14 @@ def _results(snapshot: Snapshot, view: View, settings: ListSettings) -> html.Div
                 className="downloads",
             ),
             html.Div(
-                [chip(_("Karte"), False, **{"data-view": "map"}), chip(_("Liste"), True, **{"data-view": "list"})],
+                [
+                    html.Span(_("Ansicht"), id="view-label", className="visually-hidden"),
+                    radio_group(
+                        [(_("Karte"), False, {"data-view": "map"}), (_("Liste"), True, {"data-view": "list"})],
+                        "view-label",
+                    ),
+                ],
                 className="view-toggle",
-                role="group",
-                **{"aria-label": _("Ansicht")},
             ),
         ],
         className="results-head",
@@ -229,15 +243,18 @@ def _results(snapshot: Snapshot, view: View, settings: ListSettings) -> html.Div
                     html.Div(
                         [
                             html.Span(_("Sortieren nach:"), id="sort-label"),
-                            chip(_("Name"), settings.sort == "name", **{"data-sort": "name"}),
-                            chip(_("Stadtteil"), settings.sort == "district", **{"data-sort": "district"}),
+                            radio_group(
+                                [
+                                    (_("Name"), settings.sort == "name", {"data-sort": "name"}),
+                                    (_("Stadtteil"), settings.sort == "district", {"data-sort": "district"}),
+                                ],
+                                "sort-label",
+                            ),
                         ],
                         className="sort",
-                        role="group",
-                        **{"aria-labelledby": "sort-label"},
                     ),
                     html.Ul(list_children(dataset, view, settings, _), id=ids.OFFER_LIST, className="offer-list"),
-                    html.P(list_status(view, settings, _), className="list-status"),
+                    html.P(list_status(view, settings, ngettext), className="list-status"),
                 ],
                 className="list-section",
                 **{"aria-labelledby": "list-heading"},

@@ -37,7 +37,7 @@ def board_site(tmp_path: Path, serve: Any, tools: Any, smtp: tuple[Inbox, Any]) 
 
     data = tmp_path / "data"
     data.mkdir()
-    (tmp_path / "angebote.csv").writebody(OFFER_LIST, encoding="utf-8")
+    (tmp_path / "angebote.csv").write_text(OFFER_LIST, encoding="utf-8")
     password = secrets.token_urlsafe(16)
     with Register.open(data_dir=data) as register:
         register.upgrade()
@@ -114,8 +114,8 @@ def test_arabic_need_posted_approved_matched_contacted_and_closed(
     page.goto(f"{base}/netzwerk/{post_id}?lang=ar")
     _check(page, tools)
     card = page.locator("article.post").first
-    assert "Gruppenraum frei" in card.innerbody()
-    assert "العربية" in card.locator(".reason").first.innerbody()
+    assert "Gruppenraum frei" in card.inner_text()
+    assert "العربية" in card.locator(".reason").first.inner_text()
 
     # 4. "Kontakt aufnehmen" from the match: the offer's poster gets the message, reply-to the sender
     page.locator(".match-contacts a").first.click()

@@ -201,3 +201,21 @@ def test_the_map_page_preloads_maplibre_in_its_head(tiny_data_dir):
     assert f'<link rel="modulepreload" href="{MAPLIBRE_MODULE}">' in head
     assert client.get(MAPLIBRE_MODULE).status_code == 200
     assert "modulepreload" not in client.get("/coverage").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("lang", "status"), [("de", "50 von 60 Angeboten angezeigt"), ("ar", "تظهر 50 من أصل 60")])
+def test_a_long_list_says_how_many_are_shown_in_the_page_language(
+    tmp_path: Path, tiny_offers, tiny_writer, lang: str, status: str
+) -> None:
+    """More offers than one page: the status line uses the plural catalogue (it crashed on a plain translator)."""
+    offers = []
+    for i in range(60):
+        offer = copy.deepcopy(tiny_offers[i % len(tiny_offers)])
+        offer["properties"]["id"] = f"n{i}"
+        offer["properties"]["name"] = f"Angebot {i:02d}"
+        offers.append(offer)
+    data = tiny_writer(tmp_path / "data", offers)
+    page = create_app(data).server.test_client().get(f"/?lang={lang}")
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    assert status in body and 'role="radiogroup"' in body
