@@ -340,13 +340,18 @@
   });
 
   /* Escape closes Plotly's tooltips (WCAG 1.4.13: content on hover is dismissable). */
-  document.addEventListener("keydown", function (event) {
-    if (event.key !== "Escape" || !window.Plotly || !window.Plotly.Fx) { return; }
+  function closeTooltips() {
     document.querySelectorAll(".js-plotly-plot").forEach(function (gd) {
       try { window.Plotly.Fx.unhover(gd); } catch (e) { /* a graph being redrawn: nothing to close */ }
       var layer = gd.querySelector(".hoverlayer");
       if (layer) { while (layer.firstChild) { layer.removeChild(layer.firstChild); } }
     });
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || !window.Plotly || !window.Plotly.Fx) { return; }
+    closeTooltips();
+    /* a redraw already under way may draw the tooltip again: close it once more after it */
+    window.setTimeout(closeTooltips, 250);
   });
 
   var mutationPending = false;

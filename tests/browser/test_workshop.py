@@ -184,6 +184,8 @@ def test_chart_images_are_hidden_and_each_chart_points_to_its_table(page: Any, c
 def test_escape_dismisses_a_chart_tooltip(page: Any, cov_url: str, tools: Any) -> None:
     open_page(page, cov_url + "/coverage", tools)
     page.wait_for_selector("#cov-bars .trace.bars .point path")
+    page.wait_for_load_state("networkidle")  # the charts' callbacks are done: no redraw after the hover
+    page.wait_for_timeout(500)
     page.locator("#cov-bars .trace.bars .point path").first.hover(force=True)
     page.wait_for_function("() => document.querySelector('#cov-bars .hoverlayer').textContent.length > 0")
     page.keyboard.press("Escape")
