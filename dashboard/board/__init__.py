@@ -141,6 +141,7 @@ class BoardFrame:
     brand: FrameLink
     demo_label: str
     nav_label: str
+    menu_label: str
     nav: tuple[FrameLink, ...]
     languages_label: str
     languages: tuple[FrameLink, ...]
@@ -173,6 +174,7 @@ def board_frame(lang: str, path: str, args: dict[str, str], dataset: Dataset | N
         brand=FrameLink(_("Stadtkarte Integration"), "/" + to_query(state)),
         demo_label=_("Demodaten") if dataset is not None and dataset.is_demo else "",
         nav_label=_("Hauptnavigation"),
+        menu_label=_("Menü"),
         nav=tuple(FrameLink(label, href, key == URL_PREFIX) for key, label, href in items),
         languages_label=_("Sprache der Oberfläche"),
         languages=tuple(

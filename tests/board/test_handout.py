@@ -160,6 +160,9 @@ def test_board_pages_wear_the_maps_frame(client) -> None:  # type: ignore[no-unt
         assert 'href="/coverage?lang=uk"' in html and 'href="/leichte-sprache?lang=uk"' in html, url
         assert ">العربية</a>" in html and ">Deutsch</a>" in html, url
         assert 'rel="icon" href="/_favicon.ico"' in html, url
+        # the phone-compact header of the Dash pages: main navigation and languages as <details> menus
+        assert '<details class="header-menu nav-menu"><summary class="header-menu-label">Меню</summary>' in html, url
+        assert '<details class="header-menu lang-menu">' in html and "Українська</summary>" in html, url
         assert "Demodaten" not in html and "badge" not in html, url  # no snapshot served: nothing says demo
 
 

@@ -337,3 +337,7 @@ def test_password_change_ends_existing_sessions(moderator, register, moderator_e
     assert moderator.get("/verwaltung/queue").status_code == 200
     register.set_password(moderator_email, "ein-ganz-neues-Passwort-2026")
     assert moderator.get("/verwaltung/queue").status_code == 302
+
+
+def test_the_staff_pages_name_the_sites_icon(client):
+    assert '<link rel="icon" href="/_favicon.ico">' in client.get("/verwaltung/login").get_data(as_text=True)

@@ -145,3 +145,9 @@ def test_every_field_at_its_limit_in_arabic_is_not_too_large(client, register, f
     }
     response = post_form(client, "/eintragen?lang=ar", full)
     assert response.status_code != 413  # the per-field checks answer, not the request limit
+
+
+def test_the_form_pages_name_the_sites_icon(client):
+    """Without it the browser asks for /favicon.ico, which is a 404 (a console error on every form page)."""
+    for url in ("/eintragen", "/eintragen?lang=ar", "/melden?offer=lb-1"):
+        assert '<link rel="icon" href="/_favicon.ico">' in client.get(url).get_data(as_text=True), url
