@@ -14,6 +14,7 @@
                   accessibility = {statement_date, evaluation, barriers, enforcement} (BITV 2.0 § 7),
                   easy_language = {text, checked_by}, sign_language = {video, captions, transcript},
                   frame_ancestors (sites that may embed the map, e.g. ["'self'", "https://www.stadt.de"])
+                  content_language (language tag of the offers' own texts, default "de")
     [population]  grid (path of a population grid CSV)
     [input]       limits on input files: settings of etl.settings.InputLimits
     [database]    url (the register's database, e.g. postgresql+psycopg://user@host/db)
@@ -54,7 +55,16 @@ _ALLOWED: dict[str, frozenset[str] | None] = {
     "gazetteer": None,  # checked against etl.settings.GazetteerSettings
     "geocoder": None,  # checked against etl.settings.GeocoderSettings
     "dashboard": frozenset(
-        {"contact", "basemap", "route_url", "frame_ancestors", "accessibility", "easy_language", "sign_language"}
+        {
+            "contact",
+            "basemap",
+            "route_url",
+            "frame_ancestors",
+            "content_language",
+            "accessibility",
+            "easy_language",
+            "sign_language",
+        }
     ),
     "population": frozenset({"grid"}),
     "input": None,  # checked against etl.settings.InputLimits
@@ -91,6 +101,9 @@ class CityConfig:
     basemap: Mapping[str, str] | None = None
     route_url: str | None = None
     frame_ancestors: tuple[str, ...] = ()
+    #: ``[dashboard] content_language``: the language of the offers' own texts (names, addresses,
+    #: descriptions), marked on them for screen readers; None = German.
+    content_language: str | None = None
     population_grid: Path | None = None
     source: Path | None = None
     accessibility: AccessibilitySettings | None = None
@@ -165,6 +178,17 @@ def _string_list(value: Any, what: str, source: Path | None) -> tuple[str, ...]:
 
 
 _FRAME_SOURCE = re.compile(r"'self'|'none'|https?://(\*\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?")
+
+
+def _content_language(value: Any, source: Path | None) -> str | None:
+    """``[dashboard] content_language``: a language tag such as ``de`` or ``de-CH`` (None when not set)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", value.strip()):
+        raise ConfigError(
+            f'{_where(source)}: [dashboard] content_language must be a language tag such as "de", not {value!r}'
+        )
+    return value.strip().lower()
 
 
 def _frame_ancestors(value: Any, source: Path | None) -> tuple[str, ...]:
@@ -296,6 +320,7 @@ def config_from_mapping(raw: Mapping[str, Any], base: Path | None = None, source
         else None,
         route_url=str(route_url) if route_url is not None else None,
         frame_ancestors=_frame_ancestors(dashboard.get("frame_ancestors", []), source),
+        content_language=_content_language(dashboard.get("content_language"), source),
         population_grid=_resolve(base, grid) if isinstance(grid, str) else None,
         source=source,
         input=dict(raw.get("input", {})),

@@ -187,6 +187,7 @@ def city_settings(config: CityConfig, outline: BaseGeometry | None) -> dict[str,
         "basemap": dict(config.basemap) if config.basemap else None,
         "route_url": config.route_url,
         **({"frame_ancestors": list(config.frame_ancestors)} if config.frame_ancestors else {}),
+        **({"content_language": config.content_language} if config.content_language else {}),
         "population_grid": str(config.population_grid) if config.population_grid else None,
         "outline": geometry,
         # accessibility statement, Leichte Sprache and DGS pages (etl.config a11y_settings)

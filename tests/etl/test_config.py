@@ -209,3 +209,20 @@ def test_cli_bad_accessibility_setting_is_one_line_exit_2(tmp_path, capsys):
     assert main(["build", "--offers", str(offers), "--config", str(bad), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "statement_date must be a date written YYYY-MM-DD" in err[0]
+
+
+def test_content_language_reaches_city_json_and_nonsense_is_refused(tmp_path):
+    """``[dashboard] content_language`` marks the offers' own texts (default German, not written)."""
+    from etl.write import city_settings as city_json
+
+    path = tmp_path / "stadt.toml"
+    path.write_text('[city]\nname = "Biel"\n[dashboard]\ncontent_language = "de-CH"\n', encoding="utf-8")
+    config = load_config(path)
+    assert config.content_language == "de-ch"
+    assert city_json(config, None)["content_language"] == "de-ch"
+    plain = tmp_path / "plain.toml"
+    plain.write_text('[city]\nname = "Ulm"\n', encoding="utf-8")
+    assert "content_language" not in city_json(load_config(plain), None)
+    path.write_text('[city]\nname = "Biel"\n[dashboard]\ncontent_language = "Deutsch!"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="content_language"):
+        load_config(path)
