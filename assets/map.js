@@ -17,6 +17,7 @@
 
     var MAP_ID = "offer-map";
     var UNCONFIRMED_OPACITY = 0.45;
+    var POPUP_GRACE_MS = 400;
     /* The vendored MapLibre (dashboard.security.MAPLIBRE_PREFIX; a unit test keeps the two equal): the map
        page preloads it while Dash starts, so the map does not wait for the layout before downloading it. */
     var MAPLIBRE_MODULE = "/vendor/maplibre-gl/6.17.0/maplibre-gl.mjs";
@@ -333,16 +334,33 @@
                 paint: {"icon-opacity": ["case", ["==", ["get", "unconfirmed"], 1], UNCONFIRMED_OPACITY, 1]}
             });
             map.on("click", MARKER_LAYER, function (e) { clickMarker(el, e.features && e.features[0]); });
+            /* The tooltip stays while the pointer is on the marker or on the tooltip itself (WCAG 1.4.13
+               "hoverable"): leaving the marker closes it only after a moment unless the pointer is on it. */
+            var popupTimer = null;
+            function keepPopup() {
+                if (popupTimer !== null) { window.clearTimeout(popupTimer); popupTimer = null; }
+            }
+            function closePopupSoon() {
+                keepPopup();
+                popupTimer = window.setTimeout(function () { popupTimer = null; state.popup.remove(); }, POPUP_GRACE_MS);
+            }
             map.on("mouseenter", MARKER_LAYER, function (e) {
                 map.getCanvas().style.cursor = "pointer";
+                keepPopup();
                 var f = e.features && e.features[0];
                 if (f) {
                     state.popup.setLngLat(f.geometry.coordinates).setHTML(f.properties.hover).addTo(map);
+                    var box = state.popup.getElement();
+                    if (box && !box._stadtkarteHover) {
+                        box._stadtkarteHover = true;
+                        box.addEventListener("mouseenter", keepPopup);
+                        box.addEventListener("mouseleave", closePopupSoon);
+                    }
                 }
             });
             map.on("mouseleave", MARKER_LAYER, function () {
                 map.getCanvas().style.cursor = "";
-                state.popup.remove();
+                closePopupSoon();
             });
             map.on("sourcedata", function (e) {
                 if (e.sourceId === SOURCE && e.isSourceLoaded) { updateClusters(el); }

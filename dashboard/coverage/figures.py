@@ -39,6 +39,11 @@ HEAT_NOTE_MARGIN = 40
 WORKSHOP_FONT_SIZE = 20
 
 
+#: The tooltip follows the nearest data point wherever the pointer is in the plot, so the pointer can
+#: move onto a tooltip without it vanishing (WCAG 1.4.13 "hoverable"; Escape closes it: assets/workshop.js).
+HOVERABLE: dict[str, Any] = {"hoverdistance": -1}
+
+
 def for_workshop(figure: dict[str, Any]) -> dict[str, Any]:
     """The figure dict with workshop-sized text and proportionally taller plot (pure; a new dict)."""
     layout = dict(figure["layout"])
@@ -264,6 +269,7 @@ def ranked_bars(
         "margin": {"l": 10, "r": 30, "t": 48, "b": 40},
         "font": dict(FONT),
         "separators": plotly_separators(lang),
+        **HOVERABLE,
         "height": max(260, 32 * len(rows) + 100),
         "plot_bgcolor": "white",
         "shapes": [],
@@ -338,6 +344,7 @@ def heatmap(
         "margin": {"l": 10, "r": 24, "t": 30, "b": HEAT_NOTE_MARGIN},  # r: room for the colour bar's ticks
         "font": dict(FONT),
         "separators": plotly_separators(lang),
+        **HOVERABLE,
         "height": height,
         "xaxis": {"side": "top", "tickangle": -30, "automargin": True},
         "yaxis": {"automargin": True, "autorange": "reversed"},
@@ -399,6 +406,7 @@ def distance_curve_figure(
         "margin": {"l": 10, "r": 10, "t": 20, "b": 40},
         "font": dict(FONT),
         "separators": plotly_separators(lang),
+        **HOVERABLE,
         "height": 340,
         "plot_bgcolor": "white",
         "shapes": shapes,

@@ -386,6 +386,18 @@ def test_markers_have_shapes_letters_and_a_tooltip(page: Any, map_url: str, tool
     page.mouse.move(at["x"], at["y"], steps=3)
     tooltip = page.wait_for_selector(".map-tooltip")
     assert "Migrationsberatung" in tooltip.inner_text() and "Sprachcafé" in tooltip.inner_text()
+    # the pointer can move onto the tooltip without it vanishing (WCAG 1.4.13 "hoverable") ...
+    box = page.locator(".map-tooltip .maplibregl-popup-content").bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=4)
+    page.wait_for_timeout(900)
+    assert page.locator(".map-tooltip").count() == 1
+    # ... it closes when the pointer leaves it, and Escape dismisses it
+    page.mouse.move(at["x"] - 120, at["y"] + 120, steps=4)
+    page.wait_for_selector(".map-tooltip", state="detached")
+    page.mouse.move(at["x"] - 30, at["y"] - 30)
+    page.mouse.move(at["x"], at["y"], steps=3)
+    page.wait_for_selector(".map-tooltip")
     page.keyboard.press("Escape")
     page.wait_for_selector(".map-tooltip", state="detached")
 
