@@ -145,3 +145,25 @@ def test_heatmap_note_has_its_own_margin_below_the_rows():
     note_top_px = title["y"] * layout["height"] + title["font"]["size"] * 1.3
     assert note_top_px <= layout["margin"]["b"]  # the note ends inside the bottom margin
     assert layout["xaxis"]["side"] == "top"  # so no tick labels share that margin
+
+
+def test_every_chart_has_a_hoverable_tooltip_and_a_toolbar_with_3_to_1_contrast(offers, districts):
+    """WCAG 1.4.13 (the tooltip follows the pointer onto it) and 1.4.11 (toolbar icons >= 3:1)."""
+    from dashboard.mapstyle import contrast_ratio
+
+    features = json.loads(districts.to_crs("EPSG:4326").to_json())["features"]
+    per = m.offers_per_1000(offers, districts)
+    counts = m.offers_by_district(offers, districts, groups=("counselling", "language_course"))
+    cells = m.spread_district_population(districts, cell_size_m=500.0)
+    dist = m.nearest_distances(cells.xy, m.offer_xy(offers))
+    figures = {
+        "bars": go.Figure(cf.ranked_bars(per, "per_1000", "x", "avg")),
+        "heatmap": go.Figure(cf.heatmap(counts, str.upper, "–")),
+        "curve": go.Figure(cf.distance_curve_figure(m.distance_curve(cells, dist, 100, 1000), "m", "%", (500.0,))),
+        "choropleth": cf.choropleth(features, m.offers_per_1000(offers, m.districts_frame(features)), "per_1000", "x"),
+    }
+    for name, fig in figures.items():
+        bar = fig.layout.modebar
+        assert contrast_ratio(bar.color, bar.bgcolor) >= 3 and contrast_ratio(bar.activecolor, bar.bgcolor) >= 3, name
+        if name != "choropleth":
+            assert fig.layout.hoverdistance == -1, name
