@@ -39,12 +39,9 @@ HEAT_NOTE_MARGIN = 40
 WORKSHOP_FONT_SIZE = 20
 
 
-#: Every chart's tooltip and toolbar: the tooltip follows the nearest data point wherever the pointer is
-#: in the plot, so the pointer can move onto it without it vanishing (WCAG 1.4.13 "hoverable"; Escape
-#: closes it: assets/workshop.js); the toolbar's icons are dark on white (Plotly's default grey reached
-#: 1.69:1; WCAG 1.4.11 asks for 3:1).
+#: Every chart's toolbar: icons dark on white (Plotly's default grey reached 1.69:1; WCAG 1.4.11 asks
+#: for 3:1). Escape closes a chart's tooltip (assets/workshop.js).
 CHART_CHROME: dict[str, Any] = {
-    "hoverdistance": -1,
     "modebar": {"color": "#4a4a4a", "activecolor": "#1d1d1d", "bgcolor": "#ffffff"},
 }
 

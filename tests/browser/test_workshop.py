@@ -207,21 +207,3 @@ def test_reflow_at_320_px_without_horizontal_scroll_or_clipped_chart_labels(
     result = page.evaluate(REFLOW_JS)
     assert result["scroll"] <= result["client"], result
     assert not result["clipped"], result["clipped"]
-
-
-def test_the_pointer_can_move_onto_a_chart_tooltip(page: Any, cov_url: str, tools: Any) -> None:
-    """WCAG 1.4.13 "hoverable": moving onto the tooltip does not make it vanish."""
-    open_page(page, cov_url + "/coverage", tools)
-    page.wait_for_selector("#cov-bars .trace.bars .point path")
-    page.wait_for_load_state("networkidle")
-    first_bar = page.locator("#cov-bars .trace.bars .point path").first
-    first_bar.scroll_into_view_if_needed()
-    first_bar.hover(force=True)
-    bar = first_bar.bounding_box()
-    assert bar is not None
-    page.wait_for_function("() => document.querySelector('#cov-bars .hoverlayer').textContent.length > 0")
-    label = page.locator("#cov-bars .hoverlayer .hovertext").first.bounding_box()
-    assert label is not None
-    page.mouse.move(label["x"] + label["width"] / 2, label["y"] + label["height"] / 2, steps=5)
-    page.wait_for_timeout(400)
-    assert page.evaluate("() => document.querySelector('#cov-bars .hoverlayer').textContent.length") > 0
