@@ -53,6 +53,31 @@ LIVE_STATUS = "list-live"
 RESULTS_TARGET = ids.OFFER_LIST
 
 
+def view_switch(_: Translator, map_first: bool) -> list[Any]:
+    """The list/map switch as a labelled radio group (``map_first``: the map is the chosen view)."""
+    return [
+        html.Span(_("Ansicht"), id="view-label", className="visually-hidden"),
+        radio_group(
+            [(_("Karte"), map_first, {"data-view": "map"}), (_("Liste"), not map_first, {"data-view": "list"})],
+            "view-label",
+        ),
+    ]
+
+
+def sort_switch(settings: ListSettings, _: Translator) -> list[Any]:
+    """The list's sort order (name or district) as a labelled radio group."""
+    return [
+        html.Span(_("Sortieren nach:"), id="sort-label"),
+        radio_group(
+            [
+                (_("Name"), settings.sort == "name", {"data-sort": "name"}),
+                (_("Stadtteil"), settings.sort == "district", {"data-sort": "district"}),
+            ],
+            "sort-label",
+        ),
+    ]
+
+
 def _swatch(style: MarkerStyle, approximate: bool = False) -> html.Span:
     """A CSS picture of a marker: its shape (the same outline as the canvas marker), rim, colour, letter.
 
@@ -172,17 +197,7 @@ def results(
                         ],
                         className="downloads",
                     ),
-                    html.Div(
-                        [
-                            html.Span(_("Ansicht"), id="view-label", className="visually-hidden"),
-                            radio_group(
-                                [(_("Karte"), True, {"data-view": "map"}), (_("Liste"), False, {"data-view": "list"})],
-                                "view-label",
-                            ),
-                        ],
-                        id=ids.VIEW_TOGGLE,
-                        className="view-toggle",
-                    ),
+                    html.Div(view_switch(_, map_first=True), id=ids.VIEW_TOGGLE, className="view-toggle"),
                 ],
                 className="results-head",
             ),
@@ -207,19 +222,7 @@ def results(
             html.Section(
                 [
                     html.H2(_("Liste der Angebote"), id="list-heading"),
-                    html.Div(
-                        [
-                            html.Span(_("Sortieren nach:"), id="sort-label"),
-                            radio_group(
-                                [
-                                    (_("Name"), settings.sort == "name", {"data-sort": "name"}),
-                                    (_("Stadtteil"), settings.sort == "district", {"data-sort": "district"}),
-                                ],
-                                "sort-label",
-                            ),
-                        ],
-                        className="sort",
-                    ),
+                    html.Div(sort_switch(settings, _), className="sort"),
                     html.Ul(
                         list_children(dataset, view, settings, _),
                         id=ids.OFFER_LIST,

@@ -36,12 +36,13 @@ from dash import html
 from dash.development.base_component import Component
 
 from dashboard import ids
-from dashboard.components.filter_panel import filter_panel, filter_toggle_button, radio_group
+from dashboard.components.filter_panel import filter_panel, filter_toggle_button
 from dashboard.components.notices import notices_block
 from dashboard.filters import parse_query
 from dashboard.i18n import plural_translator, translator
 from dashboard.layout import frame
 from dashboard.map.detail import detail_panel
+from dashboard.map.layout import sort_switch, view_switch
 from dashboard.map.view import (
     ListSettings,
     View,
@@ -215,16 +216,7 @@ def _results(snapshot: Snapshot, view: View, settings: ListSettings) -> html.Div
                 ],
                 className="downloads",
             ),
-            html.Div(
-                [
-                    html.Span(_("Ansicht"), id="view-label", className="visually-hidden"),
-                    radio_group(
-                        [(_("Karte"), False, {"data-view": "map"}), (_("Liste"), True, {"data-view": "list"})],
-                        "view-label",
-                    ),
-                ],
-                className="view-toggle",
-            ),
+            html.Div(view_switch(_, map_first=False), className="view-toggle"),
         ],
         className="results-head",
     )
@@ -240,19 +232,7 @@ def _results(snapshot: Snapshot, view: View, settings: ListSettings) -> html.Div
             html.Section(
                 [
                     html.H2(_("Liste der Angebote"), id="list-heading"),
-                    html.Div(
-                        [
-                            html.Span(_("Sortieren nach:"), id="sort-label"),
-                            radio_group(
-                                [
-                                    (_("Name"), settings.sort == "name", {"data-sort": "name"}),
-                                    (_("Stadtteil"), settings.sort == "district", {"data-sort": "district"}),
-                                ],
-                                "sort-label",
-                            ),
-                        ],
-                        className="sort",
-                    ),
+                    html.Div(sort_switch(settings, _), className="sort"),
                     html.Ul(list_children(dataset, view, settings, _), id=ids.OFFER_LIST, className="offer-list"),
                     html.P(list_status(view, settings, ngettext), className="list-status"),
                 ],
