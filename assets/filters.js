@@ -325,7 +325,8 @@
     }
   });
 
-  /* On narrow screens the filter panel starts collapsed. */
+  /* On narrow screens the filter panel starts collapsed, on the list, or on the map when the resident
+     switched to it in the server-rendered first view before the page had started. */
   function collapseOnPhone() {
     var toggle = document.getElementById("filter-toggle");
     var panel = document.getElementById("filter-panel");
@@ -334,7 +335,8 @@
     if (window.matchMedia("(max-width: 47.99em)").matches) {
       toggle.setAttribute("aria-expanded", "false");
       panel.classList.add("collapsed");
-      showView("list");
+      var first = document.querySelector("#first-view .layout-grid");
+      showView(first && first.getAttribute("data-view") === "map" ? "map" : "list");
     }
   }
 

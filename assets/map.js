@@ -16,6 +16,8 @@
     "use strict";
 
     var MAP_ID = "offer-map";
+    /* the map box of the server-rendered first view (dashboard.map.prerender): drawn before Dash starts */
+    var EARLY_ID = "fv-offer-map";
     var UNCONFIRMED_OPACITY = 0.45;
     var POPUP_GRACE_MS = 400;
     /* The vendored MapLibre (dashboard.security.MAPLIBRE_PREFIX; a unit test keeps the two equal): the map
@@ -23,6 +25,13 @@
     var MAPLIBRE_MODULE = "/vendor/maplibre-gl/6.17.0/maplibre-gl.mjs";
     var SOURCE = "offers";
     var MARKER_LAYER = "offer-markers";
+
+    /* performance marks for bench/mobile.py (stadtkarte:lib, :points, :load, :markers, :drawn) */
+    function mark(name) {
+        if (typeof performance !== "undefined" && performance.mark) {
+            performance.mark("stadtkarte:" + name);
+        }
+    }
 
     function decodeMask(text, n) {
         if (!text) {
@@ -43,18 +52,26 @@
         return bytes === null || ((bytes[i >> 3] >> (i & 7)) & 1) === 1;
     }
 
+    /* Whether all of the visible offers are at approximate locations / unconfirmed for a year. */
+    function allOf(flags, visible) {
+        if (!flags) {
+            return false;
+        }
+        for (var k = 0; k < visible.length; k++) {
+            if (!flags[visible[k]]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /* The tooltip of a marker (built when the pointer reaches it, not for every marker of every view). */
     function hoverText(points, visible, group) {
         var labels = points.labels;
         var limit = points.hoverNames;
         var lines = [];
-        var approx = true;
-        for (var k = 0; k < visible.length; k++) {
-            if (k < limit) {
-                lines.push(points.names[visible[k]]);
-            }
-            if (!points.approximate[visible[k]]) {
-                approx = false;
-            }
+        for (var k = 0; k < visible.length && k < limit; k++) {
+            lines.push(points.names[visible[k]]);
         }
         if (visible.length > limit) {
             lines.push(labels.more.replace("{n}", String(visible.length - limit)));
@@ -62,22 +79,16 @@
         if (points.gdistrict[group]) {
             lines.push("<i>" + points.gdistrict[group] + "</i>");
         }
-        if (approx) {
+        if (allOf(points.approximate, visible)) {
             lines.push(labels.approximate);
         }
-        var unconfirmed = true;
-        for (var u = 0; u < visible.length; u++) {
-            if (!(points.unconfirmed && points.unconfirmed[visible[u]])) {
-                unconfirmed = false;
-            }
-        }
-        if (unconfirmed) {
+        if (allOf(points.unconfirmed, visible)) {
             lines.push(labels.unconfirmed);
         }
-        return {text: lines.join("<br>"), approximate: approx, unconfirmed: unconfirmed};
+        return lines.join("<br>");
     }
 
-    /* One GeoJSON point per address with a visible offer: its style, visible count, first offer, tooltip. */
+    /* One GeoJSON point per address with a visible offer: its style, visible count, first offer. */
     function buildMarkers(points, bytes) {
         var features = [];
         var nGroups = points.glon.length;
@@ -95,19 +106,18 @@
             if (visible.length === 0) {
                 continue;
             }
-            var hover = hoverText(points, visible, g);
+            var approximate = allOf(points.approximate, visible);
             features.push({
                 type: "Feature",
                 geometry: {type: "Point", coordinates: [points.glon[g], points.glat[g]]},
                 properties: {
                     g: g,
                     style: style,
-                    icon: "marker-" + style + (hover.approximate ? "-approximate" : ""),
-                    approximate: hover.approximate ? 1 : 0,
-                    unconfirmed: hover.unconfirmed ? 1 : 0,
+                    icon: "marker-" + style + (approximate ? "-approximate" : ""),
+                    approximate: approximate ? 1 : 0,
+                    unconfirmed: allOf(points.unconfirmed, visible) ? 1 : 0,
                     count: visible.length,
-                    first: visible[0],
-                    hover: hover.text
+                    first: visible[0]
                 }
             });
         }
@@ -186,11 +196,61 @@
         return typeof document === "undefined" ? null : document.getElementById(MAP_ID);
     }
 
+    /* The element whose map is drawn: Dash's once it has taken the early map over, else the first view's. */
+    function mapHolder() {
+        var el = mapElement();
+        if (el && el._stadtkarte) {
+            return el;
+        }
+        var early = typeof document === "undefined" ? null : document.getElementById(EARLY_ID);
+        return early && early._stadtkarte ? early : el;
+    }
+
     function stateOf(el) {
         if (!el._stadtkarte) {
-            el._stadtkarte = {map: null, loading: false, pending: null, clusters: {}, popup: null, lib: null};
+            el._stadtkarte = {el: el, map: null, loading: false, pending: null, clusters: {}, popup: null, lib: null};
         }
         return el._stadtkarte;
+    }
+
+    /* MapLibre's container: a div of ours inside the box's .map-canvas, so that it can move to Dash's box. */
+    function canvasOf(el) {
+        var box = el.querySelector(".map-canvas") || el;
+        var inner = box.querySelector(".map-canvas-inner");
+        if (!inner) {
+            inner = document.createElement("div");
+            inner.className = "map-canvas-inner";
+            box.appendChild(inner);
+        }
+        return inner;
+    }
+
+    /* Dash's map box takes over the map drawn in the first view (same state, same MapLibre instance):
+       MapLibre's container moves into Dash's box before the first view is removed. */
+    function adoptEarlyMap(el) {
+        var early = document.getElementById(EARLY_ID);
+        if (!el || el._stadtkarte || !early || !early._stadtkarte) {
+            return;
+        }
+        var state = early._stadtkarte;
+        var inner = early.querySelector(".map-canvas-inner");
+        if (inner) {
+            (el.querySelector(".map-canvas") || el).appendChild(inner);
+        }
+        ["data-drawn", "data-error"].forEach(function (name) {
+            if (early.hasAttribute(name)) { el.setAttribute(name, early.getAttribute(name)); }
+        });
+        early._stadtkarte = null;
+        el._stadtkarte = state;
+        state.el = el;
+        if (state.map) {
+            state.map.resize();
+        }
+        if (state.queuedClick && window.dash_clientside && window.dash_clientside.set_props) {
+            var out = state.queuedClick;
+            state.queuedClick = null;
+            applyClick(out);
+        }
     }
 
     /* <link rel="modulepreload">: fetched and parsed once; import() of the same URL then reuses it. */
@@ -235,8 +295,7 @@
     }
 
     /* Cluster counts as HTML buttons (no glyphs): one per cluster the source holds now; Enter/click zooms in. */
-    function updateClusters(el) {
-        var state = stateOf(el);
+    function updateClusters(state) {
         var map = state.map;
         var points = state.points;
         if (!map || !points || !map.getSource(SOURCE)) {
@@ -261,7 +320,7 @@
                 button.className = "map-cluster";
                 button.addEventListener("click", function (event) {
                     event.stopPropagation();
-                    expandCluster(el, Number(button.dataset.clusterId), marker.getLngLat());
+                    expandCluster(state, Number(button.dataset.clusterId), marker.getLngLat());
                 });
                 marker = new state.lib.Marker({element: button}).setLngLat(f.geometry.coordinates).addTo(map);
                 state.clusters[id] = marker;
@@ -282,8 +341,7 @@
         });
     }
 
-    function expandCluster(el, clusterId, lngLat) {
-        var state = stateOf(el);
+    function expandCluster(state, clusterId, lngLat) {
         var source = state.map.getSource(SOURCE);
         Promise.resolve(source.getClusterExpansionZoom(clusterId)).then(function (zoom) {
             state.map.easeTo({center: lngLat, zoom: Math.min(zoom + 0.01, 19), duration: 300});
@@ -293,9 +351,8 @@
     function createMap(el, lib, points) {
         var state = stateOf(el);
         var labels = points.labels || {};
-        var container = el.querySelector(".map-canvas") || el;
         var map = new lib.Map({
-            container: container,
+            container: canvasOf(el),
             style: points.style,
             center: [points.view.lon, points.view.lat],
             zoom: points.view.zoom,
@@ -315,6 +372,7 @@
         state.lib = lib;
         state.popup = new lib.Popup({closeButton: false, closeOnClick: false, className: "map-tooltip", maxWidth: "260px"});
         map.on("load", function () {
+            mark("load");
             addMarkerImages(map, points);
             map.addSource(SOURCE, {
                 type: "geojson",
@@ -333,7 +391,7 @@
                 /* an offer nobody has confirmed for a year is shown faded (its list entry says since when) */
                 paint: {"icon-opacity": ["case", ["==", ["get", "unconfirmed"], 1], UNCONFIRMED_OPACITY, 1]}
             });
-            map.on("click", MARKER_LAYER, function (e) { clickMarker(el, e.features && e.features[0]); });
+            map.on("click", MARKER_LAYER, function (e) { clickMarker(state, e.features && e.features[0]); });
             /* The tooltip stays while the pointer is on the marker or on the tooltip itself (WCAG 1.4.13
                "hoverable"): leaving the marker closes it only after a moment unless the pointer is on it. */
             var popupTimer = null;
@@ -349,7 +407,7 @@
                 keepPopup();
                 var f = e.features && e.features[0];
                 if (f) {
-                    state.popup.setLngLat(f.geometry.coordinates).setHTML(f.properties.hover).addTo(map);
+                    state.popup.setLngLat(f.geometry.coordinates).setHTML(markerHover(state.points, state.view, Number(f.properties.g))).addTo(map);
                     var box = state.popup.getElement();
                     if (box && !box._stadtkarteHover) {
                         box._stadtkarteHover = true;
@@ -363,15 +421,15 @@
                 closePopupSoon();
             });
             map.on("sourcedata", function (e) {
-                if (e.sourceId === SOURCE && e.isSourceLoaded) { updateClusters(el); }
+                if (e.sourceId === SOURCE && e.isSourceLoaded) { updateClusters(state); }
             });
-            map.on("moveend", function () { updateClusters(el); });
-            map.on("idle", function () { updateClusters(el); });
+            map.on("moveend", function () { updateClusters(state); });
+            map.on("idle", function () { updateClusters(state); });
             state.loaded = true;
             if (points.districtLabels && points.districtLabels.length) {
-                showDistrictLabels(el, points.districtLabels);
+                showDistrictLabels(state, points.districtLabels);
             }
-            drawPending(el);
+            drawPending(state);
             if (state.selected) {
                 showSelected(state.selected.offerId, state.selected.points);
             }
@@ -387,8 +445,7 @@
         el.appendChild(note);
     }
 
-    function drawPending(el) {
-        var state = stateOf(el);
+    function drawPending(state) {
         if (!state.loaded || !state.pending) {
             return null;
         }
@@ -404,13 +461,50 @@
         var data = buildMarkers(points, bytes);
         state.map.getSource(SOURCE).setData(data);
         state.popup.remove();
-        el.setAttribute("data-drawn", String(data.features.length));
+        mark("markers");
+        if (state.onDrawn) {
+            var settle = state.onDrawn;
+            state.onDrawn = null;
+            state.map.once("idle", function () { mark("drawn"); settle(); });
+        }
+        state.el.setAttribute("data-drawn", String(data.features.length));
         return data.features.length;
+    }
+
+    function startMap(state, points) {
+        var el = state.el;
+        state.loading = true;
+        return loadLibrary(el).then(function (lib) { createMap(state.el, lib, points); });
+    }
+
+    /* The points behind a points store (a URL and version: dashboard.map.points.points_ref), fetched once per URL. */
+    var pointsByHref = {};
+    function loadPoints(href) {
+        if (!pointsByHref[href]) {
+            pointsByHref[href] = fetch(href, {credentials: "same-origin"}).then(function (response) {
+                if (!response.ok) {
+                    throw new Error("points: HTTP " + response.status);
+                }
+                return response.json();
+            });
+            pointsByHref[href].catch(function () { delete pointsByHref[href]; });
+        }
+        return pointsByHref[href];
+    }
+
+    function isReference(points) {
+        return !!points && typeof points.href === "string" && !points.glon;
     }
 
     function updateMap(view, points) {
         var no = window.dash_clientside.no_update;
         if (!points) {
+            return no;
+        }
+        if (isReference(points)) {
+            loadPoints(points.href).then(function (data) { updateMap(view, data); }, function (err) {
+                console.error("map: the points could not be loaded", err);
+            });
             return no;
         }
         if (view && view.version && points.version && view.version !== points.version) {
@@ -422,20 +516,73 @@
             var bytes = view && view.mask ? decodeMask(view.mask, points.n) : null;
             return String(buildMarkers(points, bytes).features.length);
         }
+        adoptEarlyMap(el);
         var state = stateOf(el);
+        if (state.loaded && state.points && state.points.version === points.version && state.view &&
+                view && state.view.mask === view.mask && !state.pending) {
+            return el.getAttribute("data-drawn") || no;  /* the first view's map already shows this view */
+        }
         state.pending = {view: view, points: points};
         if (state.loaded) {
-            return String(drawPending(el));
+            return String(drawPending(state));
         }
         if (!state.loading) {
-            state.loading = true;
-            loadLibrary(el).then(function (lib) { createMap(el, lib, points); }).catch(function (err) {
-                el.setAttribute("data-error", String(err && err.message || err));
-                showUnavailable(el, points);
+            startMap(state, points).catch(function (err) {
+                state.el.setAttribute("data-error", String(err && err.message || err));
+                showUnavailable(state.el, points);
                 console.error("map: the map could not be drawn", err);
             });
         }
         return no;  /* drawn when MapLibre has loaded (data-drawn) */
+    }
+
+    /* The first view's map, before Dash has started: MapLibre (preloaded from the page's head) starts
+       with the setup the page carries (style, first view, marker images), so its worker loads at once;
+       the points follow from the URL the page names. On any failure the box is left alone and Dash's
+       map box draws the map as usual (updateMap). Returns a promise settled once the markers are drawn
+       or cannot be (dashboard/map/startup.py starts Dash then). */
+    function startEarlyMap() {
+        var el = document.getElementById(EARLY_ID);
+        if (!el || el._stadtkarte || !el.getAttribute("data-points") || mapElement()) {
+            return null;
+        }
+        var view = null;
+        var setup = null;
+        try {
+            view = JSON.parse(el.getAttribute("data-view") || "null");
+            setup = JSON.parse(el.getAttribute("data-setup") || "null");
+        } catch (e) {
+            return null;
+        }
+        if (!view || !setup || view.version !== setup.version) {
+            return null;
+        }
+        var state = stateOf(el);
+        state.loading = true;
+        var drawn = new Promise(function (resolve) { state.onDrawn = resolve; });
+        var started = loadLibrary(el).then(function (lib) {
+            mark("lib");
+            createMap(state.el, lib, setup);
+            return loadPoints(el.getAttribute("data-points"));
+        }).then(function (points) {
+            mark("points");
+            if (points.version !== view.version) {
+                throw new Error("points of another version");
+            }
+            if (!state.pending && !state.points) {
+                state.pending = {view: view, points: points};
+                drawPending(state);
+            }
+            return drawn;
+        }).catch(function (err) {
+            /* not fatal: Dash's map box draws the map from its own store */
+            if (state.el === el && !state.map) {
+                el._stadtkarte = null;
+            }
+            console.info("map: drawn once the page has started", err && err.message || err);
+            throw err;
+        });
+        return Promise.race([drawn, started]);
     }
 
     /* ------------------------------------------------------------------ clicks on a marker */
@@ -460,6 +607,11 @@
             points._groupOf = out;
         }
         return points._groupOf;
+    }
+
+    /* The tooltip of the marker of group g in view (HTML: the names are escaped by the server). */
+    function markerHover(points, view, g) {
+        return hoverText(points, visibleMembers(points, g, view), g);
     }
 
     /* the offers of group g that the current view shows */
@@ -516,12 +668,20 @@
         return [null, groupList(points, members)];
     }
 
-    function clickMarker(el, feature) {
-        var state = stateOf(el);
-        if (!feature || !state.points || !window.dash_clientside.set_props) {
+    /* A click before Dash has started (the first view's map) waits until Dash's box adopts the map. */
+    function clickMarker(state, feature) {
+        if (!feature || !state.points) {
             return;
         }
         var out = markerClick(state.points, state.view, Number(feature.properties.g));
+        if (!window.dash_clientside || !window.dash_clientside.set_props || state.el.id !== MAP_ID) {
+            state.queuedClick = out;
+            return;
+        }
+        applyClick(out);
+    }
+
+    function applyClick(out) {
         if (out[0]) {
             window.dash_clientside.set_props("map-group", {hidden: true, children: []});
             window.dash_clientside.set_props("selected-offer", {data: out[0]});
@@ -544,8 +704,8 @@
         }
     }
 
-    function showDistrictLabels(el, labels) {
-        var map = stateOf(el).map;
+    function showDistrictLabels(state, labels) {
+        var map = state.map;
         var overlay = map.getContainer().querySelector(".map-district-labels");
         if (overlay) {
             overlay.remove();
@@ -581,6 +741,11 @@
         if (!el) {
             return offerId || "";
         }
+        if (isReference(points)) {
+            loadPoints(points.href).then(function (data) { showSelected(offerId, data); }, function () { return null; });
+            return offerId || "";
+        }
+        adoptEarlyMap(el);
         var state = stateOf(el);
         var map = state.map;
         var index = points && offerId ? points.ids.indexOf(offerId) : -1;
@@ -621,7 +786,7 @@
     /* What MapLibre has drawn: markers (rendered symbol features), clusters (HTML buttons), the offers
        and address groups they hold, district polygons. Used by the browser tests and bench/mobile.py. */
     function rendered() {
-        var el = mapElement();
+        var el = mapHolder();
         var state = el && el._stadtkarte;
         var map = state && state.map;
         if (!map || !state.loaded || !map.getLayer(MARKER_LAYER)) {
@@ -657,10 +822,13 @@
         };
     }
 
+    /* the first view's map: a promise settled once it is drawn or cannot be (dashboard/map/startup.py waits for it) */
+    var early = null;
     if (typeof document !== "undefined") {
-        /* the map page ("/", the app's root): start loading MapLibre now */
+        /* the map page ("/", the app's root): start loading MapLibre now, and draw the first view's map */
         if (/\/$/.test(window.location.pathname)) {
             preloadLibrary(MAPLIBRE_MODULE);
+            early = startEarlyMap();
         }
         /* "Close" under a group's list hides it. */
         document.addEventListener("click", function (event) {
@@ -671,7 +839,7 @@
         });
         /* Escape dismisses the marker tooltip (WCAG 1.4.13). */
         document.addEventListener("keydown", function (event) {
-            var el = mapElement();
+            var el = mapHolder();
             if (event.key === "Escape" && el && el._stadtkarte && el._stadtkarte.popup) {
                 el._stadtkarte.popup.remove();
             }
@@ -680,16 +848,26 @@
 
     window.stadtkarteMap = {
         map: function () {
-            var el = mapElement();
+            var el = mapHolder();
             return el && el._stadtkarte ? el._stadtkarte.map : null;
         },
-        rendered: rendered
+        rendered: rendered,
+        /* the tooltip of the marker of group g as the map shows it now */
+        hover: function (g) {
+            var el = mapHolder();
+            var state = el && el._stadtkarte;
+            return state && state.points ? markerHover(state.points, state.view, g) : null;
+        },
+        early: early,
+        /* called when the first view is removed (dashboard.map.prerender.REMOVE_JS) */
+        adopt: function () { adoptEarlyMap(mapElement()); }
     };
     window.dash_clientside = window.dash_clientside || {};
     window.dash_clientside.stadtkarte = Object.assign(window.dash_clientside.stadtkarte || {}, {
         updateMap: updateMap,
         buildMarkers: buildMarkers,
         markerClick: markerClick,
+        markerHover: markerHover,
         showSelected: showSelected
     });
 })();

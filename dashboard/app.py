@@ -7,8 +7,11 @@ change here. Everything is served from this server: no CDN, fonts or remote scri
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
 import time
+from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -27,7 +30,8 @@ from dashboard.filters import DEFAULT_LANG, UI_LANGUAGES
 from dashboard.i18n import text_direction
 from dashboard.layout import served_title, translate_page_titles
 from dashboard.map.callbacks import register_callbacks, register_map_callbacks
-from dashboard.map.prerender import REMOVE_JS, first_view_html
+from dashboard.map.prerender import FIRST_VIEW_JS, REMOVE_JS, first_view_html
+from dashboard.map.startup import LOADER_JS, map_first_scripts
 from dashboard.security import MAPLIBRE_PREFIX, harden
 from dashboard.snapshot import current_snapshot, init_snapshots
 from dashboard.staff import register_staff
@@ -90,17 +94,25 @@ class StadtkarteDash(dash.Dash):
     #: The stylesheets inlined into the map page (:func:`inline_stylesheets`; set by :func:`create_app`).
     first_view_css: str | None = None
 
+    def csp_hashes(self, hash_algorithm: str = "sha256") -> Sequence[str]:
+        """Dash's inline scripts and the map page's own (the first view's and the start-up loader)."""
+        ours = [
+            base64.b64encode(hashlib.new(hash_algorithm, script.encode("utf-8")).digest()).decode()
+            for script in (FIRST_VIEW_JS, LOADER_JS)
+        ]
+        return [*super().csp_hashes(hash_algorithm), *(f"'{hash_algorithm}-{digest}'" for digest in ours)]
+
     def interpolate_index(self, **kwargs: Any) -> str:
         kwargs["title"] = escape(served_title())  # the page's own title in the request's language
         if has_request_context() and request.path == PRERENDERED_PATH and "app_entry" in kwargs:
             start = time.perf_counter()
-            kwargs["app_entry"] = with_first_view(
-                kwargs["app_entry"], first_view_html(current_snapshot(), request_query())
-            )
+            snapshot = current_snapshot()
+            kwargs["app_entry"] = with_first_view(kwargs["app_entry"], first_view_html(snapshot, request_query()))
             if self.first_view_css:
                 kwargs["css"] = self.first_view_css
-            # the map's library starts loading with the page, alongside Dash's scripts (map.js reuses it)
+            # the map's library starts loading with the page (map.js draws the first view's map with it)
             kwargs["css"] = kwargs.get("css", "") + f'<link rel="modulepreload" href="{MAPLIBRE_MODULE}">'
+            kwargs["scripts"], kwargs["renderer"] = map_first_scripts(kwargs["scripts"], kwargs["renderer"])
             logger.debug("first view rendered in %.1f ms", (time.perf_counter() - start) * 1000)
         html = super().interpolate_index(**kwargs)
         lang = request_lang()

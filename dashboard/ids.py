@@ -57,7 +57,7 @@ def lang_link(lang: str) -> str:
 
 
 # map (dashboard/map_callbacks.py)
-MAP_POINTS = "map-points"  #: all map points, sent once per page load (dashboard.figures.points_payload)
+MAP_POINTS = "map-points"  #: the URL and version of the map points (dashboard.map.points.points_ref)
 MAP_LEGEND = "map-legend"
 
 # coverage page

@@ -90,6 +90,8 @@ MAPLIBRE_FILES: dict[str, str] = {
     "maplibre-gl.css": "text/css",
 }
 MAPLIBRE_PREFIX = f"/vendor/maplibre-gl/{MAPLIBRE_VERSION}/"
+#: The map's points per snapshot version and language (``dashboard.map.points.serve_points``): immutable.
+MAP_POINTS_PREFIX = "/_map/points/"
 VENDOR_DIR = Path(__file__).resolve().parent / "vendor"
 
 
@@ -304,7 +306,7 @@ def cache_control_for(path: str, query: Mapping[str, str], method: str, status: 
         return f"public, max-age={ONE_YEAR}, immutable" if has_fingerprint else "no-cache"
     if path.startswith("/assets/") and query.get("m"):
         return f"public, max-age={ONE_YEAR}, immutable"
-    if path.startswith(MAPLIBRE_PREFIX):
+    if path.startswith((MAPLIBRE_PREFIX, MAP_POINTS_PREFIX)):
         return f"public, max-age={ONE_YEAR}, immutable"
     if path == FAVICON_PATH and query.get("v"):
         return f"public, max-age={ONE_YEAR}, immutable"

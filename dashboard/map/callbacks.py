@@ -4,7 +4,7 @@ The work is done by the pure functions in :mod:`dashboard.map.view`; the callbac
 only translate between stores/props and :class:`~dashboard.filters.FilterState`.
 Every callback reads :func:`dashboard.snapshot.current_snapshot` per request (nothing is
 captured at registration). When the filter callback runs on a newer snapshot than the
-page's points (``ids.MAP_VERSION``), it also sends the new points, so the browser never
+page's points (``ids.MAP_VERSION``), it also sends the new points' URL, so the browser never
 draws a mask of one version over the points of another (``assets/map.js`` checks too).
 
 The map's clientside callbacks (``assets/map.js``, MapLibre GL JS): a change of the view store
@@ -17,6 +17,7 @@ selected offer is centred and ringed on the map (``showSelected``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import dash
@@ -28,7 +29,7 @@ from dashboard.i18n import plural_translator, translator
 from dashboard.layout import lang_href, mirror_filters
 from dashboard.map.detail import detail_panel, unavailable_panel
 from dashboard.map.layout import LIVE_STATUS, map_legend
-from dashboard.map.points import snapshot_payload
+from dashboard.map.points import points_ref, serve_points
 from dashboard.map.view import (
     ListSettings,
     announcement,
@@ -96,7 +97,7 @@ def update_view(
     ]
     stale = page_version != snapshot.version
     points = (
-        [snapshot_payload(snapshot, state.lang), snapshot.version, map_legend(dataset, state.lang).children]
+        [points_ref(snapshot, state.lang), snapshot.version, map_legend(dataset, state.lang).children]
         if stale
         else [dash.no_update] * 3
     )
@@ -193,14 +194,16 @@ def register_callbacks(app: dash.Dash) -> None:
     )
 
 
-def register_map_callbacks(app: dash.Dash) -> None:
+def register_map_callbacks(app: dash.Dash, snapshot_of: Callable[[], Snapshot] = current_snapshot) -> None:
     """Register the map's clientside callbacks (``assets/map.js``) and the vendored MapLibre files on ``app``.
 
-    ``updateMap`` draws the markers of the view store over the points store (loading MapLibre on
+    ``updateMap`` draws the markers of the view store over the points store (loading MapLibre and the
+    points file (served here too, for the snapshot ``snapshot_of`` returns) on
     first use); a click on a marker or cluster is handled in the browser (``dash_clientside.set_props``
     of ``ids.SELECTED_OFFER`` / ``ids.MAP_GROUP``), so no click travels to the server.
     """
     serve_maplibre(app.server)
+    serve_points(app.server, snapshot_of)
     app.clientside_callback(
         ClientsideFunction(namespace="stadtkarte", function_name="updateMap"),
         Output(ids.MAP, "data-markers"),

@@ -8,6 +8,7 @@ when the page's points are older than the data it filters (see :mod:`dashboard.m
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from dash import dcc, html
@@ -29,7 +30,7 @@ from dashboard.map.figures import (
     notice_texts,
     shape_outline,
 )
-from dashboard.map.points import snapshot_payload
+from dashboard.map.points import points_ref
 from dashboard.map.view import (
     ListSettings,
     View,
@@ -125,12 +126,15 @@ def map_legend(dataset: Dataset, lang: str) -> html.Details:
     )
 
 
-def map_canvas(snapshot: Snapshot, lang: str) -> html.Div:
+def map_canvas(snapshot: Snapshot, lang: str, early: Mapping[str, str] | None = None) -> html.Div:
     """The map's container: MapLibre draws into its inner ``div`` (``assets/map.js``); the notices
     (demo data, approximate boundaries, a basemap's attribution) are server-rendered over it.
 
     ``data-maplibre`` / ``data-maplibre-css`` name the vendored library, which the browser loads
     only when the map is first drawn (so the first view of the list does not wait for it).
+    ``early`` adds attributes for the server-rendered first view (``data-points``: the URL of the
+    points, ``data-view``: the view store as JSON), from which ``assets/map.js`` draws the map
+    before Dash has started.
     """
     notices = notice_texts(snapshot.dataset, lang)
     return html.Div(
@@ -144,19 +148,20 @@ def map_canvas(snapshot: Snapshot, lang: str) -> html.Div:
             "data-maplibre": MAPLIBRE_PREFIX + "maplibre-gl.mjs",
             "data-maplibre-css": MAPLIBRE_PREFIX + "maplibre-gl.css",
             "data-markers": "",
+            **(early or {}),
         },
     )
 
 
 def map_components(snapshot: Snapshot, lang: str) -> list[Any]:
     """The map block of the page: the map (drawn in the browser), the list of a clicked group's offers,
-    points store (sent once), its version and legend."""
+    points store (the URL of the points: :func:`~dashboard.map.points.points_ref`), its version and legend."""
     dataset = snapshot.dataset
     return [
         map_canvas(snapshot, lang),
         html.Div(id=ids.MAP_GROUP, className="map-group", hidden=True, role="region", **{"aria-live": "polite"}),
         html.Div(id=ids.MAP_HIGHLIGHT, hidden=True),
-        dcc.Store(id=ids.MAP_POINTS, data=snapshot_payload(snapshot, lang)),
+        dcc.Store(id=ids.MAP_POINTS, data=points_ref(snapshot, lang)),
         dcc.Store(id=ids.MAP_VERSION, data=snapshot.version),
         map_legend(dataset, lang),
     ]

@@ -1,12 +1,24 @@
-"""The map's points of one snapshot: grouped once per version and sent once per page load."""
+"""The map's points of one snapshot: grouped once per version, served as a file per version and language.
+
+The payload (:func:`snapshot_payload`) is served at :func:`points_href` (:func:`serve_points`); the
+page's points store and the server-rendered first view only name that URL (:func:`points_ref`), so
+the browser fetches the points once, can draw the map before Dash has started (``assets/map.js``),
+and keeps them for a year (the URL holds the version): a new snapshot means a new URL.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
+from flask import Flask, Response
+
+from dashboard.filters import UI_LANGUAGES
 from dashboard.map.figures import MapPoints, dataset_points, district_label_points, map_setup, points_payload
-from dashboard.snapshot import Snapshot
+from dashboard.security import MAP_POINTS_PREFIX
+from dashboard.snapshot import Snapshot, current_snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -39,3 +51,65 @@ def snapshot_payload(snapshot: Snapshot, lang: str) -> dict[str, Any]:
         }
 
     return snapshot.derived(("map-payload", lang), compute)
+
+
+#: The part of :func:`snapshot_payload` the map needs before any point (style, first view, marker
+#: images, labels): written into the first view's map box, so MapLibre starts with it at once.
+SETUP_KEYS = (
+    "style",
+    "view",
+    "labels",
+    "markers",
+    "markerSize",
+    "rimWidth",
+    "cluster",
+    "districtLabels",
+    "lang",
+    "version",
+)
+
+
+def setup_payload(snapshot: Snapshot, lang: str) -> dict[str, Any]:
+    """The :data:`SETUP_KEYS` of :func:`snapshot_payload` (about 7 KB compressed for Ludwigsburg's districts)."""
+    payload = snapshot_payload(snapshot, lang)
+    return {key: payload[key] for key in SETUP_KEYS}
+
+
+def points_href(snapshot: Snapshot, lang: str) -> str:
+    """The URL of :func:`snapshot_payload` (``/_map/points/<version>/<lang>.json``)."""
+    return f"{MAP_POINTS_PREFIX}{snapshot.version}/{lang}.json"
+
+
+def points_ref(snapshot: Snapshot, lang: str) -> dict[str, str]:
+    """What the page's points store holds: the URL of the points and their version (``assets/map.js`` fetches
+    them once per URL; the first view's map has usually fetched them already)."""
+    return {"href": points_href(snapshot, lang), "version": snapshot.version}
+
+
+def points_json(snapshot: Snapshot, lang: str) -> bytes:
+    """:func:`snapshot_payload` as UTF-8 JSON (encoded once per snapshot and language)."""
+    return snapshot.derived(
+        ("map-payload-json", lang),
+        lambda: json.dumps(snapshot_payload(snapshot, lang), separators=(",", ":"), ensure_ascii=False).encode(),
+    )
+
+
+def serve_points(server: Flask, snapshot_of: Callable[[], Snapshot] = current_snapshot) -> None:
+    """Serve :func:`points_json` of the current snapshot at :func:`points_href` (idempotent).
+
+    Only the current version is served (another version, e.g. one replaced since the page was
+    rendered, or an unknown language gets a 404): the page then draws the map from Dash's points
+    store, which always matches its view. ``dashboard.security`` gives the URL a year-long,
+    immutable cache lifetime. ``snapshot_of`` returns the snapshot a request reads (an app built
+    without :func:`dashboard.app.create_app`, e.g. a test harness, passes its own).
+    """
+    if "stadtkarte_map_points" in server.view_functions:
+        return
+
+    def points(version: str, lang: str) -> Response:
+        snapshot = snapshot_of()
+        if version != snapshot.version or lang not in UI_LANGUAGES:
+            return Response("not found\n", status=404, mimetype="text/plain")
+        return Response(points_json(snapshot, lang), mimetype="application/json")
+
+    server.add_url_rule(MAP_POINTS_PREFIX + "<version>/<lang>.json", "stadtkarte_map_points", points)

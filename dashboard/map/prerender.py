@@ -26,6 +26,7 @@ address is written. Every text and attribute value is HTML-escaped.
 from __future__ import annotations
 
 import html as html_escape
+import json
 import logging
 import re
 from collections.abc import Mapping
@@ -42,7 +43,8 @@ from dashboard.filters import parse_query
 from dashboard.i18n import plural_translator, translator
 from dashboard.layout import frame
 from dashboard.map.detail import detail_panel
-from dashboard.map.layout import sort_switch, view_switch
+from dashboard.map.layout import map_canvas, sort_switch, view_switch
+from dashboard.map.points import points_href, setup_payload
 from dashboard.map.view import (
     ListSettings,
     View,
@@ -83,9 +85,26 @@ _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 #: the frame's hidden ``url-sync`` element). Two animation frames later, so
 #: the page's own start-up callbacks (e.g. the phone's collapsed filter panel) have run: the view
 #: underneath is then the same as the copy that goes away.
+#: The one script of the first view, inline right after it (its hash is in the Content-Security-Policy:
+#: ``StadtkarteDash.csp_hashes``): the view switch (list | map) works at once, before any script file
+#: has arrived (on a phone ~1 s later); ``assets/filters.js`` does the same once loaded, and carries the
+#: choice over to Dash's page. A tap is never lost.
+FIRST_VIEW_JS = (
+    "document.addEventListener('click', function (event) {"
+    " var button = event.target.closest ? event.target.closest('#" + PRERENDER_ID + " button[data-view]') : null;"
+    " var grid = document.querySelector('#" + PRERENDER_ID + " .layout-grid');"
+    " if (!button || !grid) { return; }"
+    " grid.setAttribute('data-view', button.getAttribute('data-view'));"
+    " grid.querySelectorAll('button[data-view]').forEach(function (b) {"
+    "  b.setAttribute('aria-checked', b === button ? 'true' : 'false'); b.tabIndex = b === button ? 0 : -1; });"
+    " window.dispatchEvent(new Event('resize'));"
+    "});"
+)
+
 REMOVE_JS = (
     "function (ui) {"
     " var done = function () {"
+    "  if (window.stadtkarteMap) { window.stadtkarteMap.adopt(); }"
     "  var copy = document.getElementById('" + PRERENDER_ID + "'); if (copy) { copy.remove(); }"
     "  var entry = document.getElementById('react-entry-point'); if (entry) { entry.removeAttribute('aria-busy'); }"
     " };"
@@ -225,7 +244,7 @@ def _results(snapshot: Snapshot, view: View, settings: ListSettings) -> html.Div
             head,
             html.Div(empty_children(dataset, view, _), className="empty-notice", role="status", hidden=view.count > 0),
             html.Section(
-                [html.H2(_("Karte"), className="visually-hidden"), html.Div(className="map-graph map-placeholder")],
+                [html.H2(_("Karte"), className="visually-hidden"), _early_map(snapshot, view)],
                 className="map-section",
                 **{"aria-label": _("Karte")},
             ),
@@ -247,6 +266,26 @@ def _results(snapshot: Snapshot, view: View, settings: ListSettings) -> html.Div
         ],
         className="results",
     )
+
+
+def _early_map(snapshot: Snapshot, view: View) -> html.Div:
+    """The map box of the first view, with what ``assets/map.js`` needs to draw it before Dash starts.
+
+    The offers' points are not in the page (no offer's coordinate is written here): the box names the
+    URL of the snapshot's points (fetched once MapLibre has loaded) and carries the map's setup
+    (style with the district outlines, first view, marker images, labels: MapLibre starts with it at
+    once) and the view store (count, visibility bitset, version) for the URL's filters.
+    """
+    lang = view.state.lang
+    setup = snapshot.derived(
+        ("map-setup-json", lang), lambda: json.dumps(setup_payload(snapshot, lang), separators=(",", ":"))
+    )
+    early = {
+        "data-points": points_href(snapshot, lang),
+        "data-setup": setup,
+        "data-view": json.dumps(view.store(snapshot.version)),
+    }
+    return map_canvas(snapshot, lang, early)
 
 
 def first_view(snapshot: Snapshot, query: Mapping[str, Any]) -> html.Div:
@@ -291,4 +330,6 @@ def first_view_html(snapshot: Snapshot, query: Mapping[str, Any]) -> str:
 
 
 def _wrap(tree: html.Div) -> str:
-    return f'<div id="{PRERENDER_ID}" class="first-view">{to_html(tree, ID_PREFIX)}</div>'
+    return (
+        f'<div id="{PRERENDER_ID}" class="first-view">{to_html(tree, ID_PREFIX)}</div><script>{FIRST_VIEW_JS}</script>'
+    )

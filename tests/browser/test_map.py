@@ -23,6 +23,7 @@ from dashboard.map.callbacks import register_map_callbacks
 from dashboard.map.layout import map_components
 from dashboard.snapshot import Snapshot, load_snapshot
 from geodata.snapshot import current_version, publish_snapshot
+from tests.support.maps import MARKER_AT_JS
 
 ONLY_COUNSELLING = "only-counselling"
 SHOW_ALL = "show-all"
@@ -31,7 +32,8 @@ SHOW_ALL = "show-all"
 RENDERED_JS = "() => window.stadtkarteMap && window.stadtkarteMap.rendered()"
 #: The marker features of the map's source (with their tooltip texts).
 SOURCE_JS = """
-async () => (await window.stadtkarteMap.map().getSource('offers').getData()).features.map((f) => f.properties)
+async () => (await window.stadtkarteMap.map().getSource('offers').getData()).features.map(
+  (f) => Object.assign({hover: window.stadtkarteMap.hover(f.properties.g)}, f.properties))
 """
 MAP_JS = "window.stadtkarteMap.map()"
 
@@ -71,7 +73,7 @@ def harness_app(snapshot: Snapshot, repo_root: Path) -> dash.Dash:
 
     app.index_string = app.index_string.replace("<html>", '<html lang="de">')
 
-    register_map_callbacks(app)
+    register_map_callbacks(app, snapshot_of=lambda: snapshot)
     return app
 
 
@@ -222,16 +224,6 @@ def test_an_open_page_draws_the_new_snapshot_after_a_publish(
 
 
 # --------------------------------------------------------------------------- issue 12: groups, selection, mode bar
-
-#: Where an offer's marker is on the page (viewport pixels), from MapLibre's projection.
-MARKER_AT_JS = """
-([lon, lat]) => {
-  const map = window.stadtkarteMap.map();
-  const p = map.project([lon, lat]);
-  const box = map.getContainer().getBoundingClientRect();
-  return {x: box.left + p.x, y: box.top + p.y};
-}
-"""
 
 
 def test_a_marker_with_several_offers_lists_them_all(page: Any, app_url: str, tools: Any) -> None:

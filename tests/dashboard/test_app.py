@@ -11,6 +11,7 @@ from dashboard import ids
 from dashboard.app import create_app
 from dashboard.filters import FilterState, decode_mask, filter_mask
 from dashboard.map.callbacks import VIEW_OUTPUTS, select_offer, update_view
+from dashboard.map.points import snapshot_payload
 from dashboard.map.view import ListSettings
 from tests.support.layout import by_id, find, page_layout, text_of
 
@@ -106,10 +107,12 @@ def test_filter_callback_outputs(tiny_snapshot, tiny_dataset):
 @pytest.mark.parametrize("list_only", [False, True])
 def test_filter_callback_sends_new_points_when_the_page_is_older(tiny_snapshot, list_only):
     out = outputs_by_id(update_view(tiny_snapshot, {}, "", None, {"lang": "en"}, list_only, "0123456789abcdef"))
-    points = out[f"{ids.MAP_POINTS}.data"]
-    assert out[f"{ids.MAP_VERSION}.data"] == tiny_snapshot.version == points["version"]
+    ref = out[f"{ids.MAP_POINTS}.data"]
+    assert out[f"{ids.MAP_VERSION}.data"] == tiny_snapshot.version == ref["version"]
+    assert ref["href"] == f"/_map/points/{tiny_snapshot.version}/en.json"  # the page's language
+    points = snapshot_payload(tiny_snapshot, "en")
     assert points["n"] == 6 and points["ids"] == ["o1", "o2", "o3", "o4", "o5", "o6"]
-    assert points["labels"]["more"] != "und {n} weitere"  # English labels (the page's language)
+    assert points["labels"]["more"] != "und {n} weitere"  # English labels
     assert out[f"{ids.VIEW_STORE}.data"]["version"] == tiny_snapshot.version  # the matching mask comes along
     legend = " ".join(text_of(c) for c in out[f"{ids.MAP_LEGEND}.children"])
     assert tiny_snapshot.dataset.taxonomy.categories.label("language_cafe", "en") in legend

@@ -264,7 +264,8 @@ def _run_map_js(payload: dict, view: dict | None) -> dict:
         "const bytes = input.view && input.view.mask ? Buffer.from(input.view.mask, 'base64') : null;\n"
         "const data = sk.buildMarkers(input.points, bytes ? new Uint8Array(bytes) : null);\n"
         "const clicks = data.features.map((f) => sk.markerClick(input.points, input.view, f.properties.g));\n"
-        "process.stdout.write(JSON.stringify({data: data, clicks: clicks,"
+        "const hovers = data.features.map((f) => sk.markerHover(input.points, input.view, f.properties.g));\n"
+        "process.stdout.write(JSON.stringify({data: data, clicks: clicks, hovers: hovers,"
         " drawn: sk.updateMap(input.view, input.points)}));\n"
     )
     out = subprocess.run(
@@ -311,7 +312,7 @@ def test_map_js_draws_the_same_markers_as_python(seed: int) -> None:
     coords = [f["geometry"]["coordinates"] for f in out["data"]["features"]]
     assert [c[0] for c in coords] == pytest.approx(points.groups.lon[expected.group].tolist())
     labels = hover_labels("de")
-    assert [p["hover"] for p in props] == [hover_text(points, int(g), mask, labels) for g in expected.group]
+    assert out["hovers"] == [hover_text(points, int(g), mask, labels) for g in expected.group]
     assert out["drawn"] == str(len(expected))
     # a click lists a group's visible offers, or selects its only one
     for p, (offer, listed) in zip(props, out["clicks"], strict=True):

@@ -252,6 +252,9 @@ def test_two_server_processes_serve_a_new_snapshot_from_the_next_request(
         assert outputs[ids.RESULT_COUNT]["children"] == "2"
         assert RENAMED in list_text(outputs) and ADDED in list_text(outputs)
         view = outputs[ids.VIEW_STORE]["data"]
-        points = outputs[ids.MAP_POINTS]["data"]  # the page's points were older: the new ones come along
-        assert view["version"] == points["version"] == outputs[ids.MAP_VERSION]["data"] == second
+        ref = outputs[ids.MAP_POINTS]["data"]  # the page's points were older: the new ones' URL comes along
+        assert view["version"] == ref["version"] == outputs[ids.MAP_VERSION]["data"] == second
+        with urllib.request.urlopen(url + ref["href"], timeout=30) as response:
+            points = json.load(response)
+        assert points["version"] == second
         assert points["n"] == view["n"] == len(after) and added_id in points["ids"]

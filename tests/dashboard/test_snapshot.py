@@ -198,7 +198,8 @@ def test_map_page_carries_the_version_of_its_points(tmp_path: Path, publish_tiny
         if type(c).__name__ == "Store" and c.id in (ids.MAP_VERSION, ids.VIEW_STORE, ids.MAP_POINTS)
     }
     assert stores[ids.MAP_VERSION] == second == stores[ids.VIEW_STORE]["version"] == stores[ids.MAP_POINTS]["version"]
-    assert stores[ids.MAP_POINTS]["n"] == 0
+    points = app.server.test_client().get(stores[ids.MAP_POINTS]["href"])
+    assert points.status_code == 200 and points.json["n"] == 0 and points.json["version"] == second
 
 
 def _walk(component: Any) -> list[Any]:

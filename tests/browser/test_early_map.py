@@ -1,0 +1,114 @@
+"""The map drawn from the server-rendered first view before Dash has started (issue 12: map drawn <= 4 s).
+
+On the map page ``assets/map.js`` draws the first view's map with MapLibre and the points file, and
+Dash's own scripts load only afterwards (``dashboard/map/startup.py``); Dash's map box then takes
+the same MapLibre map over. These tests hold Dash's scripts back to look at the page before Dash.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.support.maps import MARKER_AT_JS
+
+PHONE = {"width": 375, "height": 800}
+DASH_FILES = "**/_dash-component-suites/**"
+#: The first view's map shows its markers (rendered, not only handed to MapLibre).
+EARLY_DRAWN = (
+    "() => { const el = document.getElementById('fv-offer-map'); const r = window.stadtkarteMap.rendered();"
+    " return !!el && !!el._stadtkarte && !!r && r.markers > 0; }"
+)
+MAPS_DRAWN = "() => document.querySelectorAll('canvas.maplibregl-canvas').length"
+
+
+class Held:
+    """Requests matching a pattern wait, unanswered, until :meth:`release`; later ones pass at once."""
+
+    def __init__(self, page: Any, pattern: str) -> None:
+        self.routes: list[Any] = []
+        self.released = False
+        page.route(pattern, self._keep)
+
+    def _keep(self, route: Any) -> None:
+        if self.released:
+            route.continue_()
+        else:
+            self.routes.append(route)
+
+    def release(self) -> None:
+        self.released = True
+        for route in self.routes:
+            route.continue_()
+
+
+def test_the_map_is_drawn_before_dash_starts_and_dash_keeps_it(page: Any, app_url: str, tools: Any) -> None:
+    page.set_viewport_size(PHONE)
+    held = Held(page, DASH_FILES)
+    page.goto(app_url + "/")
+    # the phone opens on the list; the view switch of the first view works before any Dash script
+    page.click("#first-view button[data-view='map']")
+    page.wait_for_function(EARLY_DRAWN, timeout=20_000)
+    assert page.evaluate("() => typeof window.DashRenderer === 'undefined' && !document.getElementById('offer-list')")
+    assert page.is_visible("#fv-offer-map canvas.maplibregl-canvas")
+    assert page.get_attribute("#first-view button[data-view='map']", "aria-checked") == "true"
+    page.evaluate("() => { window.stadtkarteMap.map()._testMark = 'drawn before Dash'; }")
+    # a tap on a marker with one offer before Dash has started is kept and opens the offer afterwards
+    at = page.evaluate(MARKER_AT_JS, [9.22, 48.89])
+    page.mouse.click(at["x"], at["y"])
+
+    for _ in range(100):  # the loader asks for Dash's scripts once the map is drawn (MapLibre idle)
+        if held.routes:
+            break
+        page.wait_for_timeout(100)
+    assert held.routes, "the loader asked for none of Dash's scripts once the map was drawn"
+    held.release()
+    tools.wait_for_dash(page)
+    page.wait_for_selector("#first-view", state="detached")
+    page.wait_for_function("() => (document.getElementById('detail-heading') || {}).textContent === 'Beratung Oßweil'")
+    # Dash's page shows the map view the resident chose, with the same MapLibre map (not a second one)
+    assert page.get_attribute(".layout-grid", "data-view") == "map"
+    assert page.evaluate("() => window.stadtkarteMap.map()._testMark") == "drawn before Dash"
+    assert page.is_visible("#offer-map canvas.maplibregl-canvas")
+    assert page.evaluate(MAPS_DRAWN) == 1
+    # and it follows Dash's filters from now on
+    page.click("#filter-toggle")
+    page.click("button[data-filter='categories'][data-value='counselling']")
+    page.wait_for_function("() => window.stadtkarteMap.rendered().offers === 2")
+
+
+def test_dash_loads_only_after_the_map_is_drawn(page: Any, app_url: str, tools: Any) -> None:
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(app_url + "/?lang=ar")
+    tools.wait_for_dash(page)
+    timing = page.evaluate(
+        """() => ({
+          markers: (performance.getEntriesByName('stadtkarte:markers')[0] || {}).startTime,
+          dash: Math.min(...performance.getEntriesByType('resource')
+            .filter((e) => e.name.includes('/_dash-component-suites/')).map((e) => e.startTime)),
+        })"""
+    )
+    assert timing["markers"] is not None, "the first view's map drew no markers"
+    assert timing["dash"] >= timing["markers"], timing
+
+
+def test_without_the_points_file_dash_draws_the_map(page: Any, page_log: Any, app_url: str, tools: Any) -> None:
+    """The first view's map is an optimisation: when it fails, Dash starts at once and draws the map itself."""
+    failed: list[str] = []
+
+    def fail_once(route: Any) -> None:
+        if failed:
+            route.continue_()
+            return
+        failed.append(route.request.url)
+        route.fulfill(status=503, body="busy")
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.route("**/_map/points/**", fail_once)
+    page.goto(app_url + "/")
+    tools.wait_for_dash(page)
+    page.wait_for_function("() => { const r = window.stadtkarteMap.rendered(); return !!r && r.offers === 5; }")
+    assert failed and page.evaluate(MAPS_DRAWN) == 1
+    assert page.evaluate("() => document.getElementById('offer-map')._stadtkarte.map !== null")
+    # the one expected problem: the refused request itself
+    assert [e for e in page_log.console_errors if "503" in e], page_log.console_errors
+    page_log.console_errors[:] = [e for e in page_log.console_errors if "503" not in e]
