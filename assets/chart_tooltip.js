@@ -225,6 +225,12 @@
   });
 
   window.addEventListener("resize", function () { if (tip.gd) { hide(); } });
+  /* a chart's scrolling frame (.graph-scroll on narrow screens) moved the point away from the tooltip;
+     the page's own scrolling moves both alike */
+  document.addEventListener("scroll", function (event) {
+    var box = event.target;
+    if (tip.gd && box && box !== document && box.contains && box.contains(tip.gd)) { hide(); }
+  }, true);
 
   /* ---- binding every graph (again after Dash re-created or Plotly purged it) ---- */
 

@@ -92,6 +92,8 @@ def test_bar_tooltip_stays_while_the_pointer_is_on_it_and_escape_closes_it_de(
     assert box["x"] > x  # next to the pointer, on the reading side
     assert box["y"] < y < box["y"] + box["height"]
     assert_inside_viewport(page)
+    violations = tools.axe(page)  # with the tooltip open
+    assert not violations, tools.describe_violations(violations)
     # hoverable: the pointer moves onto the tooltip and it stays
     onto_tooltip(page)
     page.wait_for_timeout(800)
@@ -250,3 +252,41 @@ def contrast(foreground: str, background: str) -> float:
     """WCAG contrast ratio of two opaque CSS colours."""
     high, low = sorted((luminance(foreground), luminance(background)), reverse=True)
     return (high + 0.05) / (low + 0.05)
+
+
+def test_tooltip_text_is_set_as_text_with_only_line_breaks_as_markup(page: Any, cov_url: str, tools: Any) -> None:
+    open_settled(page, cov_url + "/coverage", tools)
+    # a district name as a city might type it: markup in it must show as the characters it is
+    page.evaluate(
+        """() => { const gd = document.querySelector('#cov-bars .js-plotly-plot');
+                   gd.data[0].hovertext[0] = 'Mitte <img src=x onerror="window.__owned = 1"> & <b>Süd</b><br>1,0'; }"""
+    )
+    x, y = centre_of(page, "#cov-bars .trace.bars .point path")
+    text = hover_shows(page, x, y)
+    assert text == 'Mitte <img src=x onerror="window.__owned = 1"> & <b>Süd</b>\n1,0'
+    assert page.evaluate("(s) => document.querySelector(s).querySelectorAll('*').length", TOOLTIP) == 1  # one <br>
+    assert page.evaluate("(s) => document.querySelector(s).querySelector('br') !== null", TOOLTIP)
+    assert page.evaluate("() => window.__owned") is None
+
+
+def test_on_a_phone_the_tooltip_stays_on_screen_and_scrolling_the_chart_closes_it(
+    page: Any, cov_url: str, tools: Any
+) -> None:
+    page.set_viewport_size({"width": 320, "height": 640})
+    open_settled(page, cov_url + "/coverage", tools)
+    bar = page.locator("#cov-bars .trace.bars .point path").first
+    bar.scroll_into_view_if_needed()
+    box = bar.bounding_box()
+    assert box is not None
+    # the bar's right end, near the screen's right edge: the tooltip turns to the other side
+    x, y = min(box["x"] + box["width"] - 4, 316), box["y"] + box["height"] / 2
+    assert hover_shows(page, x, y) == "Mitte: 1,0"
+    assert_inside_viewport(page)
+    # the chart's frame scrolls sideways (WCAG 1.4.10): the point moves away, the tooltip closes
+    scrolled = page.evaluate(
+        """() => { const frame = document.getElementById('cov-bars').closest('.graph-scroll');
+                   const before = frame.scrollLeft; frame.scrollLeft = before > 0 ? 0 : 60;
+                   return frame.scrollLeft !== before; }"""
+    )
+    assert scrolled
+    page.wait_for_selector(TOOLTIP, state="hidden", timeout=2_000)
