@@ -91,18 +91,23 @@
     return Math.max(low, Math.min(value, high));
   }
 
-  /* The tooltip's left and top (viewport pixels) for a tooltip of `width` x `height` next to `anchor`. */
+  /* The tooltip's left and top (viewport pixels) for a tooltip of `width` x `height` next to `anchor`:
+     beside it on the reading side, else on the other side, else (a narrow screen) below or above it,
+     never over the pointer where a click on the point would land on the tooltip. */
   function placement(anchor, width, height, viewWidth, viewHeight, rtl) {
     var after = anchor.right + GAP_PX;             /* right of the anchor */
     var before = anchor.left - GAP_PX - width;     /* left of the anchor */
     var fitsAfter = after + width <= viewWidth - EDGE_PX;
     var fitsBefore = before >= EDGE_PX;
-    var left;
-    if (rtl) { left = fitsBefore || !fitsAfter ? before : after; } else { left = fitsAfter || !fitsBefore ? after : before; }
-    var top = (anchor.top + anchor.bottom) / 2 - height / 2;
+    var maxLeft = viewWidth - EDGE_PX - width, maxTop = viewHeight - EDGE_PX - height;
+    if (fitsAfter || fitsBefore) {
+      var left = rtl ? (fitsBefore ? before : after) : (fitsAfter ? after : before);
+      return { left: left, top: clamp((anchor.top + anchor.bottom) / 2 - height / 2, EDGE_PX, maxTop) };
+    }
+    var below = anchor.bottom + GAP_PX, above = anchor.top - GAP_PX - height;
     return {
-      left: clamp(left, EDGE_PX, viewWidth - EDGE_PX - width),
-      top: clamp(top, EDGE_PX, viewHeight - EDGE_PX - height)
+      left: clamp((anchor.left + anchor.right) / 2 - width / 2, EDGE_PX, maxLeft),
+      top: below + height <= viewHeight - EDGE_PX || above < EDGE_PX ? clamp(below, EDGE_PX, maxTop) : above
     };
   }
 

@@ -290,3 +290,16 @@ def test_on_a_phone_the_tooltip_stays_on_screen_and_scrolling_the_chart_closes_i
     )
     assert scrolled
     page.wait_for_selector(TOOLTIP, state="hidden", timeout=2_000)
+    # a long text fits beside the pointer on neither side: it goes below the pointer, never over it
+    page.evaluate(
+        """() => { document.querySelector('#cov-bars .js-plotly-plot').data[0].hovertext[0] =
+                   'Ludwigsburg-Hoheneck, Neckarweihingen und Poppenweiler (Gesamtbezirk Nord-Ost): 1,0'; }"""
+    )
+    page.mouse.move(5, 5)
+    box = bar.bounding_box()
+    assert box is not None
+    x, y = max(box["x"] + 4, 160), box["y"] + box["height"] / 2
+    assert hover_shows(page, x, y).startswith("Ludwigsburg-Hoheneck")
+    assert_inside_viewport(page)
+    tip = tooltip_box(page)
+    assert not (tip["x"] <= x <= tip["x"] + tip["width"] and tip["y"] <= y <= tip["y"] + tip["height"]), (x, y, tip)
