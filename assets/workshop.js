@@ -20,8 +20,8 @@
  * - The choropleth (#cov-choropleth) is fitted to its districts in whatever frame it gets (again
  *   on resize), and the district names are written over it as HTML (the offline map style has
  *   no glyphs): both from layout.meta ({bounds, labels}).
- * - Chart SVGs are hidden from the accessibility tree (each chart links to its table); Escape
- *   closes Plotly's tooltips (WCAG 1.4.13).
+ * - Chart SVGs are hidden from the accessibility tree (each chart links to its table). The charts'
+ *   tooltips and their Escape key are in assets/chart_tooltip.js (WCAG 1.4.13).
  */
 (function () {
   "use strict";
@@ -337,21 +337,6 @@
     var target = link && document.getElementById(link.getAttribute("href").slice(1));
     var details = target && target.closest("details");
     if (details) { details.open = true; }
-  });
-
-  /* Escape closes Plotly's tooltips (WCAG 1.4.13: content on hover is dismissable). */
-  function closeTooltips() {
-    document.querySelectorAll(".js-plotly-plot").forEach(function (gd) {
-      try { window.Plotly.Fx.unhover(gd); } catch (e) { /* a graph being redrawn: nothing to close */ }
-      var layer = gd.querySelector(".hoverlayer");
-      if (layer) { while (layer.firstChild) { layer.removeChild(layer.firstChild); } }
-    });
-  }
-  document.addEventListener("keydown", function (event) {
-    if (event.key !== "Escape" || !window.Plotly || !window.Plotly.Fx) { return; }
-    closeTooltips();
-    /* a redraw already under way may draw the tooltip again: close it once more after it */
-    window.setTimeout(closeTooltips, 250);
   });
 
   var mutationPending = false;

@@ -40,10 +40,17 @@ WORKSHOP_FONT_SIZE = 20
 
 
 #: Every chart's toolbar: icons dark on white (Plotly's default grey reached 1.69:1; WCAG 1.4.11 asks
-#: for 3:1). Escape closes a chart's tooltip (assets/workshop.js).
+#: for 3:1).
 CHART_CHROME: dict[str, Any] = {
     "modebar": {"color": "#4a4a4a", "activecolor": "#1d1d1d", "bgcolor": "#ffffff"},
 }
+
+#: Every trace's hover: Plotly still finds the hovered point and fires ``plotly_hover``,
+#: ``plotly_unhover`` and ``plotly_click`` (``"none"``; ``"skip"`` would end the events and with
+#: them selecting a district by clicking), but draws no label. ``assets/chart_tooltip.js`` shows the
+#: point's ``hovertext`` in a tooltip of its own that stays while the pointer is on it and closes
+#: with Escape (WCAG 1.4.13; Plotly's label vanished as soon as the pointer moved onto it).
+TOOLTIP_HOVER: dict[str, Any] = {"hoverinfo": "none"}
 
 
 def for_workshop(figure: dict[str, Any]) -> dict[str, Any]:
@@ -108,6 +115,15 @@ def wrapped(text: str, width: int) -> list[str]:
     return lines or [text]
 
 
+def tooltip_text(text: str, lang: str) -> str:
+    """A chart tooltip's text (``hovertext``), isolated in right-to-left pages like the charts' titles.
+
+    Built here, in the page's language and number notation; ``assets/chart_tooltip.js`` shows it
+    as text (never as HTML), breaking lines only at ``<br>``.
+    """
+    return isolated(text, lang)
+
+
 def chart_text(text: str, lang: str, width: int = 24) -> str:
     """A chart title or tick label wrapped over lines (``<br>``), each line isolated in RTL pages.
 
@@ -165,7 +181,7 @@ def choropleth(
     trace = go.Choroplethmap(
         geojson=collection,
         featureidkey="properties.id",
-        hovertemplate="%{text}<extra></extra>",
+        **TOOLTIP_HOVER,
         colorscale=SCALE,
         marker={"opacity": 0.75, "line": {"color": "#222"}},
         colorbar={"title": {"side": "right"}, "thickness": 14},
@@ -226,7 +242,9 @@ def choropleth_values(
     return {
         "locations": rows["district_id"].tolist(),
         "z": [v if np.isfinite(v) else None for v in values],
-        "text": [f"{n}: {fmt(v, lang=lang)}" for n, v in zip(rows["district_name"], values, strict=True)],
+        "hovertext": [
+            tooltip_text(f"{n}: {fmt(v, lang=lang)}", lang) for n, v in zip(rows["district_name"], values, strict=True)
+        ],
         "customdata": rows["district_id"].tolist(),
         "marker_line_width": [5.0 if d == focus else 1.5 for d in rows["district_id"]],
         "colorbar_title_text": isolated(label, lang),
@@ -245,12 +263,14 @@ def ranked_bars(
     city = table.loc[table["district_id"] == CITY, value].to_numpy(float)
     values = rows[value].to_numpy(float)
     is_focus = (rows["district_id"] == focus).to_numpy()
+    names = [f"▶ {n}" if f else n for n, f in zip(rows["district_name"], is_focus, strict=True)]
+    texts = [fmt(v, lang=lang) for v in values]
     bar = {
         "type": "bar",
         "orientation": "h",
         "x": np.nan_to_num(values, nan=0.0, posinf=0.0).tolist(),
-        "y": [f"▶ {n}" if f else n for n, f in zip(rows["district_name"], is_focus, strict=True)],
-        "text": [fmt(v, lang=lang) for v in values],
+        "y": names,
+        "text": texts,
         "textposition": "outside",
         "cliponaxis": False,
         "marker": {
@@ -258,7 +278,8 @@ def ranked_bars(
             "line": {"color": "#102a40", "width": [3 if f else 1 for f in is_focus]},
         },
         "customdata": rows["district_id"].tolist(),
-        "hovertemplate": "%{y}: %{text}<extra></extra>",
+        "hovertext": [tooltip_text(f"{n}: {t}", lang) for n, t in zip(names, texts, strict=True)],
+        **TOOLTIP_HOVER,
     }
     finite = [float(v) for v in (*values, *city) if np.isfinite(v)]
     layout: dict[str, Any] = {
@@ -327,17 +348,22 @@ def heatmap(
     """District x group counts; every cell shows its number and white spots show "–" (figure dict)."""
     names, groups, z = count_grid(counts)
     text = np.array([[fmt(v, 0, lang) if v else WHITE_SPOT for v in row] for row in z], dtype=object).reshape(z.shape)
+    labels = [group_label(g) for g in groups]
     trace = {
         "type": "heatmap",
         "z": z.tolist(),
-        "x": [chart_text(group_label(g), lang, 16) for g in groups],
+        "x": [chart_text(label, lang, 16) for label in labels],
         "y": names,
         "text": text.tolist(),
         "texttemplate": "%{text}",
         "textfont": {"size": 15, "color": HEAT_TEXT},
         "colorscale": HEAT_SCALE,
         "colorbar": {"title": {"text": "n"}},
-        "hovertemplate": "%{y} · %{x}: %{text}<extra></extra>",
+        "hovertext": [
+            [tooltip_text(f"{name} · {label}: {cell}", lang) for label, cell in zip(labels, row, strict=True)]
+            for name, row in zip(names, text.tolist(), strict=True)
+        ],
+        **TOOLTIP_HOVER,
         "xgap": 2,
         "ygap": 2,
     }
@@ -379,7 +405,11 @@ def distance_curve_figure(
         "mode": "lines+markers",
         "line": {"color": "#2c5f8a", "width": 3},
         "marker": {"symbol": "circle", "size": 6},
-        "hovertemplate": "%{x:,.0f} m: %{y:,.1f} %<extra></extra>",
+        "hovertext": [
+            tooltip_text(f"{fmt(float(d), 0, lang)} m: {fmt(float(v), 1, lang)} %", lang)
+            for d, v in zip(curve["distance_m"], share, strict=True)
+        ],
+        **TOOLTIP_HOVER,
     }
     shapes, annotations = [], []
     for t in thresholds:
