@@ -7,8 +7,9 @@ the first view's map from MapLibre and the points file on its own (:mod:`dashboa
 So on the map page (``/``) Dash's script files are not in the HTML; :data:`LOADER_JS` (inline, its
 hash in the Content-Security-Policy) adds them, in their order, once the first view's map is drawn
 or could not be drawn, or after :data:`WAIT_MS` at the latest, and then starts Dash's renderer.
-Our own script files (``assets/*.js``, 22 KB) stay in the HTML, in front, and run as soon as they
-arrive; Dash's inline scripts (its clientside functions) stay where they are. The other pages are
+Our two scripts the first view needs (:data:`EARLY_ASSETS`: the map; the list|map switch and the
+filters, 16 KB) stay in the HTML, in front, and run as soon as they arrive; our other scripts wait
+with Dash's, in their order; Dash's inline scripts (its clientside functions) stay where they are. The other pages are
 unchanged. Measured with ``bench/mobile.py``; the decision is recorded in docs/DESIGN.md.
 """
 
@@ -22,7 +23,8 @@ WAIT_MS = 5000
 SCRIPTS_ID = "dash-scripts"
 
 _SCRIPT_TAG = re.compile(r'<script src="(?P<src>[^"]+)"></script>\s*')
-_OWN_ASSETS = "/assets/"
+#: Our scripts the first view needs (the map; the list|map switch and filters): in front, map.js first.
+EARLY_ASSETS = ("/assets/map.js", "/assets/filters.js")
 
 #: Loads Dash's script files after the first view's map (``window.stadtkarteMap.early``, a promise
 #: of ``assets/map.js``), then runs Dash's renderer (what Dash's own inline ``{%renderer%}`` does).
@@ -49,30 +51,34 @@ LOADER_JS = (
 
 
 def split_scripts(scripts: str) -> tuple[list[str], list[str], str]:
-    """Dash's ``{%scripts%}`` split into our asset tags, Dash's script file tags and the rest (inline scripts)."""
-    own: list[str] = []
-    dash_tags: list[str] = []
+    """Dash's ``{%scripts%}`` split into the early tags (:data:`EARLY_ASSETS`, in that order), the other
+    script file tags (Dash's and our other assets, in their order) and the rest (inline scripts)."""
+    early: dict[str, str] = {}
+    later: list[str] = []
 
     def take(match: re.Match[str]) -> str:
-        (own if match.group("src").startswith(_OWN_ASSETS) else dash_tags).append(match.group(0).strip())
+        path = match.group("src").split("?", 1)[0]
+        if path in EARLY_ASSETS:
+            early[path] = match.group(0).strip()
+        else:
+            later.append(match.group(0).strip())
         return ""
 
     rest = _SCRIPT_TAG.sub(take, scripts)
-    return own, dash_tags, rest
+    return [early[path] for path in EARLY_ASSETS if path in early], later, rest
 
 
 def map_first_scripts(scripts: str, renderer: str) -> tuple[str, str]:
-    """``(scripts, renderer)`` for the map page: ours first (map.js in front), Dash's files loaded by :data:`LOADER_JS`.
+    """``(scripts, renderer)`` for the map page: map.js and filters.js first, the other files loaded by :data:`LOADER_JS`.
 
-    ``scripts`` and ``renderer`` are Dash's ``{%scripts%}`` and ``{%renderer%}``; in the result Dash's
-    script elements move into a ``<template>`` (inert), the loader takes the renderer's place (and
-    its id: Dash checks the page for both). Without any Dash script file nothing is changed.
+    ``scripts`` and ``renderer`` are Dash's ``{%scripts%}`` and ``{%renderer%}``; in the result the
+    other script elements wait in a ``<template>`` (inert), and the loader takes the renderer's place
+    (and its id: Dash checks the page for both). Without any other script file nothing is changed.
     """
-    own, dash_tags, rest = split_scripts(scripts)
-    if not dash_tags:
+    early, later, rest = split_scripts(scripts)
+    if not any("_dash-component-suites" in tag for tag in later):
         return scripts, renderer
-    own.sort(key=lambda tag: "/assets/map.js" not in tag)  # map.js first: it starts the map
     return (
-        "".join(own) + f'<template id="{SCRIPTS_ID}">{"".join(dash_tags)}</template>' + rest,
+        "".join(early) + f'<template id="{SCRIPTS_ID}">{"".join(later)}</template>' + rest,
         f'<script id="_dash-renderer" type="application/javascript">{LOADER_JS}</script>',
     )
