@@ -6,9 +6,11 @@ Lighthouse's mobile profile through the Chrome DevTools protocol: 150 ms latency
 context per run. For each page it prints the median of ``--runs`` runs (default 5) of
 
 * bytes transferred (encoded, as on the wire) until the first offer is visible ("first view") and
-  until the map is drawn,
+  until the map is drawn (the bytes of the whole load for the static reference),
 * time until the first offer of the list is visible (the server's first view or Dash's list),
-* time until the map is drawn (MapLibre has rendered the markers or clusters: ``window.stadtkarteMap``),
+* time until the map is drawn after a tap on "Karte" as soon as the first offer shows (MapLibre has
+  rendered the markers or clusters into a canvas on screen: ``window.stadtkarteMap``),
+* time until the filters work (Dash has taken over from the server-rendered first view),
 
 for the embedded demo, for 10,000 synthetic offers, and for a minimal static HTML page listing the
 same offers as a reference point (ratio ours / reference); plus the server time of ``/`` (median of
@@ -83,13 +85,17 @@ TIMEOUT_MS = 120_000
 FIRST_OFFER = ".offer-list li[data-offer-id]"
 SERVERS = ("production", "dev")
 SERVER_TIME_REQUESTS = 20
-#: The map is drawn: MapLibre has rendered the markers or clusters (``window.stadtkarteMap``).
+#: The map is drawn and on screen: MapLibre has rendered the markers or clusters (``window.stadtkarteMap``)
+#: into a canvas that has a size (a map drawn in the hidden map view of a phone does not count).
 MAP_DRAWN_JS = """
 () => {
   const r = window.stadtkarteMap && window.stadtkarteMap.rendered();
-  return !!r && r.groups > 0;
+  const map = window.stadtkarteMap && window.stadtkarteMap.map();
+  return !!r && r.groups > 0 && !!map && map.getCanvas().clientWidth > 0 && map.getCanvas().clientHeight > 0;
 }
 """
+#: Dash has taken over from the server-rendered first view: filters, search and the detail panel work.
+PAGE_READY_JS = "() => !document.getElementById('first-view') && !!document.getElementById('offer-list')"
 
 
 @dataclass(frozen=True)
@@ -100,6 +106,7 @@ class Run:
     bytes: int
     first_offer_s: float
     map_s: float | None
+    ready_s: float | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +120,7 @@ class Row:
     kb: float
     first_offer_s: float
     map_s: float | None
+    ready_s: float | None = None
     server_ms: str = ""
 
 
@@ -201,6 +209,20 @@ def reference_app(names: Sequence[str]) -> Any:
     return app
 
 
+def wire_bytes(request: Any) -> int:
+    """Bytes of a finished request's response on the wire: headers plus the encoded body.
+
+    Counted per browser context, so the requests of MapLibre's worker count too (a CDP session of
+    the page does not see them); for those the body size is the response's Content-Length.
+    """
+    sizes = request.sizes()
+    body = int(sizes.get("responseBodySize") or 0)
+    if not body:
+        response = request.response()
+        body = int((response.header_value("content-length") if response else None) or 0)
+    return body + int(sizes.get("responseHeadersSize") or 0)
+
+
 def measure_once(browser: Any, url: str, first_selector: str, with_map: bool) -> Run:
     """Load ``url`` once in a fresh context under the mobile profile."""
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
@@ -211,26 +233,37 @@ def measure_once(browser: Any, url: str, first_selector: str, with_map: bool) ->
     cdp.send("Network.emulateNetworkConditions", NETWORK)
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
     transferred: list[int] = []
-    cdp.on("Network.loadingFinished", lambda e: transferred.append(int(e.get("encodedDataLength", 0))))
+    context.on("requestfinished", lambda request: transferred.append(wire_bytes(request)))
     try:
         start = time.perf_counter()
         page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
         page.wait_for_selector(first_selector, state="visible", timeout=TIMEOUT_MS)
         first = time.perf_counter() - start
         first_bytes = sum(transferred)
-        drawn = None
+        drawn = ready = None
+        map_bytes = 0
         if with_map:
             page.click("button[data-view='map']", timeout=TIMEOUT_MS)  # the phone opens on the list
-            page.wait_for_function(MAP_DRAWN_JS, timeout=TIMEOUT_MS)
+            page.wait_for_function(MAP_DRAWN_JS, timeout=TIMEOUT_MS, polling=50)
             drawn = time.perf_counter() - start
+            map_bytes = sum(transferred)
+            page.wait_for_function(PAGE_READY_JS, timeout=TIMEOUT_MS, polling=50)
+            ready = time.perf_counter() - start
         page.wait_for_timeout(200)
-        return Run(first_bytes=first_bytes, bytes=sum(transferred), first_offer_s=first, map_s=drawn)
+        return Run(
+            first_bytes=first_bytes,
+            bytes=map_bytes if with_map else sum(transferred),
+            first_offer_s=first,
+            map_s=drawn,
+            ready_s=ready,
+        )
     finally:
         context.close()
 
 
 def median_row(name: str, offers: int, runs: Sequence[Run], server: str = "") -> Row:
     maps = [r.map_s for r in runs if r.map_s is not None]
+    ready = [r.ready_s for r in runs if r.ready_s is not None]
     return Row(
         page=name,
         offers=offers,
@@ -239,6 +272,7 @@ def median_row(name: str, offers: int, runs: Sequence[Run], server: str = "") ->
         kb=statistics.median(r.bytes for r in runs) / 1024,
         first_offer_s=statistics.median(r.first_offer_s for r in runs),
         map_s=statistics.median(maps) if maps else None,
+        ready_s=statistics.median(ready) if ready else None,
         server_ms=server,
     )
 
@@ -305,14 +339,15 @@ def run(sizes: Sequence[str], runs: int, server: str = "production") -> list[Row
 
 def format_table(rows: Sequence[Row]) -> str:
     lines = [
-        "| page | offers | runs | KB to first offer | KB until map | first offer visible | map drawn | server time of / (plain / filtered) |",
-        "|---|---|---|---|---|---|---|---|",
+        "| page | offers | runs | KB to first offer | KB until map | first offer visible | map drawn | filters work | server time of / (plain / filtered) |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         map_s = f"{r.map_s:.2f} s" if r.map_s is not None else "–"
+        ready_s = f"{r.ready_s:.2f} s" if r.ready_s is not None else "–"
         lines.append(
             f"| {r.page} | {r.offers:,} | {r.runs} | {r.first_kb:,.0f} | {r.kb:,.0f} | {r.first_offer_s:.2f} s "
-            f"| {map_s} | {r.server_ms or '–'} |"
+            f"| {map_s} | {ready_s} | {r.server_ms or '–'} |"
         )
     for ours, ref in zip(rows[::2], rows[1::2], strict=False):
         lines.append(
