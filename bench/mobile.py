@@ -249,6 +249,8 @@ def measure_once(browser: Any, url: str, first_selector: str, with_map: bool) ->
             map_bytes = sum(transferred)
             page.wait_for_function(PAGE_READY_JS, timeout=TIMEOUT_MS, polling=50)
             ready = time.perf_counter() - start
+        else:
+            page.wait_for_load_state("load", timeout=TIMEOUT_MS)  # the whole reference page
         page.wait_for_timeout(200)
         return Run(
             first_bytes=first_bytes,

@@ -113,6 +113,9 @@ def run_serve(args: argparse.Namespace) -> int:
             logger.warning("--debug: Dash's development server with dev tools; never use it on a public server")
             app.run(host=settings.host, port=settings.port, debug=True)
         else:
+            from dashboard.security import warm_precompressed
+
+            logger.info("compressed %d static files for the map", warm_precompressed(app.server))
             serving.serve(app.server, settings, sock)
     except (SettingsError, ValueError, OSError, ImportError) as exc:
         print(f"stadtkarte serve: {exc}", file=sys.stderr)

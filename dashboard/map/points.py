@@ -17,7 +17,7 @@ from flask import Flask, Response
 
 from dashboard.filters import UI_LANGUAGES
 from dashboard.map.figures import MapPoints, dataset_points, district_label_points, map_setup, points_payload
-from dashboard.security import MAP_POINTS_PREFIX
+from dashboard.security import MAP_POINTS_PREFIX, Precompressed
 from dashboard.snapshot import Snapshot, current_snapshot
 
 logger = logging.getLogger(__name__)
@@ -100,7 +100,7 @@ def serve_points(server: Flask, snapshot_of: Callable[[], Snapshot] = current_sn
     Only the current version is served (another version, e.g. one replaced since the page was
     rendered, or an unknown language gets a 404): the page then draws the map from Dash's points
     store, which always matches its view. ``dashboard.security`` gives the URL a year-long,
-    immutable cache lifetime. ``snapshot_of`` returns the snapshot a request reads (an app built
+    immutable cache lifetime; the body is compressed once per snapshot and language (:class:`Precompressed`). ``snapshot_of`` returns the snapshot a request reads (an app built
     without :func:`dashboard.app.create_app`, e.g. a test harness, passes its own).
     """
     if "stadtkarte_map_points" in server.view_functions:
@@ -110,6 +110,9 @@ def serve_points(server: Flask, snapshot_of: Callable[[], Snapshot] = current_sn
         snapshot = snapshot_of()
         if version != snapshot.version or lang not in UI_LANGUAGES:
             return Response("not found\n", status=404, mimetype="text/plain")
-        return Response(points_json(snapshot, lang), mimetype="application/json")
+        body = snapshot.derived(
+            ("map-points-body", lang), lambda: Precompressed(points_json(snapshot, lang), "application/json")
+        )
+        return body.response()
 
     server.add_url_rule(MAP_POINTS_PREFIX + "<version>/<lang>.json", "stadtkarte_map_points", points)

@@ -110,3 +110,25 @@ def test_the_points_file_is_served_for_the_current_version_only(tiny_data_dir: P
     assert client.get(f"/_map/points/{'0' * 16}/ar.json").status_code == 404  # a replaced version
     assert client.get(f"/_map/points/{snapshot.version}/xx.json").status_code == 404
     assert client.get(f"/_map/points/{'0' * 16}/ar.json").headers["Cache-Control"] == "no-store"
+
+
+def test_maplibre_is_compressed_once_harder_than_other_responses(tiny_data_dir: Path) -> None:
+    import brotli
+
+    from dashboard.app import MAPLIBRE_MODULE
+    from dashboard.security import warm_precompressed
+
+    app = create_app(tiny_data_dir)
+    assert warm_precompressed(app.server) == 3  # module, worker, stylesheet
+    client = app.server.test_client()
+    plain = client.get(MAPLIBRE_MODULE, headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in plain.headers and plain.headers["Vary"] == "Accept-Encoding"
+    body = plain.get_data()
+    br = client.get(MAPLIBRE_MODULE, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert br.headers["Content-Encoding"] == "br"
+    assert brotli.decompress(br.get_data()) == body
+    # smaller than the per-response level that flask-compress uses for everything else
+    assert len(br.get_data()) < len(brotli.compress(body, quality=app.server.config["COMPRESS_BR_LEVEL"])) * 0.95
+    gz = client.get(MAPLIBRE_MODULE, headers={"Accept-Encoding": "gzip"})
+    assert gz.headers["Content-Encoding"] == "gzip"
+    assert gz.headers["Cache-Control"] == "public, max-age=31536000, immutable"
