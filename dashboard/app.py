@@ -32,7 +32,7 @@ from dashboard.layout import served_title, translate_page_titles
 from dashboard.map.callbacks import register_callbacks, register_map_callbacks
 from dashboard.map.prerender import FIRST_VIEW_JS, REMOVE_JS, first_view_html
 from dashboard.map.startup import LOADER_JS, map_first_scripts
-from dashboard.security import MAPLIBRE_PREFIX, harden
+from dashboard.security import MAPLIBRE_PREFIX, MAPLIBRE_VERSION, harden
 from dashboard.snapshot import current_snapshot, init_snapshots
 from dashboard.staff import register_staff
 from dashboard.submit import register_submit
@@ -57,6 +57,12 @@ PRERENDERED_PATH = "/"
 ENTRY_POINT = '<div id="react-entry-point">'
 #: MapLibre GL JS, preloaded by the map page's HTML (the map draws with it; see :mod:`dashboard.map.figures`).
 MAPLIBRE_MODULE = MAPLIBRE_PREFIX + "maplibre-gl.mjs"
+#: MapLibre's worker, as MapLibre asks for it (``maplibre-gl-worker.mjs?v=<version>``, next to the module).
+MAPLIBRE_WORKER = f"{MAPLIBRE_PREFIX}maplibre-gl-worker.mjs?v={MAPLIBRE_VERSION}"
+#: The map page's head: the module is preloaded (parsed once, import() reuses it); the worker is
+#: prefetched into the HTTP cache (no parsing), so it arrives alongside the module instead of after it:
+#: MapLibre asks for it only once a map is created.
+MAPLIBRE_PRELOADS = f'<link rel="modulepreload" href="{MAPLIBRE_MODULE}"><link rel="prefetch" href="{MAPLIBRE_WORKER}">'
 
 
 def request_query() -> dict[str, Any]:
@@ -111,7 +117,7 @@ class StadtkarteDash(dash.Dash):
             if self.first_view_css:
                 kwargs["css"] = self.first_view_css
             # the map's library starts loading with the page (map.js draws the first view's map with it)
-            kwargs["css"] = kwargs.get("css", "") + f'<link rel="modulepreload" href="{MAPLIBRE_MODULE}">'
+            kwargs["css"] = kwargs.get("css", "") + MAPLIBRE_PRELOADS
             kwargs["scripts"], kwargs["renderer"] = map_first_scripts(kwargs["scripts"], kwargs["renderer"])
             logger.debug("first view rendered in %.1f ms", (time.perf_counter() - start) * 1000)
         html = super().interpolate_index(**kwargs)

@@ -112,3 +112,16 @@ def test_without_the_points_file_dash_draws_the_map(page: Any, page_log: Any, ap
     # the one expected problem: the refused request itself
     assert [e for e in page_log.console_errors if "503" in e], page_log.console_errors
     page_log.console_errors[:] = [e for e in page_log.console_errors if "503" not in e]
+
+
+def test_the_prefetched_worker_is_the_one_maplibre_asks_for(page: Any, app_url: str, tools: Any) -> None:
+    """The head prefetches MapLibre's worker; a different URL (version, path) would load it twice."""
+    from dashboard.app import MAPLIBRE_WORKER
+
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url) if "maplibre-gl-worker" in request.url else None)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(app_url + "/")
+    tools.wait_for_dash(page)
+    page.wait_for_function("() => { const r = window.stadtkarteMap.rendered(); return !!r && r.markers > 0; }")
+    assert asked and {url.removeprefix(app_url) for url in asked} == {MAPLIBRE_WORKER}, asked

@@ -194,13 +194,16 @@ def test_the_map_page_brings_its_stylesheets_inline_other_pages_link_them(tiny_d
 
 
 def test_the_map_page_preloads_maplibre_in_its_head(tiny_data_dir):
-    from dashboard.app import MAPLIBRE_MODULE, create_app
+    from dashboard.app import MAPLIBRE_MODULE, MAPLIBRE_WORKER, create_app
 
     client = create_app(tiny_data_dir).server.test_client()
     head = client.get("/").get_data(as_text=True).split("</head>")[0]
     assert f'<link rel="modulepreload" href="{MAPLIBRE_MODULE}">' in head
-    assert client.get(MAPLIBRE_MODULE).status_code == 200
-    assert "modulepreload" not in client.get("/coverage").get_data(as_text=True)
+    assert f'<link rel="prefetch" href="{MAPLIBRE_WORKER}">' in head  # the worker, before a map asks for it
+    for url in (MAPLIBRE_MODULE, MAPLIBRE_WORKER):
+        assert client.get(url).status_code == 200, url
+    coverage = client.get("/coverage").get_data(as_text=True)
+    assert "modulepreload" not in coverage and "prefetch" not in coverage
 
 
 @pytest.mark.parametrize(("lang", "status"), [("de", "50 von 60 Angeboten angezeigt"), ("ar", "تظهر 50 من أصل 60")])
