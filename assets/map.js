@@ -92,11 +92,12 @@
     function buildMarkers(points, bytes) {
         var features = [];
         var nGroups = points.glon.length;
+        var groups = groupsOf(points);
         for (var g = 0; g < nGroups; g++) {
             var visible = [];
             var style = -1;
-            for (var j = points.starts[g]; j < points.starts[g + 1]; j++) {
-                var i = points.members[j];
+            for (var j = groups.starts[g]; j < groups.starts[g + 1]; j++) {
+                var i = groups.members[j];
                 if (isVisible(bytes, i)) {
                     visible.push(i);
                     var c = points.category[i];
@@ -595,13 +596,36 @@
         return String(text).replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
     }
 
-    /* group index per offer (inverse of members/starts), cached on the points object */
+    /* The offers of each group: group g holds members[starts[g]] .. members[starts[g + 1] - 1].
+       The file sends the group sizes and the steps between consecutive members (they compress to a
+       third of the plain lists; dashboard.map.figures.points_payload); decoded once per points object. */
+    function groupsOf(points) {
+        if (!points._groups) {
+            var sizes = points.sizes;
+            var steps = points.memberSteps;
+            var starts = new Int32Array(sizes.length + 1);
+            for (var g = 0; g < sizes.length; g++) {
+                starts[g + 1] = starts[g] + sizes[g];
+            }
+            var members = new Int32Array(steps.length);
+            var at = 0;
+            for (var j = 0; j < steps.length; j++) {
+                at += steps[j];
+                members[j] = at;
+            }
+            points._groups = {starts: starts, members: members};
+        }
+        return points._groups;
+    }
+
+    /* group index per offer (inverse of groupsOf), cached on the points object */
     function groupOf(points) {
         if (!points._groupOf) {
             var out = new Int32Array(points.n);
-            for (var g = 0; g + 1 < points.starts.length; g++) {
-                for (var j = points.starts[g]; j < points.starts[g + 1]; j++) {
-                    out[points.members[j]] = g;
+            var groups = groupsOf(points);
+            for (var g = 0; g + 1 < groups.starts.length; g++) {
+                for (var j = groups.starts[g]; j < groups.starts[g + 1]; j++) {
+                    out[groups.members[j]] = g;
                 }
             }
             points._groupOf = out;
@@ -618,9 +642,10 @@
     function visibleMembers(points, g, view) {
         var bytes = view && view.mask && view.version === points.version ? decodeMask(view.mask, points.n) : null;
         var out = [];
-        for (var j = points.starts[g]; j < points.starts[g + 1]; j++) {
-            if (isVisible(bytes, points.members[j])) {
-                out.push(points.members[j]);
+        var groups = groupsOf(points);
+        for (var j = groups.starts[g]; j < groups.starts[g + 1]; j++) {
+            if (isVisible(bytes, groups.members[j])) {
+                out.push(groups.members[j]);
             }
         }
         return out;

@@ -77,6 +77,9 @@ DEFAULT_LETTERS: Mapping[str, str] = {
 #: Marker image size (CSS px) and rim width (CSS px) in the browser.
 MARKER_SIZE = 26
 RIM_WIDTH = 3
+#: Decimals of the markers' coordinates in the points file: 1e-5 degrees is about 1 m here (0.7 m east-west
+#: at 49 degrees north), finer than a marker can show; 6 decimals would add 9 KB per 10,000 offers.
+COORD_DECIMALS = 5
 #: At most this many names in a marker's tooltip; the rest is "und n weitere".
 HOVER_NAMES = 8
 #: Clustering (MapLibre geojson source): radius in px and the last zoom with clusters.
@@ -356,10 +359,12 @@ def points_payload(points: MapPoints, lang: str) -> dict[str, Any]:
     """
     return {
         "n": len(points),
-        "glon": np.round(points.groups.lon, 6).tolist(),
-        "glat": np.round(points.groups.lat, 6).tolist(),
-        "members": points.groups.members.tolist(),
-        "starts": points.groups.starts.tolist(),
+        "glon": np.round(points.groups.lon, COORD_DECIMALS).tolist(),
+        "glat": np.round(points.groups.lat, COORD_DECIMALS).tolist(),
+        # group g holds the offers members[starts[g]:starts[g + 1]]; sent as sizes and steps, which
+        # compress to a third of the plain lists (10,000 offers: 10 KB instead of 31 KB); map.js decodes
+        "sizes": np.diff(points.groups.starts).tolist(),
+        "memberSteps": np.diff(points.groups.members, prepend=0).tolist(),
         "category": points.category.tolist(),
         "approximate": points.approximate.astype(np.int8).tolist(),
         "unconfirmed": points.unconfirmed_flags.astype(np.int8).tolist(),

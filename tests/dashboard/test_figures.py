@@ -217,6 +217,10 @@ def test_payload_carries_marker_shapes_and_cluster_names(tiny_dataset) -> None:
     forms = payload["labels"]["cluster"]
     assert set(forms) >= {"one", "few", "other"} and "{n}" in forms["few"] and "{n}" in forms["other"]
     assert points_payload(points, "de")["labels"]["cluster"]["other"] == "{n} Angebote"
+    # the groups travel as sizes and steps (smaller compressed); they decode to the groups' members
+    assert np.cumsum(payload["memberSteps"]).tolist() == points.groups.members.tolist()
+    assert np.cumsum([0, *payload["sizes"]]).tolist() == points.groups.starts.tolist()
+    assert len(payload["sizes"]) == len(payload["glon"]) and "starts" not in payload
 
 
 def test_notices_name_demo_data_and_the_basemap_attribution(tiny_dataset) -> None:
