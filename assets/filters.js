@@ -37,9 +37,16 @@
     }
   }
 
+  /* The elements of Dash's page matching ``selector`` (not those of the server's first view). */
+  function pageAll(selector) {
+    return Array.prototype.filter.call(document.querySelectorAll(selector), function (el) {
+      return !el.closest("#first-view");
+    });
+  }
+
   function collect() {
     var state = { categories: [], languages: [], target_groups: [], districts: [], barrier_free: false, confirmed: false };
-    document.querySelectorAll("button[data-filter][aria-pressed='true']").forEach(function (el) {
+    pageAll("button[data-filter][aria-pressed='true']").forEach(function (el) {
       var field = el.getAttribute("data-filter");
       if (field === "barrier_free" || field === "confirmed") {
         state[field] = true;
@@ -56,7 +63,8 @@
 
   /* Check the radio ``el`` of its group (the others unchecked); it takes the group's Tab stop. */
   function check(selector, el) {
-    document.querySelectorAll(selector).forEach(function (b) {
+    var scope = el && el.closest("#first-view");
+    (scope ? scope.querySelectorAll(selector) : pageAll(selector)).forEach(function (b) {
       var on = b === el;
       b.setAttribute("aria-checked", on ? "true" : "false");
       b.tabIndex = on ? 0 : -1;
@@ -64,7 +72,7 @@
   }
 
   function currentList() {
-    var sortEl = document.querySelector("button[data-sort][aria-checked='true']");
+    var sortEl = pageAll("button[data-sort][aria-checked='true']")[0];
     return { sort: sortEl ? sortEl.getAttribute("data-sort") : "name", limit: PAGE_SIZE };
   }
 
@@ -92,7 +100,7 @@
   /* Toggles pressed as in the filter state ``state``. */
   function pressFromState(state) {
     state = state || {};
-    document.querySelectorAll("button[data-filter]").forEach(function (el) {
+    pageAll("button[data-filter]").forEach(function (el) {
       var field = el.getAttribute("data-filter");
       var on = (field === "barrier_free" || field === "confirmed") ? !!state[field] :
         LISTS.indexOf(field) >= 0 && (state[field] || []).indexOf(el.getAttribute("data-value")) >= 0;
@@ -156,7 +164,7 @@
   });
 
   function reset() {
-    document.querySelectorAll("button[data-filter]").forEach(function (el) { press(el, false); });
+    pageAll("button[data-filter]").forEach(function (el) { press(el, false); });
     setProps(SEARCH, { value: "" });
     setProps(FILTER_STORE, { data: collect() });
     var search = document.getElementById(SEARCH);
@@ -174,6 +182,10 @@
   document.addEventListener("click", function (event) {
     var el = event.target.closest ? event.target.closest("button") : null;
     if (!el) { return; }
+    if (el.closest("#" + FIRST_VIEW)) {
+      firstViewClick(el);
+      return;
+    }
     if (el.hasAttribute("data-filter")) {
       press(el, el.getAttribute("aria-pressed") !== "true");
       setProps(FILTER_STORE, { data: collect() });
@@ -210,6 +222,94 @@
       setProps(SELECTED, { data: el.getAttribute("data-offer-id") });
     }
   });
+
+  /* ---- the server-rendered first view (#first-view) before Dash's page has started ---- */
+
+  /* A tap in the first view (dashboard/map/prerender.py) changes only the first view; when Dash's
+     page takes over, handOver carries the result across: filters, search text, sort, the open filter
+     panel, "more", a chosen offer and the focus. So nothing a resident did while the page was still
+     starting is lost (the view switch: the first view's inline script and collapseOnPhone). */
+  var FIRST_VIEW = "first-view";
+  var early = { offer: null, more: 0 };
+
+  function firstViewClick(el) {
+    var copy = document.getElementById(FIRST_VIEW);
+    if (el.hasAttribute("data-filter")) {
+      press(el, el.getAttribute("aria-pressed") !== "true");
+    } else if (el.hasAttribute("data-sort")) {
+      check("button[data-sort]", el);
+    } else if (el.getAttribute("data-action") === "reset") {
+      copy.querySelectorAll("button[data-filter]").forEach(function (b) { press(b, false); });
+      var typed = copy.querySelector("input[type='search']");
+      if (typed) { typed.value = ""; }
+    } else if (el.getAttribute("data-action") === "more") {
+      early.more += 1;
+      el.setAttribute("aria-busy", "true");
+    } else if (el.classList.contains("filter-toggle")) {
+      var open = el.getAttribute("aria-expanded") !== "true";
+      el.setAttribute("aria-expanded", open ? "true" : "false");
+      var panel = copy.querySelector(".filter-panel");
+      if (panel) {
+        panel.classList.toggle("collapsed", !open);
+        panel.classList.toggle("open", open);
+      }
+    } else if (el.hasAttribute("data-offer-id")) {
+      early.offer = el.getAttribute("data-offer-id");
+      el.setAttribute("aria-busy", "true");
+    }
+  }
+
+  /* Dash's element that stands for ``el`` of the first view (same data attributes, or its id
+     without the first view's prefix). */
+  function twinOf(el) {
+    var root = document.getElementById("react-entry-point");
+    if (!el || !root) { return null; }
+    var keys = ["data-filter", "data-value", "data-sort", "data-view", "data-offer-id", "data-action"];
+    var selector = keys.filter(function (k) { return el.hasAttribute(k); }).map(function (k) {
+      return "[" + k + "='" + CSS.escape(el.getAttribute(k)) + "']";
+    }).join("");
+    if (selector) { return root.querySelector(el.tagName.toLowerCase() + selector); }
+    return el.id && el.id.indexOf("fv-") === 0 ? document.getElementById(el.id.slice(3)) : null;
+  }
+
+  function handOver(copy, focused) {
+    var changed = false;
+    copy.querySelectorAll("button[data-filter]").forEach(function (b) {
+      var twin = twinOf(b);
+      if (twin && twin.getAttribute("aria-pressed") !== b.getAttribute("aria-pressed")) {
+        press(twin, b.getAttribute("aria-pressed") === "true");
+        changed = true;
+      }
+    });
+    var typed = copy.querySelector("input[type='search']");
+    var search = document.getElementById(SEARCH);
+    if (typed && search && typed.value !== search.value) {
+      search.value = typed.value;
+      setProps(SEARCH, { value: typed.value });
+    }
+    if (changed) { setProps(FILTER_STORE, { data: collect() }); }
+    var sorted = twinOf(copy.querySelector("button[data-sort][aria-checked='true']"));
+    if (sorted && sorted.getAttribute("aria-checked") !== "true") { sorted.click(); }
+    var toggle = twinOf(copy.querySelector(".filter-toggle"));
+    var copyToggle = copy.querySelector(".filter-toggle");
+    if (toggle && copyToggle && toggle.getAttribute("aria-expanded") !== copyToggle.getAttribute("aria-expanded")) {
+      toggle.click();
+    }
+    if (early.more && !changed) {
+      var list = currentList();
+      list.limit = PAGE_SIZE * (1 + early.more);
+      setProps(LIST_STORE, { data: list });
+    }
+    if (early.offer) {
+      returnTo = early.offer;
+      setProps(SELECTED, { data: early.offer });
+    }
+    var target = twinOf(focused);
+    if (target) { target.focus({ preventScroll: true }); }
+    early = { offer: null, more: 0 };
+  }
+
+  window.stadtkarteFilters = { handOver: handOver };
 
   /* ---- keyboard: roving tabindex in chip and radio groups, Escape closes the detail ---- */
 

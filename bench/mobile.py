@@ -358,7 +358,7 @@ def format_table(rows: Sequence[Row]) -> str:
     for ours, ref in zip(rows[::2], rows[1::2], strict=False):
         lines.append(
             f"{ours.page}: first offer {ours.first_offer_s / ref.first_offer_s:.1f}x the static page's time, "
-            f"{ours.first_kb / max(ref.first_kb, 0.1):.1f}x its bytes until then"
+            f"{ours.first_kb:,.0f} KB until then against {ref.kb:,.0f} KB for the whole static page"
         )
     return "\n".join(lines)
 

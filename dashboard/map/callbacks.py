@@ -146,7 +146,8 @@ def register_callbacks(app: dash.Dash) -> None:
         prevent_initial_call=True,
     )
     def _on_filter(_mirror: Any, list_data: Any, filter_data: Any, q: Any, ui: Any, page_version: Any) -> list[Any]:
-        list_only = dash.ctx.triggered_id == ids.LIST_STORE
+        # only the list's sort or length changed (a filter change in the same round trip counts as one)
+        list_only = f"{ids.MAP_FILTERS}.data" not in dash.ctx.triggered_prop_ids
         return update_view(current_snapshot(), filter_data, q, list_data, ui, list_only, page_version)
 
     @app.callback(

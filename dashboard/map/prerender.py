@@ -90,6 +90,9 @@ _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 #: has arrived (on a phone ~1 s later); ``assets/filters.js`` does the same once loaded, and carries the
 #: choice over to Dash's page. A tap is never lost.
 FIRST_VIEW_JS = (
+    "(function () { var toggle = document.getElementById('" + ID_PREFIX + "filter-toggle');"
+    " if (toggle && window.matchMedia('(max-width: 47.99em)').matches) { toggle.setAttribute('aria-expanded', 'false'); }"
+    "})();"
     "document.addEventListener('click', function (event) {"
     " var button = event.target.closest ? event.target.closest('#" + PRERENDER_ID + " button[data-view]') : null;"
     " var grid = document.querySelector('#" + PRERENDER_ID + " .layout-grid');"
@@ -105,7 +108,9 @@ REMOVE_JS = (
     "function (ui) {"
     " var done = function () {"
     "  if (window.stadtkarteMap) { window.stadtkarteMap.adopt(); }"
-    "  var copy = document.getElementById('" + PRERENDER_ID + "'); if (copy) { copy.remove(); }"
+    "  var copy = document.getElementById('" + PRERENDER_ID + "');"
+    "  if (copy) { var focused = copy.contains(document.activeElement) ? document.activeElement : null;"
+    "   copy.remove(); if (window.stadtkarteFilters) { window.stadtkarteFilters.handOver(copy, focused); } }"
     "  var entry = document.getElementById('react-entry-point'); if (entry) { entry.removeAttribute('aria-busy'); }"
     " };"
     " window.requestAnimationFrame(function () { window.requestAnimationFrame(done); });"

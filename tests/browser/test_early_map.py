@@ -125,3 +125,49 @@ def test_the_prefetched_worker_is_the_one_maplibre_asks_for(page: Any, app_url: 
     tools.wait_for_dash(page)
     page.wait_for_function("() => { const r = window.stadtkarteMap.rendered(); return !!r && r.markers > 0; }")
     assert asked and {url.removeprefix(app_url) for url in asked} == {MAPLIBRE_WORKER}, asked
+
+
+def test_what_a_resident_does_before_the_page_starts_is_carried_over(page: Any, app_url: str, tools: Any) -> None:
+    """Filters, search text, sort and the open filter panel of the first view reach Dash's page."""
+    page.set_viewport_size(PHONE)
+    held = Held(page, DASH_FILES)
+    page.goto(app_url + "/")
+    page.wait_for_function("() => !!window.stadtkarteFilters")
+    # on a phone the first view's filter panel is folded and says so; its toggle opens it
+    assert page.get_attribute("#fv-filter-toggle", "aria-expanded") == "false"
+    assert not page.is_visible("#fv-filter-panel")
+    page.click("#fv-filter-toggle")
+    assert page.is_visible("#fv-filter-panel")
+    page.click("#first-view button[data-filter='categories'][data-value='counselling']")
+    page.click("#first-view button[data-sort='district']")
+    page.fill("#fv-search", "Oßweil")
+    assert page.get_attribute("#first-view button[data-value='counselling']", "aria-pressed") == "true"
+    assert page.get_attribute("#first-view button[data-sort='district']", "aria-checked") == "true"
+    assert "sort=" not in page.url  # the address changes once Dash's page has the view
+
+    held.release()
+    tools.wait_for_dash(page)
+    page.wait_for_selector("#first-view", state="detached")
+    page.wait_for_function("() => document.querySelectorAll('#offer-list li[data-offer-id]').length === 1")
+    assert page.inner_text("#offer-list li[data-offer-id]").startswith("Beratung Oßweil")
+    assert page.get_attribute("#filter-panel button[data-value='counselling']", "aria-pressed") == "true"
+    assert page.get_attribute("button[data-sort='district']", "aria-checked") == "true"
+    assert page.get_attribute("#filter-toggle", "aria-expanded") == "true" and page.is_visible("#filter-panel")
+    assert page.input_value("#search") == "Oßweil"
+    assert page.evaluate("() => document.activeElement.id") == "search"  # typing goes on where it was
+    page.wait_for_function(
+        "() => /category=counselling/.test(location.search) && /sort=district/.test(location.search)"
+    )
+
+
+def test_an_offer_tapped_before_the_page_starts_opens_once_it_has(page: Any, app_url: str, tools: Any) -> None:
+    page.set_viewport_size(PHONE)
+    held = Held(page, DASH_FILES)
+    page.goto(app_url + "/")
+    page.wait_for_function("() => !!window.stadtkarteFilters")
+    page.click("#first-view button[data-offer-id='o3']")
+    assert page.get_attribute("#first-view button[data-offer-id='o3']", "aria-busy") == "true"
+    held.release()
+    tools.wait_for_dash(page)
+    page.wait_for_function("() => (document.getElementById('detail-heading') || {}).textContent === 'Beratung Oßweil'")
+    assert "offer=o3" in page.url
