@@ -396,6 +396,7 @@
             /* The tooltip stays while the pointer is on the marker or on the tooltip itself (WCAG 1.4.13
                "hoverable"): leaving the marker closes it only after a moment unless the pointer is on it. */
             var popupTimer = null;
+            var hovered = null;  /* the group under the pointer */
             function keepPopup() {
                 if (popupTimer !== null) { window.clearTimeout(popupTimer); popupTimer = null; }
             }
@@ -407,17 +408,25 @@
                 map.getCanvas().style.cursor = "pointer";
                 keepPopup();
                 var f = e.features && e.features[0];
-                if (f) {
-                    state.popup.setLngLat(f.geometry.coordinates).setHTML(markerHover(state.points, state.view, Number(f.properties.g))).addTo(map);
+                hovered = f ? Number(f.properties.g) : null;
+                if (!f) {
+                    return;
+                }
+                withDetails(state.points, function () {
+                    if (hovered !== Number(f.properties.g)) {
+                        return;  /* the pointer has moved on while the names were loading */
+                    }
+                    state.popup.setLngLat(f.geometry.coordinates).setHTML(markerHover(state.points, state.view, hovered)).addTo(map);
                     var box = state.popup.getElement();
                     if (box && !box._stadtkarteHover) {
                         box._stadtkarteHover = true;
                         box.addEventListener("mouseenter", keepPopup);
                         box.addEventListener("mouseleave", closePopupSoon);
                     }
-                }
+                });
             });
             map.on("mouseleave", MARKER_LAYER, function () {
+                hovered = null;
                 map.getCanvas().style.cursor = "";
                 closePopupSoon();
             });
@@ -478,19 +487,59 @@
         return loadLibrary(el).then(function (lib) { createMap(state.el, lib, points); });
     }
 
-    /* The points behind a points store (a URL and version: dashboard.map.points.points_ref), fetched once per URL. */
+    function fetchJson(href) {
+        return fetch(href, {credentials: "same-origin"}).then(function (response) {
+            if (!response.ok) {
+                throw new Error(href + ": HTTP " + response.status);
+            }
+            return response.json();
+        });
+    }
+
+    /* The points behind a points store (a URL and version: dashboard.map.points.points_ref), fetched once per URL.
+       The file holds what drawing needs; the offers' names, ids and district names (for tooltips and
+       clicks) are a second file (points.details), fetched at once but off the map's critical path. */
     var pointsByHref = {};
     function loadPoints(href) {
         if (!pointsByHref[href]) {
-            pointsByHref[href] = fetch(href, {credentials: "same-origin"}).then(function (response) {
-                if (!response.ok) {
-                    throw new Error("points: HTTP " + response.status);
+            pointsByHref[href] = fetchJson(href).then(function (points) {
+                if (typeof points.details === "string") {
+                    detailsOf(points);
                 }
-                return response.json();
+                return points;
             });
             pointsByHref[href].catch(function () { delete pointsByHref[href]; });
         }
         return pointsByHref[href];
+    }
+
+    /* A promise of ``points`` with names, ids and district names (merged in from its details file). */
+    function detailsOf(points) {
+        if (!points._details) {
+            points._details = points.ids ? Promise.resolve(points) : fetchJson(points.details).then(function (details) {
+                if (details.version !== points.version) {
+                    throw new Error("details of another version");
+                }
+                points.names = details.names;
+                points.ids = details.ids;
+                points.gdistrict = details.gdistrict;
+                return points;
+            });
+            points._details.catch(function (err) {
+                points._details = null;  /* tried again on the next hover or click */
+                console.error("map: the offers' names could not be loaded", err);
+            });
+        }
+        return points._details;
+    }
+
+    /* Run ``fn`` now when ``points`` carry their details, else once they have arrived. */
+    function withDetails(points, fn) {
+        if (points.ids) {
+            return fn();
+        }
+        detailsOf(points).then(fn, function () { return null; });
+        return null;
     }
 
     function isReference(points) {
@@ -698,7 +747,15 @@
         if (!feature || !state.points) {
             return;
         }
-        var out = markerClick(state.points, state.view, Number(feature.properties.g));
+        var points = state.points;
+        withDetails(points, function () {
+            if (state.points === points) {
+                takeClick(state, markerClick(points, state.view, Number(feature.properties.g)));
+            }
+        });
+    }
+
+    function takeClick(state, out) {
         if (!window.dash_clientside || !window.dash_clientside.set_props || state.el.id !== MAP_ID) {
             state.queuedClick = out;
             return;
@@ -768,6 +825,10 @@
         }
         if (isReference(points)) {
             loadPoints(points.href).then(function (data) { showSelected(offerId, data); }, function () { return null; });
+            return offerId || "";
+        }
+        if (points && offerId && !points.ids) {
+            withDetails(points, function () { showSelected(offerId, points); });
             return offerId || "";
         }
         adoptEarlyMap(el);
@@ -881,7 +942,13 @@
         hover: function (g) {
             var el = mapHolder();
             var state = el && el._stadtkarte;
-            return state && state.points ? markerHover(state.points, state.view, g) : null;
+            return state && state.points && state.points.ids ? markerHover(state.points, state.view, g) : null;
+        },
+        /* a promise settled once the drawn points carry their names and ids (their details file) */
+        detailed: function () {
+            var el = mapHolder();
+            var state = el && el._stadtkarte;
+            return state && state.points ? detailsOf(state.points).then(function () { return true; }) : Promise.resolve(false);
         },
         early: early,
         /* called when the first view is removed (dashboard.map.prerender.REMOVE_JS) */

@@ -63,6 +63,9 @@ MAPLIBRE_WORKER = f"{MAPLIBRE_PREFIX}maplibre-gl-worker.mjs?v={MAPLIBRE_VERSION}
 #: prefetched into the HTTP cache (no parsing), so it arrives alongside the module instead of after it:
 #: MapLibre asks for it only once a map is created.
 MAPLIBRE_PRELOADS = f'<link rel="modulepreload" href="{MAPLIBRE_MODULE}"><link rel="prefetch" href="{MAPLIBRE_WORKER}">'
+#: The same as an HTTP header of the map page: the browser asks for MapLibre when the headers arrive,
+#: before the page's body (about 0.1 s earlier over a 150 ms mobile link).
+MAPLIBRE_LINK = f"<{MAPLIBRE_MODULE}>; rel=modulepreload, <{MAPLIBRE_WORKER}>; rel=prefetch"
 
 
 def request_query() -> dict[str, Any]:
@@ -168,4 +171,11 @@ def create_app(data_dir: Path | str, settings: Settings | None = None) -> dash.D
     register_media(app.server)  # DGS video and captions of the data folder's media/
     register_submit(app.server, data_dir)
     harden(app, settings)
+
+    @app.server.after_request
+    def _announce_maplibre(response: Any) -> Any:
+        if request.path == PRERENDERED_PATH and response.status_code == 200 and response.mimetype == "text/html":
+            response.headers.add("Link", MAPLIBRE_LINK)
+        return response
+
     return app

@@ -171,3 +171,25 @@ def test_an_offer_tapped_before_the_page_starts_opens_once_it_has(page: Any, app
     tools.wait_for_dash(page)
     page.wait_for_function("() => (document.getElementById('detail-heading') || {}).textContent === 'Beratung Oßweil'")
     assert "offer=o3" in page.url
+
+
+def test_the_map_is_drawn_without_the_offers_names_and_a_tap_waits_for_them(page: Any, app_url: str) -> None:
+    """Names and ids (tooltips, clicks) are a second file: the markers do not wait for it, a tap does."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    held = Held(page, "**/_map/points/**/details.json")
+    page.goto(app_url + "/")
+    page.wait_for_selector("#first-view", state="detached", timeout=20_000)  # Dash has taken over (held: no network idle)
+    page.wait_for_function("() => { const r = window.stadtkarteMap.rendered(); return !!r && r.markers > 0; }")
+    for _ in range(50):
+        if held.routes:
+            break
+        page.wait_for_timeout(100)
+    assert held.routes, "the details file was not asked for once the points had arrived"
+    assert page.evaluate("() => window.stadtkarteMap.hover(0)") is None  # no names yet
+    at = page.evaluate(MARKER_AT_JS, [9.22, 48.89])
+    page.mouse.click(at["x"], at["y"])
+    page.wait_for_timeout(300)
+    assert not page.query_selector("#detail-heading")
+    held.release()
+    page.wait_for_function("() => (document.getElementById('detail-heading') || {}).textContent === 'Beratung Oßweil'")
+    assert page.evaluate("() => window.stadtkarteMap.detailed()") is True

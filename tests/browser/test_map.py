@@ -32,7 +32,7 @@ SHOW_ALL = "show-all"
 RENDERED_JS = "() => window.stadtkarteMap && window.stadtkarteMap.rendered()"
 #: The marker features of the map's source (with their tooltip texts).
 SOURCE_JS = """
-async () => (await window.stadtkarteMap.map().getSource('offers').getData()).features.map(
+async () => (await window.stadtkarteMap.detailed()) && (await window.stadtkarteMap.map().getSource('offers').getData()).features.map(
   (f) => Object.assign({hover: window.stadtkarteMap.hover(f.properties.g)}, f.properties))
 """
 MAP_JS = "window.stadtkarteMap.map()"

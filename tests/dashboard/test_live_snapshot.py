@@ -256,5 +256,7 @@ def test_two_server_processes_serve_a_new_snapshot_from_the_next_request(
         assert view["version"] == ref["version"] == outputs[ids.MAP_VERSION]["data"] == second
         with urllib.request.urlopen(url + ref["href"], timeout=30) as response:
             points = json.load(response)
-        assert points["version"] == second
-        assert points["n"] == view["n"] == len(after) and added_id in points["ids"]
+        assert points["version"] == second and points["n"] == view["n"] == len(after)
+        with urllib.request.urlopen(url + points["details"], timeout=30) as response:
+            details = json.load(response)  # the offers' names and ids, for tooltips and clicks
+        assert details["version"] == second and added_id in details["ids"]

@@ -197,7 +197,11 @@ def test_the_map_page_preloads_maplibre_in_its_head(tiny_data_dir):
     from dashboard.app import MAPLIBRE_MODULE, MAPLIBRE_WORKER, create_app
 
     client = create_app(tiny_data_dir).server.test_client()
-    head = client.get("/").get_data(as_text=True).split("</head>")[0]
+    page = client.get("/")
+    # announced in the headers too, so the browser asks for MapLibre before the body has arrived
+    assert page.headers["Link"] == f"<{MAPLIBRE_MODULE}>; rel=modulepreload, <{MAPLIBRE_WORKER}>; rel=prefetch"
+    assert "Link" not in client.get("/coverage").headers and "Link" not in client.get("/nowhere").headers
+    head = page.get_data(as_text=True).split("</head>")[0]
     assert f'<link rel="modulepreload" href="{MAPLIBRE_MODULE}">' in head
     assert f'<link rel="prefetch" href="{MAPLIBRE_WORKER}">' in head  # the worker, before a map asks for it
     for url in (MAPLIBRE_MODULE, MAPLIBRE_WORKER):
