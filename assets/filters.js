@@ -269,6 +269,10 @@
       return "[" + k + "='" + CSS.escape(el.getAttribute(k)) + "']";
     }).join("");
     if (selector) { return root.querySelector(el.tagName.toLowerCase() + selector); }
+    var href = el.tagName === "A" ? el.getAttribute("href") || "" : "";
+    if (href) {  /* e.g. the skip link to #fv-offer-list is Dash's link to #offer-list */
+      return root.querySelector("a[href='" + CSS.escape(href.replace(/^#fv-/, "#")) + "']");
+    }
     return el.id && el.id.indexOf("fv-") === 0 ? document.getElementById(el.id.slice(3)) : null;
   }
 

@@ -171,7 +171,8 @@ def wait_for_dash(page: Any, timeout_ms: float = 15_000) -> None:
     page.wait_for_selector("#react-entry-point", state="attached", timeout=timeout_ms)
     page.wait_for_load_state("networkidle", timeout=timeout_ms)
     page.wait_for_function(
-        "() => !document.querySelector('._dash-loading') && document.querySelector('#react-entry-point').children.length > 0",
+        "() => !document.querySelector('._dash-loading') && document.querySelector('#react-entry-point').children.length > 0"
+        " && !document.getElementById('first-view')",  # the map page's server-rendered copy has made way
         timeout=timeout_ms,
     )
 

@@ -193,3 +193,16 @@ def test_the_map_is_drawn_without_the_offers_names_and_a_tap_waits_for_them(page
     held.release()
     page.wait_for_function("() => (document.getElementById('detail-heading') || {}).textContent === 'Beratung Oßweil'")
     assert page.evaluate("() => window.stadtkarteMap.detailed()") is True
+
+
+def test_keyboard_focus_in_the_first_view_moves_to_the_same_control_of_dashs_page(
+    page: Any, app_url: str, tools: Any
+) -> None:
+    page.set_viewport_size({"width": 1280, "height": 900})
+    held = Held(page, DASH_FILES)
+    page.goto(app_url + "/")
+    page.focus("#first-view a.skip-link[href='#fv-main']")
+    held.release()
+    tools.wait_for_dash(page)
+    assert page.evaluate("() => document.activeElement.matches(\"a.skip-link[href='#main']\")")
+    assert page.evaluate("() => !document.activeElement.closest('#first-view')")

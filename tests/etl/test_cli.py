@@ -153,8 +153,14 @@ def test_ctrl_c_during_a_build_is_one_line_exit_130_and_keeps_the_current_snapsh
     big = tmp_path / "gross.csv"
     lines = ["Name;Kategorie;PLZ;Sprachen"] + [f"Angebot {i};Beratung;71634;Arabisch, Türkisch" for i in range(60000)]
     big.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # as from a terminal: Ctrl+C interrupts (a shell starts background jobs with SIGINT ignored, and
+    # Python keeps an ignored SIGINT, so a test run started with `&` would never see the signal)
+    as_from_a_terminal = (
+        "import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler);"
+        " runpy.run_module('stadtkarte', run_name='__main__')"
+    )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "stadtkarte", *args(config, out, big), "-v"],
+        [sys.executable, "-c", as_from_a_terminal, *args(config, out, big), "-v"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
