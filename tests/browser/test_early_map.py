@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.support.maps import MARKER_AT_JS
 
 PHONE = {"width": 375, "height": 800}
@@ -206,3 +208,28 @@ def test_keyboard_focus_in_the_first_view_moves_to_the_same_control_of_dashs_pag
     tools.wait_for_dash(page)
     assert page.evaluate("() => document.activeElement.matches(\"a.skip-link[href='#main']\")")
     assert page.evaluate("() => !document.activeElement.closest('#first-view')")
+
+
+#: Boxes that must not move when Dash's page replaces the server's copy (first view id, Dash's id).
+SAME_PLACE = (
+    ("#fv-search", "#search"),  # Dash 4 wraps its input: the wrapper carries the class and the box
+    ("#fv-offer-list li[data-offer-id]", "#offer-list li[data-offer-id]"),
+    ("#fv-filter-toggle", "#filter-toggle"),
+)
+BOX_JS = """(sel) => { let el = document.querySelector(sel); if (!el) return null;
+  if (el.classList.contains('dash-input-element')) el = el.parentElement;
+  const r = el.getBoundingClientRect(); return [r.x, r.y, r.width, r.height].map(Math.round); }"""
+
+
+@pytest.mark.parametrize(("width", "lang"), [(1280, "de"), (375, "ar")])
+def test_the_hand_over_moves_nothing(page: Any, app_url: str, tools: Any, width: int, lang: str) -> None:
+    """Dash's page replaces the server's copy: the search box, the first offer and the filter toggle stay put."""
+    page.set_viewport_size({"width": width, "height": 900})
+    held = Held(page, DASH_FILES)
+    page.goto(f"{app_url}/?lang={lang}")
+    page.wait_for_selector("#fv-offer-list li[data-offer-id]")
+    before = {copy: page.evaluate(BOX_JS, copy) for copy, _ in SAME_PLACE}
+    held.release()
+    tools.wait_for_dash(page)
+    for copy, dash in SAME_PLACE:
+        assert page.evaluate(BOX_JS, dash) == before[copy], (copy, dash)
