@@ -294,9 +294,9 @@
     if (changed) { setProps(FILTER_STORE, { data: collect() }); }
     var sorted = twinOf(copy.querySelector("button[data-sort][aria-checked='true']"));
     if (sorted && sorted.getAttribute("aria-checked") !== "true") { sorted.click(); }
-    var toggle = twinOf(copy.querySelector(".filter-toggle"));
     var copyToggle = copy.querySelector(".filter-toggle");
-    if (toggle && copyToggle && toggle.getAttribute("aria-expanded") !== copyToggle.getAttribute("aria-expanded")) {
+    var toggle = twinOf(copyToggle);
+    if (toggle && toggle.getAttribute("aria-expanded") !== copyToggle.getAttribute("aria-expanded")) {
       toggle.click();
     }
     if (early.more && !changed) {

@@ -59,13 +59,15 @@ ENTRY_POINT = '<div id="react-entry-point">'
 MAPLIBRE_MODULE = MAPLIBRE_PREFIX + "maplibre-gl.mjs"
 #: MapLibre's worker, as MapLibre asks for it (``maplibre-gl-worker.mjs?v=<version>``, next to the module).
 MAPLIBRE_WORKER = f"{MAPLIBRE_PREFIX}maplibre-gl-worker.mjs?v={MAPLIBRE_VERSION}"
-#: The map page's head: the module is preloaded (parsed once, import() reuses it); the worker is
+#: The map page's hints: the module is preloaded (parsed once, import() reuses it); the worker is
 #: prefetched into the HTTP cache (no parsing), so it arrives alongside the module instead of after it:
 #: MapLibre asks for it only once a map is created.
-MAPLIBRE_PRELOADS = f'<link rel="modulepreload" href="{MAPLIBRE_MODULE}"><link rel="prefetch" href="{MAPLIBRE_WORKER}">'
-#: The same as an HTTP header of the map page: the browser asks for MapLibre when the headers arrive,
-#: before the page's body (about 0.1 s earlier over a 150 ms mobile link).
-MAPLIBRE_LINK = f"<{MAPLIBRE_MODULE}>; rel=modulepreload, <{MAPLIBRE_WORKER}>; rel=prefetch"
+MAPLIBRE_HINTS = ((MAPLIBRE_MODULE, "modulepreload"), (MAPLIBRE_WORKER, "prefetch"))
+#: The hints in the page's head ...
+MAPLIBRE_PRELOADS = "".join(f'<link rel="{rel}" href="{url}">' for url, rel in MAPLIBRE_HINTS)
+#: ... and as an HTTP header: the browser asks for MapLibre when the headers arrive, before the page's
+#: body (about 0.1 s earlier over a 150 ms mobile link).
+MAPLIBRE_LINK = ", ".join(f"<{url}>; rel={rel}" for url, rel in MAPLIBRE_HINTS)
 
 
 def request_query() -> dict[str, Any]:

@@ -368,9 +368,7 @@ def points_payload(points: MapPoints, lang: str) -> dict[str, Any]:
         "category": points.category.tolist(),
         "approximate": points.approximate.astype(np.int8).tolist(),
         "unconfirmed": points.unconfirmed_flags.astype(np.int8).tolist(),
-        "names": [html.escape(n, quote=False) for n in points.names],
-        "ids": list(points.ids),
-        "gdistrict": [html.escape(d, quote=False) for d in points.group_district],
+        **points_details(points),
         "markers": [marker_payload(s) for s in points.styles],
         "markerSize": MARKER_SIZE,
         "rimWidth": RIM_WIDTH,
@@ -379,6 +377,16 @@ def points_payload(points: MapPoints, lang: str) -> dict[str, Any]:
         "cluster": {"radius": CLUSTER_RADIUS, "maxZoom": CLUSTER_MAX_ZOOM},
         "lang": lang,
         "labels": hover_labels(lang),
+    }
+
+
+def points_details(points: MapPoints) -> dict[str, list[str]]:
+    """What only a tooltip or a click needs, the same in every language: the offers' names and ids and each
+    marker's district name (names HTML-escaped: the tooltip is HTML)."""
+    return {
+        "names": [html.escape(n, quote=False) for n in points.names],
+        "ids": list(points.ids),
+        "gdistrict": [html.escape(d, quote=False) for d in points.group_district],
     }
 
 

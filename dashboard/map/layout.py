@@ -167,6 +167,21 @@ def map_components(snapshot: Snapshot, lang: str) -> list[Any]:
     ]
 
 
+def map_section(blocks: list[Any], _: Translator, **props: Any) -> html.Section:
+    """The map's section around ``blocks`` (the map box, legend, ...): its hidden heading and the note that
+    the list holds the same offers. The server's first view builds it too, so the two line up."""
+    return html.Section(
+        [
+            html.H2(_("Karte"), className="visually-hidden"),
+            *blocks,
+            html.P(_("Die Liste enthält dieselben Angebote wie die Karte."), className="map-note"),
+        ],
+        className="map-section",
+        **{"aria-label": _("Karte")},
+        **props,
+    )
+
+
 def results(
     snapshot: Snapshot,
     view: View,
@@ -214,16 +229,7 @@ def results(
                 hidden=view.count > 0,
                 **{"aria-live": "polite"},
             ),
-            html.Section(
-                [
-                    html.H2(_("Karte"), className="visually-hidden"),
-                    *map_components(snapshot, lang),
-                    html.P(_("Die Liste enthält dieselben Angebote wie die Karte."), className="map-note"),
-                ],
-                id=ids.MAP_SECTION,
-                className="map-section",
-                **{"aria-label": _("Karte")},
-            ),
+            map_section(map_components(snapshot, lang), _, id=ids.MAP_SECTION),
             html.Section(
                 [
                     html.H2(_("Liste der Angebote"), id="list-heading"),

@@ -43,7 +43,7 @@ from dashboard.filters import parse_query
 from dashboard.i18n import plural_translator, translator
 from dashboard.layout import frame
 from dashboard.map.detail import detail_panel
-from dashboard.map.layout import map_canvas, map_legend, sort_switch, view_switch
+from dashboard.map.layout import map_canvas, map_legend, map_section, sort_switch, view_switch
 from dashboard.map.points import points_href, setup_payload
 from dashboard.map.view import (
     ListSettings,
@@ -248,17 +248,8 @@ def _results(snapshot: Snapshot, view: View, settings: ListSettings) -> html.Div
         [
             head,
             html.Div(empty_children(dataset, view, _), className="empty-notice", role="status", hidden=view.count > 0),
-            html.Section(
-                [
-                    html.H2(_("Karte"), className="visually-hidden"),
-                    _early_map(snapshot, view),
-                    # as on Dash's page, so the list below does not move when the page takes over
-                    map_legend(dataset, view.state.lang),
-                    html.P(_("Die Liste enthält dieselben Angebote wie die Karte."), className="map-note"),
-                ],
-                className="map-section",
-                **{"aria-label": _("Karte")},
-            ),
+            # with the legend, as on Dash's page, so the list below does not move when the page takes over
+            map_section([_early_map(snapshot, view), map_legend(dataset, view.state.lang)], _),
             html.Section(
                 [
                     html.H2(_("Liste der Angebote"), id="list-heading"),
